@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock | md5sum | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format lock bench check-worker clean
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Social Business School is starting on  http://localhost:8000/"
+	@echo "  Admin: http://localhost:8000/admin/   (Ctrl-C stops web, worker and beat)"
+	@echo ""
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DEBUG=1 $(VENV)/bin/honcho -f Procfile.dev start
+
+test: install
+	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" VAR_DIR="$${TEST_VAR_DIR:-$(CURDIR)/var/test}" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-benchmarks}" $(PY) -m benchmarks
+
+# Regenerate the lock from pyproject.toml (needs the package registry).
+lock:
+	rm -rf /tmp/sbs-lock-venv && $(PYTHON) -m venv /tmp/sbs-lock-venv
+	/tmp/sbs-lock-venv/bin/pip install --quiet --upgrade pip
+	/tmp/sbs-lock-venv/bin/pip install --quiet "$$(pwd)[dev]"
+	/tmp/sbs-lock-venv/bin/pip freeze --exclude social-business-school > requirements.lock
+
+clean:
+	rm -rf $(VENV) var

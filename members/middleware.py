@@ -1,0 +1,25 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Paths a member who has not finished onboarding may still reach.
+_OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/me/onboarding/", "/u/")
+
+
+class OnboardingMiddleware:
+    """After confirming their email, a member completes onboarding before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_staff
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and request.path != "/"
+        ):
+            profile = getattr(user, "profile", None)
+            if profile is None or profile.onboarded_at is None:
+                return redirect(reverse("members:onboarding"))
+        return self.get_response(request)

@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from members.forms import PreferencesForm, ProfileForm
+from members.services import preferences_update, profile_ensure, profile_update
+
+
+def home(request):
+    return render(request, "members/home.html")
+
+
+@login_required
+def dashboard(request):
+    from circles.selectors import dashboard_for  # the circles app owns what fills it
+
+    return render(request, "members/dashboard.html", dashboard_for(user=request.user))
+
+
+def _profile_form_view(request, *, template: str, success_url: str, success_message: str):
+    profile = profile_ensure(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profile_update(
+            user=request.user,
+            display_name=data["display_name"],
+            roles=data["roles"],
+            organisation=data["organisation"],
+            sector=data["sector"],
+            time_zone=data["time_zone"],
+            bio=data["bio"],
+        )
+        messages.success(request, success_message)
+        return redirect(success_url)
+    return render(request, template, {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request):
+    profile = getattr(request.user, "profile", None)
+    if request.method == "GET" and profile is not None and profile.is_onboarded:
+        return redirect("dashboard")
+    return _profile_form_view(
+        request,
+        template="members/onboarding.html",
+        success_url="dashboard",
+        success_message="Welcome! Here are the circles for your roles.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    return _profile_form_view(
+        request,
+        template="members/profile_edit.html",
+        success_url="members:profile_edit",
+        success_message="Your profile is saved.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    profile = profile_ensure(user=request.user)
+    form = PreferencesForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        preferences_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your email preferences are saved.")
+        return redirect("members:preferences")
+    return render(request, "members/preferences.html", {"form": form})

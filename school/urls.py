@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from members import views as member_views
+
+urlpatterns = [
+    path("", member_views.home, name="home"),
+    path("dashboard/", member_views.dashboard, name="dashboard"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("members.urls")),
+    path("circles/", include("circles.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,223 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from members.models import Role, User
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _confirm_link(mail) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+def test_signup_confirm_onboard_dashboard(client, mailoutbox):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "Nurse.Asha@Example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    user = User.objects.get(email__iexact="nurse.asha@example.org")
+    assert not user.emailaddress_set.get().verified
+
+    # Mandatory verification: no dashboard before the address is confirmed.
+    assert client.get(reverse("dashboard")).status_code == 302
+
+    assert len(mailoutbox) == 1
+    link = _confirm_link(mailoutbox[0])
+    assert client.get(link).status_code == 200  # a confirm page; GET changes nothing
+    assert not user.emailaddress_set.get().verified
+    response = client.post(link, follow=True)
+    assert user.emailaddress_set.get().verified
+    assert response.redirect_chain[-1][0] == reverse("members:onboarding")
+
+    # Onboarding comes before anything else.
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302 and response["Location"] == reverse("members:onboarding")
+    role = Role.objects.get(slug="ward-manager-senior-nurse")
+    response = client.post(
+        reverse("members:onboarding"),
+        {
+            "display_name": "Asha",
+            "roles": [role.pk],
+            "organisation": "St Mary's Hospital",
+            "sector": "health",
+            "time_zone": "Europe/London",
+            "bio": "",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert "Welcome, Asha" in response.content.decode()
+    user.profile.refresh_from_db()
+    assert user.profile.is_onboarded
+    assert list(user.profile.roles.all()) == [role]
+
+
+def test_onboarding_with_no_role_shows_error_and_saves_nothing(client):
+    user = UserFactory()
+    user.profile.onboarded_at = None
+    user.profile.save()
+    client.force_login(user)
+    response = client.post(
+        reverse("members:onboarding"),
+        {"display_name": "X", "organisation": "Org", "sector": "health", "time_zone": "UTC"},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert "Pick at least one role" in response.content.decode()
+    user.profile.refresh_from_db()
+    assert user.profile.onboarded_at is None
+
+
+def test_login_by_email(client):
+    user = UserFactory(email="matron@example.org")
+    response = client.post(
+        reverse("account_login"), {"login": "matron@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_wrong_password_is_refused(client):
+    UserFactory(email="matron@example.org")
+    response = client.post(
+        reverse("account_login"), {"login": "matron@example.org", "password": "not-it"}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "not correct" in response.content.decode()
+
+
+def test_password_reset_known_and_unknown_look_the_same(client, mailoutbox):
+    UserFactory(email="known@example.org")
+    known = client.post(reverse("account_reset_password"), {"email": "known@example.org"})
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == reverse("account_reset_password_done")
+    # The known address gets a reset link; the unknown one is told it has no account.
+    assert [m.to for m in mailoutbox] == [["known@example.org"], ["nobody@example.org"]]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+    assert "/accounts/password/reset/key/" not in mailoutbox[1].body
+
+
+def test_password_reset_sets_new_password(client, mailoutbox):
+    UserFactory(email="known@example.org")
+    client.post(reverse("account_reset_password"), {"email": "known@example.org"})
+    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mailoutbox[0].body)
+    response = client.get(path.group(1), follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else path.group(1)
+    new = "another-Long-passphrase-99"
+    response = client.post(form_url, {"password1": new, "password2": new})
+    assert response.status_code == 302
+    assert User.objects.get(email="known@example.org").check_password(new)
+
+
+def test_repeated_failed_logins_are_locked_out(client):
+    UserFactory(email="target@example.org")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "target@example.org", "password": "x"})
+    response = client.post(
+        reverse("account_login"), {"login": "target@example.org", "password": PASSWORD}
+    )
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_rate_limit_answers_429_in_the_site_style(client):
+    statuses = [
+        client.post(reverse("account_reset_password"), {"email": "a@example.org"}).status_code
+        for _ in range(6)
+    ]
+    assert statuses[:5] == [302] * 5
+    assert statuses[5] == 429
+    response = client.post(reverse("account_reset_password"), {"email": "a@example.org"})
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Too many attempts" in body and 'class="site-header"' in body
+
+
+def test_logout_by_post_only(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get(reverse("account_logout"))
+    assert response.status_code == 200  # a confirmation page
+    assert client.session.get("_auth_user_id") == str(user.pk)
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("name", ["dashboard", "members:profile_edit", "members:preferences"])
+def test_pages_that_need_login_redirect_there(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login") + "?next=")
+
+
+def test_profile_edit_and_preferences(client):
+    user = UserFactory()
+    client.force_login(user)
+    role = Role.objects.get(slug="matron")
+    response = client.post(
+        reverse("members:profile_edit"),
+        {
+            "display_name": "Sam",
+            "roles": [role.pk],
+            "organisation": "Royal Infirmary",
+            "sector": "health",
+            "time_zone": "Europe/Dublin",
+            "bio": "Matron, surgery.",
+        },
+    )
+    assert response.status_code == 302
+    user.profile.refresh_from_db()
+    assert (user.profile.display_name, user.profile.time_zone) == ("Sam", "Europe/Dublin")
+    client.post(reverse("members:preferences"), {"nudges_enabled": "on"})
+    user.profile.refresh_from_db()
+    assert not user.profile.digest_enabled and user.profile.nudges_enabled
+
+
+def test_home_page_tells_a_visitor_what_the_school_is(client):
+    response = client.get(reverse("home"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "learning circle" in body.lower() and "Join the school" in body
+    assert '<a class="skip-link" href="#main">' in body
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_off():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env["DJANGO_SETTINGS_MODULE"] = "school.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+    env["DEBUG"] = "1"
+    ok = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ok.returncode == 0, ok.stderr
