@@ -1,0 +1,383 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from circles.text import render_markdown
+from members.models import Role
+
+
+class JoinPolicy(models.TextChoices):
+    OPEN = "open", "Open: anyone with a matching interest can join"
+    REQUEST = "request", "Request: answer an entry question, a facilitator admits"
+    INVITE = "invite", "Invite only: join through an invite link"
+
+
+class CircleStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ARCHIVED = "archived", "Archived (read-only)"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class CircleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=CircleStatus.ACTIVE)
+
+    def of_member(self, user):
+        """Circles where ``user`` is an active member or facilitator."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            memberships__member=user, memberships__state=MembershipState.ACTIVE
+        ).distinct()
+
+    def facilitated_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            memberships__member=user,
+            memberships__state=MembershipState.ACTIVE,
+            memberships__kind=MembershipKind.FACILITATOR,
+        ).distinct()
+
+
+class Circle(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    purpose = models.TextField(max_length=4000, help_text="Markdown. Who it is for and why.")
+    purpose_html = models.TextField(blank=True, editable=False)
+    roles = models.ManyToManyField(Role, related_name="circles", blank=True)
+    tags = TaggableManager(blank=True, help_text="Comma-separated topics.")
+    join_policy = models.CharField(
+        max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    entry_question = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Asked of people who request to join (request policy).",
+    )
+    capacity = models.PositiveSmallIntegerField(
+        default=12, help_text="Most active members (facilitators included)."
+    )
+    rhythm_weekday = models.PositiveSmallIntegerField(
+        "weekly rhythm", choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    status = models.CharField(
+        max_length=16, choices=CircleStatus.choices, default=CircleStatus.ACTIVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CircleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(join_policy="request") | ~Q(entry_question=""),
+                name="circle_request_policy_has_question",
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=2), name="circle_capacity_at_least_2"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.purpose_html = render_markdown(self.purpose)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("circles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == CircleStatus.ARCHIVED
+
+
+class MembershipKind(models.TextChoices):
+    MEMBER = "member", "Member"
+    FACILITATOR = "facilitator", "Facilitator"
+
+
+class MembershipState(models.TextChoices):
+    PENDING = "pending", "Requested"
+    ACTIVE = "active", "Active"
+    DECLINED = "declined", "Declined"
+    LEFT = "left", "Left"
+    REMOVED = "removed", "Removed"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(state=MembershipState.ACTIVE)
+
+    def pending(self):
+        return self.filter(state=MembershipState.PENDING)
+
+    def facilitators(self):
+        return self.active().filter(kind=MembershipKind.FACILITATOR)
+
+
+class Membership(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
+    kind = models.CharField(
+        max_length=16, choices=MembershipKind.choices, default=MembershipKind.MEMBER
+    )
+    state = models.CharField(
+        max_length=16, choices=MembershipState.choices, default=MembershipState.PENDING
+    )
+    entry_answer = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Fair rotation for "this log is waiting for a response" nudges: least recently asked first.
+    last_asked_to_respond_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "circle"], name="one_membership_per_circle")
+        ]
+        indexes = [models.Index(fields=["circle", "state"])]
+
+    def __str__(self):
+        return f"{self.member} in {self.circle} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == MembershipState.ACTIVE
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.is_active and self.kind == MembershipKind.FACILITATOR
+
+
+def _invite_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invite(models.Model):
+    """An invite link a facilitator creates: expiring and revocable. The URL carries a
+    signed form of ``key`` (see ``circles.services``)."""
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="invites")
+    key = models.CharField(max_length=64, unique=True, default=_invite_key, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invite to {self.circle} ({self.created_at:%Y-%m-%d})"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class LogState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ActionLogQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=LogState.PUBLISHED)
+
+    def visible_to(self, user):
+        """The one rule for who sees which log.
+
+        Published logs: active members of the circle (and staff). Hidden logs: only the
+        circle's facilitators, staff and the author (who sees it marked). Drafts: only
+        their author.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.filter(Q(state=LogState.PUBLISHED) | Q(author=user))
+        member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
+        facilitates = member_of.filter(kind=MembershipKind.FACILITATOR)
+        return self.filter(
+            Q(author=user)
+            | Q(
+                state=LogState.PUBLISHED,
+                is_hidden=False,
+                circle__in=member_of.values("circle"),
+            )
+            | Q(state=LogState.PUBLISHED, circle__in=facilitates.values("circle"))
+        )
+
+
+LOG_TEXT_FIELDS = (
+    "situation", "action", "prediction", "outcome", "insight", "next_step", "ask",
+)  # fmt: skip
+
+
+class ActionLog(models.Model):
+    """One turn of the action-learning cycle (Revans; Plan-Do-Study-Act)."""
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="logs")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_logs"
+    )
+    follows = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    title = models.CharField(max_length=140)
+    situation = models.TextField(max_length=5000)
+    situation_html = models.TextField(blank=True, editable=False)
+    action = models.TextField(max_length=5000)
+    action_html = models.TextField(blank=True, editable=False)
+    prediction = models.TextField(max_length=3000, blank=True)
+    prediction_html = models.TextField(blank=True, editable=False)
+    outcome = models.TextField(max_length=5000, blank=True)
+    outcome_html = models.TextField(blank=True, editable=False)
+    insight = models.TextField(max_length=5000, blank=True)
+    insight_html = models.TextField(blank=True, editable=False)
+    next_step = models.TextField(max_length=2000, blank=True)
+    next_step_html = models.TextField(blank=True, editable=False)
+    next_step_due = models.DateField(null=True, blank=True)
+    ask = models.TextField(max_length=2000, blank=True)
+    ask_html = models.TextField(blank=True, editable=False)
+    tags = TaggableManager(blank=True)
+    state = models.CharField(max_length=16, choices=LogState.choices, default=LogState.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Moderation state (the decisions themselves are recorded as moderation actions).
+    is_hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=500, blank=True)
+    pinned_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActionLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["circle", "state", "published_at"]),
+            models.Index(fields=["author", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(published_at__isnull=False),
+                name="published_log_has_published_at",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        for name in LOG_TEXT_FIELDS:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(LOG_TEXT_FIELDS):
+            kwargs["update_fields"] = set(update_fields) | {f"{n}_html" for n in LOG_TEXT_FIELDS}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("circles:log_detail", kwargs={"slug": self.circle.slug, "pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == LogState.PUBLISHED
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class ResponseKind(models.TextChoices):
+    # Order matters: questions come first (Revans: questions before answers).
+    QUESTION = "question", "Question"
+    REFLECTION = "reflection", "Reflection"
+    RESOURCE = "resource", "Resource"
+    SUGGESTION = "suggestion", "Suggestion"
+
+
+RESPONSE_KIND_ORDER = {kind: i for i, kind in enumerate(ResponseKind.values)}
+
+
+class ResponseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Responses on logs the user may see; hidden ones only for the circle's
+        facilitators, staff and the response's author."""
+        if not user.is_authenticated:
+            return self.none()
+        logs = ActionLog.objects.visible_to(user).published()
+        qs = self.filter(log__in=logs)
+        if user.is_staff:
+            return qs
+        facilitates = Membership.objects.filter(
+            member=user, state=MembershipState.ACTIVE, kind=MembershipKind.FACILITATOR
+        ).values("circle")
+        return qs.filter(Q(is_hidden=False) | Q(author=user) | Q(log__circle__in=facilitates))
+
+
+class Response(models.Model):
+    log = models.ForeignKey(ActionLog, on_delete=models.CASCADE, related_name="responses")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="log_responses"
+    )
+    kind = models.CharField(max_length=16, choices=ResponseKind.choices)
+    body = models.TextField(max_length=5000)
+    body_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    helpful_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=500, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["log", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.log}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = set(update_fields) | {"body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.log.get_absolute_url() + f"#response-{self.pk}"
+
+    @property
+    def is_helpful(self) -> bool:
+        return self.helpful_at is not None

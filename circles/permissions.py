@@ -1,0 +1,77 @@
+"""Who may do what — one place per object type, used by every page, partial, email and
+export. Reads that must filter many rows use the QuerySet methods
+(``ActionLog.objects.visible_to(user)``, ``Response.objects.visible_to(user)``)."""
+
+from circles.models import (
+    ActionLog,
+    Circle,
+    Membership,
+    MembershipKind,
+    MembershipState,
+    Response,
+)
+
+
+def membership_of(user, circle: Circle) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(member=user, circle=circle).first()
+
+
+def is_active_member(user, circle: Circle) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        member=user, circle=circle, state=MembershipState.ACTIVE
+    ).exists()
+
+
+def can_moderate(user, circle: Circle) -> bool:
+    """The circle's active facilitators and staff. Powers stop at their own circles and
+    end at once when a facilitator is removed or demoted (checked on every request)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(
+        member=user,
+        circle=circle,
+        state=MembershipState.ACTIVE,
+        kind=MembershipKind.FACILITATOR,
+    ).exists()
+
+
+def can_read_circle(user, circle: Circle) -> bool:
+    """See the circle's feed, logs and responses."""
+    return bool(user.is_authenticated and (user.is_staff or is_active_member(user, circle)))
+
+
+def can_view_log(user, log: ActionLog) -> bool:
+    return ActionLog.objects.visible_to(user).filter(pk=log.pk).exists()
+
+
+def can_edit_log(user, log: ActionLog) -> bool:
+    return user.is_authenticated and log.author_id == user.pk
+
+
+def can_post_in(user, circle: Circle) -> bool:
+    """Write logs and responses: active members of an active circle."""
+    return not circle.is_archived and is_active_member(user, circle)
+
+
+def can_respond(user, log: ActionLog) -> bool:
+    return (
+        log.is_published
+        and not log.is_locked
+        and not log.is_hidden
+        and can_post_in(user, log.circle)
+        and can_view_log(user, log)
+    )
+
+
+def can_view_response(user, response: Response) -> bool:
+    return Response.objects.visible_to(user).filter(pk=response.pk).exists()
+
+
+def can_edit_response(user, response: Response) -> bool:
+    return user.is_authenticated and response.author_id == user.pk
