@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "members",
     "circles",
+    "notifications",
+    "facilitation",
 ]
 
 MIDDLEWARE = [

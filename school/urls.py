@@ -9,5 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("members.urls")),
     path("circles/", include("circles.urls")),
+    path("facilitate/", include("facilitation.urls")),
+    path("email/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -52,3 +52,72 @@ class RoleFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Test role {n}")
     slug = factory.Sequence(lambda n: f"test-role-{n}")
     sector = "health"
+
+
+# --- circles --------------------------------------------------------------------------------
+# (Add new factories below; keep the ones above stable: every test module uses them.)
+from circles.models import (  # noqa: E402
+    ActionLog,
+    Circle,
+    LogState,
+    Membership,
+    MembershipKind,
+    MembershipState,
+    Response,
+    ResponseKind,
+)
+
+
+class CircleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Circle
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Circle {n}")
+    slug = factory.Sequence(lambda n: f"circle-{n}")
+    purpose = "Ward managers helping each other with **safe staffing**."
+    join_policy = "open"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    member = factory.SubFactory(UserFactory)
+    circle = factory.SubFactory(CircleFactory)
+    kind = MembershipKind.MEMBER
+    state = MembershipState.ACTIVE
+    joined_at = factory.LazyFunction(timezone.now)
+
+
+class FacilitatorFactory(MembershipFactory):
+    kind = MembershipKind.FACILITATOR
+
+
+class ActionLogFactory(factory.django.DjangoModelFactory):
+    """A published log; pass ``state=LogState.DRAFT, published_at=None`` for a draft."""
+
+    class Meta:
+        model = ActionLog
+
+    circle = factory.SubFactory(CircleFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Handover huddle, attempt {n}")
+    situation = "Night-to-day handover overruns by 20 minutes."
+    action = "A 10-minute standing huddle with a printed board."
+    prediction = "Handover finishes on time three days out of five."
+    outcome = "On time on four days; one overran because of an admission."
+    insight = "The board helped more than the standing."
+    next_step = "Try the board with the weekend team."
+    state = LogState.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    log = factory.SubFactory(ActionLogFactory)
+    author = factory.SubFactory(UserFactory)
+    kind = ResponseKind.QUESTION
+    body = "What did the weekend team make of it?"
