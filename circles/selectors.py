@@ -1,4 +1,11 @@
+"""Reads that pages and emails need, shaped so templates run no queries."""
+
 from members.selectors import roles_of
+
+# --- directory and circle pages (memberships engineer) --------------------------------------
+
+
+# --- feed, log page, dashboard, my logs (logs engineer) -------------------------------------
 
 
 def dashboard_for(*, user) -> dict:
