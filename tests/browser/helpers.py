@@ -1,0 +1,152 @@
+"""What every page in a journey must pass, and small steps shared by the journeys."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+NARROWEST = 320
+ARTIFACTS = Path(
+    os.environ.get("TEST_ARTIFACTS_DIR", Path(settings.BASE_DIR) / "test-artifacts")
+).resolve()
+
+# --- checks on every page ------------------------------------------------------------------
+
+
+def page_key(url: str) -> str:
+    return urldefrag(url)[0]
+
+
+def assert_no_axe_violations(page) -> None:
+    """Run axe-core (bundled, no network) on the page as it is now: zero A/AA violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
+    if results.violations_count:
+        pytest.fail(
+            f"axe found accessibility problems on {page.url}:\n{results.generate_report()}",
+            pytrace=False,
+        )
+
+
+def assert_no_horizontal_scroll(page, width: int = NARROWEST) -> None:
+    """At a ``width``-pixel viewport the page does not scroll sideways."""
+    before = page.viewport_size
+    page.set_viewport_size({"width": width, "height": before["height"] if before else 740})
+    try:
+        overflow = page.evaluate(
+            """() => {
+                const root = document.scrollingElement;
+                if (root.scrollWidth <= root.clientWidth) return null;
+                const wide = [...document.querySelectorAll('body *')]
+                    .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1)
+                    .slice(0, 5)
+                    .map(el => el.outerHTML.slice(0, 160));
+                return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide};
+            }"""
+        )
+    finally:
+        if before:
+            page.set_viewport_size(before)
+    if overflow:
+        pytest.fail(
+            f"{page.url} scrolls sideways at {width}px: scrollWidth {overflow['scrollWidth']} > "
+            f"clientWidth {overflow['clientWidth']}; too wide: {overflow['wide']}",
+            pytrace=False,
+        )
+
+
+def assert_aria_references_resolve(page) -> None:
+    """Every id named by aria-describedby / aria-labelledby / aria-controls exists, so help
+    text and errors are announced with their field (axe does not flag a missing one)."""
+    missing = page.evaluate(
+        """() => [...document.querySelectorAll(
+                '[aria-describedby], [aria-labelledby], [aria-controls]')]
+            .flatMap(el => ['aria-describedby', 'aria-labelledby', 'aria-controls']
+                .flatMap(attr => (el.getAttribute(attr) || '').split(/\\s+/).filter(Boolean)
+                    .filter(id => !document.getElementById(id))
+                    .map(id => `${el.tagName.toLowerCase()}#${el.id} ${attr}="${id}"`)))"""
+    )
+    if missing:
+        pytest.fail(f"{page.url} refers to ids that do not exist: {missing}", pytrace=False)
+
+
+def check_page(page, *, heading: str | None = None) -> None:
+    """What every page a journey visits must pass: one h1 (optionally with this text),
+    zero axe violations, ARIA references that resolve, no sideways scroll at 320px."""
+    page.wait_for_load_state("load")
+    h1 = page.locator("h1")
+    assert h1.count() == 1, f"{page.url} has {h1.count()} h1 elements, expected one"
+    if heading is not None:
+        assert heading in h1.inner_text(), f"{page.url}: h1 is {h1.inner_text()!r}"
+    assert_no_axe_violations(page)
+    assert_aria_references_resolve(page)
+    assert_no_horizontal_scroll(page)
+    page.sbs_checked.add(page_key(page.url))
+
+
+def save_screenshots(page, name: str) -> list[Path]:
+    """Full-page screenshots at phone (375px) and desktop (1280px) width, as artefacts."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    before = page.viewport_size
+    paths = []
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        path = folder / f"{name}-{viewport['width']}.png"
+        page.screenshot(path=path, full_page=True)
+        paths.append(path)
+    if before:
+        page.set_viewport_size(before)
+    return paths
+
+
+# --- steps a person takes ------------------------------------------------------------------
+
+
+def sign_in(page, *, email: str, password: str) -> None:
+    """Sign in through the real form, as a person would."""
+    page.goto("/accounts/login/")
+    check_page(page, heading="Sign In")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def link_in_last_email(*, to: str, pattern: str) -> str:
+    """The path of the first link matching ``pattern`` in the latest email sent to ``to``."""
+    messages = [m for m in mail.outbox if to.lower() in (a.lower() for a in m.to)]
+    sent = [(m.to, m.subject) for m in mail.outbox]
+    assert messages, f"no email was sent to {to}; outbox: {sent}"
+    body = messages[-1].body
+    match = re.search(r"https?://[^/\s]+(" + pattern + r"[^\s\"<>]*)", body)
+    assert match, f"no link matching {pattern!r} in the email to {to}:\n{body}"
+    return match.group(1)
+
+
+def role(name: str, *, sector: str = "health"):
+    """A role by name: the seeded one while it exists (live-server tests flush the
+    database between tests, seeded rows included), otherwise made here."""
+    from django.utils.text import slugify
+
+    from members.models import Role
+
+    return Role.objects.get_or_create(
+        name=name, defaults={"slug": slugify(name), "sector": sector}
+    )[0]
