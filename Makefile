@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format lock bench check-worker clean
+.PHONY: install run test test-browser lint format lock bench check-worker clean
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: install
 
 test: install
 	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" VAR_DIR="$${TEST_VAR_DIR:-$(CURDIR)/var/test}" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Only the real-browser journeys (Playwright + Debian's Chromium; they also run in `make test`,
+# last). Screenshots land in test-artifacts/ (not committed).
+test-browser: install
+	$(MAKE) test PYTEST_ARGS="-m browser $(PYTEST_ARGS)"
 
 lint: install
 	$(VENV)/bin/ruff check .
