@@ -41,15 +41,19 @@ class DirectoryFilterForm(forms.Form):
         to_field_name="slug",
         empty_label="Any role",
     )
-    tag = forms.SlugField(label="Tag", required=False, max_length=100)
+    tag = forms.ChoiceField(label="Tag", required=False)
+
+    def __init__(self, *args, tags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", "Any tag")] + [(t.slug, t.name) for t in tags]
 
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (optional, shown to the person)",
+        label="Reason (optional)",
         required=False,
         max_length=500,
-        widget=forms.TextInput(),
+        error_messages={"max_length": "Please keep the reason to %(limit_value)d characters."},
     )
 
 

@@ -1,11 +1,321 @@
-"""Directory, public circle page, joining and membership decisions (work in progress)."""
+"""Circle directory, a circle's page, joining and the facilitators' membership decisions.
 
+Who may do what comes from ``circles.permissions``. Anything a person may not see answers
+404; a thing they can see but may not act on answers 403. Every action is a plain
+POST → redirect; admit/decline answer HTMX requests with the refreshed requests list.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from circles import selectors
+from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
+from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
+from circles.permissions import can_moderate, can_read_circle, is_active_member, membership_of
+from circles.selectors import (
+    circle_invites,
+    circle_pending_requests,
+    circle_public,
+    circle_tags_in_use,
+    circles_directory,
+)
+from circles.services.memberships import (
+    MembershipError,
+    invite_create,
+    invite_from_token,
+    invite_token,
+    membership_admit,
+    membership_decline,
+    membership_join,
+    membership_join_by_invite,
+    membership_leave,
+    membership_request,
+)
+from circles.services.memberships import (
+    invite_revoke as invite_revoke_service,
+)
+
+DIRECTORY_PAGE_SIZE = 20
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404("Not built yet.")
+def _circle_or_404(slug: str) -> Circle:
+    return get_object_or_404(Circle, slug=slug)
 
 
-directory = detail = join = request_to_join = leave = admit = decline = _todo
-invites = invite_revoke = invite_accept = _todo
+def _moderated_circle_or_refuse(request, slug: str) -> Circle:
+    """The circle, if the signed-in user facilitates it (or is staff). Otherwise 404 for
+    people outside the circle and 403 for its members."""
+    circle = _circle_or_404(slug)
+    if can_moderate(request.user, circle):
+        return circle
+    if is_active_member(request.user, circle):
+        raise PermissionDenied("Only this circle's facilitators can do that.")
+    raise Http404("No such circle page.")
+
+
+# --- directory and public page ----------------------------------------------------------------
+
+
+def directory(request):
+    tags = circle_tags_in_use()
+    form = DirectoryFilterForm(request.GET or None, tags=tags)
+    filters = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
+    role = filters.get("role")
+    circles = circles_directory(
+        role=role.slug if role else None,
+        tag=filters.get("tag") or None,
+        q=filters.get("q") or None,
+        user=request.user,
+    )
+    page = Paginator(circles, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = bool(role or filters.get("tag") or filters.get("q"))
+    return render(
+        request,
+        "circles/directory.html",
+        {"form": form, "page_obj": page, "circles": page.object_list, "filtered": filtered},
+    )
+
+
+def _feed_context(request, circle: Circle) -> dict:
+    """The member feed, from the logs engineer's selector, once it exists."""
+    circle_feed = getattr(selectors, "circle_feed", None)
+    if circle_feed is None:
+        return {}
+    feed = circle_feed(
+        circle=circle,
+        user=request.user,
+        tag=request.GET.get("tag") or None,
+        page=request.GET.get("page"),
+    )
+    return {"show_feed": True, **(feed if isinstance(feed, dict) else {"feed": feed})}
+
+
+def detail(request, slug):
+    circle = circle_public(slug=slug, user=request.user)
+    if circle is None:
+        raise Http404("No such circle.")
+    membership = membership_of(request.user, circle)
+    is_moderator = can_moderate(request.user, circle)
+    context = {
+        "circle": circle,
+        "membership": membership,
+        "is_member": membership is not None and membership.is_active,
+        "is_moderator": is_moderator,
+        "is_full": circle.active_count >= circle.capacity,
+        "facilitators": [m.member for m in circle.facilitator_memberships],
+    }
+    if (
+        circle.join_policy == JoinPolicy.REQUEST
+        and request.user.is_authenticated
+        and not context["is_member"]
+    ):
+        context["request_form"] = RequestToJoinForm(
+            question=circle.entry_question,
+            initial={"answer": membership.entry_answer if membership else ""},
+        )
+    if is_moderator:
+        context["pending_requests"] = list(circle_pending_requests(circle=circle))
+    if can_read_circle(request.user, circle):
+        context.update(_feed_context(request, circle))
+    return render(request, "circles/detail.html", context)
+
+
+# --- joining and leaving ----------------------------------------------------------------------
+
+
+@require_POST
+def join(request, slug):
+    circle = _circle_or_404(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(circle.get_absolute_url())
+    try:
+        membership_join(user=request.user, circle=circle)
+    except MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Welcome to {circle.name}.")
+    return redirect(circle)
+
+
+@require_http_methods(["GET", "POST"])
+def request_to_join(request, slug):
+    circle = _circle_or_404(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    if circle.join_policy != JoinPolicy.REQUEST or circle.is_archived:
+        messages.info(request, "This circle does not take requests to join.")
+        return redirect(circle)
+    membership = membership_of(request.user, circle)
+    if membership is not None and membership.is_active:
+        messages.info(request, f"You are already a member of {circle.name}.")
+        return redirect(circle)
+    form = RequestToJoinForm(
+        request.POST or None,
+        question=circle.entry_question,
+        initial={"answer": membership.entry_answer if membership else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_request(user=request.user, circle=circle, answer=form.cleaned_data["answer"])
+        except MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Your request to join {circle.name} is with its facilitators. "
+                "We will email you when they decide.",
+            )
+            return redirect(circle)
+    return render(
+        request, "circles/request.html", {"circle": circle, "form": form, "membership": membership}
+    )
+
+
+@require_POST
+def leave(request, slug):
+    circle = _circle_or_404(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(circle.get_absolute_url())
+    try:
+        membership_leave(user=request.user, circle=circle)
+    except MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You have left {circle.name}. You are welcome back any time.")
+    return redirect(circle)
+
+
+# --- facilitators: requests -------------------------------------------------------------------
+
+
+def _decide(request, slug, pk, *, decline: bool):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("circles:detail", kwargs={"slug": slug}))
+    circle = _moderated_circle_or_refuse(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("member__profile", "circle"), pk=pk, circle=circle
+    )
+    name = membership.member.display_name
+    try:
+        if decline:
+            form = DeclineForm(request.POST)
+            if not form.is_valid():
+                raise MembershipError(form.errors["reason"][0])
+            membership_decline(
+                actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
+            )
+            status = ("success", f"You declined the request from {name}.")
+        else:
+            membership_admit(actor=request.user, membership=membership)
+            status = ("success", f"{name} is now a member of {circle.name}.")
+    except MembershipError as error:
+        status = ("error", str(error))
+    if request.htmx:
+        return render(
+            request,
+            "circles/_requests.html",
+            {
+                "circle": circle,
+                "pending_requests": list(circle_pending_requests(circle=circle)),
+                "status": status,
+            },
+        )
+    getattr(messages, status[0])(request, status[1])
+    return redirect(circle)
+
+
+@require_POST
+def admit(request, slug, pk):
+    return _decide(request, slug, pk, decline=False)
+
+
+@require_POST
+def decline(request, slug, pk):
+    return _decide(request, slug, pk, decline=True)
+
+
+# --- facilitators: invite links ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invites(request, slug):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    circle = _moderated_circle_or_refuse(request, slug)
+    form = InviteCreateForm(request.POST or None, initial={"days": 14})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invite = invite_create(
+                actor=request.user, circle=circle, days=form.cleaned_data["days"]
+            )
+        except MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"New invite link created; it works until "
+                f"{invite.expires_at:%d %B %Y}. Copy it from the list below.",
+            )
+            return redirect("circles:invites", slug=circle.slug)
+    links = [
+        (invite, request.build_absolute_uri(_invite_url(invite)))
+        for invite in circle_invites(circle=circle)
+    ]
+    return render(
+        request, "circles/invites.html", {"circle": circle, "form": form, "invite_links": links}
+    )
+
+
+def _invite_url(invite: Invite) -> str:
+    return reverse("circles:invite_accept", kwargs={"token": invite_token(invite)})
+
+
+@require_POST
+def invite_revoke(request, slug, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("circles:detail", kwargs={"slug": slug}))
+    circle = _moderated_circle_or_refuse(request, slug)
+    invite = get_object_or_404(Invite.objects.select_related("circle"), pk=pk, circle=circle)
+    invite_revoke_service(actor=request.user, invite=invite)
+    messages.success(request, "The invite link is withdrawn: it no longer works.")
+    return redirect("circles:invites", slug=circle.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invite_accept(request, token):
+    try:
+        invite = invite_from_token(token)
+    except MembershipError as error:
+        return render(
+            request, "circles/invite_accept.html", {"invite_error": str(error)}, status=404
+        )
+    circle = invite.circle
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.path)
+        return render(request, "circles/invite_accept.html", {"circle": circle, "invite": invite})
+    if request.method == "POST":
+        try:
+            membership_join_by_invite(user=request.user, token=token)
+        except MembershipError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Welcome to {circle.name}.")
+        return redirect(circle)
+    membership = membership_of(request.user, circle)
+    return render(
+        request,
+        "circles/invite_accept.html",
+        {
+            "circle": circle,
+            "invite": invite,
+            "membership": membership,
+            "already_member": membership is not None and membership.state == MembershipState.ACTIVE,
+        },
+    )

@@ -1,0 +1,143 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q
+
+from circles.models import (
+    Circle,
+    Invite,
+    Membership,
+    MembershipState,
+    ModerationAction,
+    Report,
+)
+
+# --- circles, memberships, invites, moderation records (memberships engineer) ---------------
+
+# Paths under /circles/ that are not circle pages: a circle with one of these slugs would be
+# unreachable.
+RESERVED_SLUGS = {"invite", "my-logs", "new", "logs", "search", "feed"}
+
+
+class CircleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Circle
+        fields = "__all__"  # noqa: DJ007
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(
+                "That web address is used by the site itself; please choose another."
+            )
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("join_policy") == "request" and not cleaned.get("entry_question"):
+            self.add_error(
+                "entry_question", "A circle that takes requests needs an entry question."
+            )
+        return cleaned
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["member", "kind", "state", "joined_at"]
+    raw_id_fields = ["member"]
+    show_change_link = True
+
+
+@admin.register(Circle)
+class CircleAdmin(admin.ModelAdmin):
+    form = CircleAdminForm
+    list_display = ["name", "status", "join_policy", "active_members", "capacity", "created_at"]
+    list_filter = ["status", "join_policy", "roles"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["roles"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["created_by"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "purpose", "roles", "tags")}),
+        ("Joining", {"fields": ("join_policy", "entry_question", "capacity")}),
+        ("Rhythm and status", {"fields": ("rhythm_weekday", "status")}),
+        ("Record", {"fields": ("created_by", "created_at")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _active=Count("memberships", filter=Q(memberships__state=MembershipState.ACTIVE))
+            )
+        )
+
+    @admin.display(description="Active members", ordering="_active")
+    def active_members(self, obj):
+        return obj._active
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "circle", "kind", "state", "joined_at", "updated_at"]
+    list_filter = ["state", "kind", "circle"]
+    search_fields = ["member__email", "member__profile__display_name", "circle__name"]
+    list_select_related = ["member__profile", "circle"]
+    raw_id_fields = ["member", "circle", "decided_by"]
+    readonly_fields = ["created_at", "updated_at", "last_asked_to_respond_at"]
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    """Invites are created and withdrawn from the circle's invite page (which records the
+    decision); here staff can look them up."""
+
+    list_display = ["circle", "created_by", "created_at", "expires_at", "revoked_at", "uses"]
+    list_filter = ["circle"]
+    list_select_related = ["circle", "created_by__profile"]
+    readonly_fields = ["circle", "created_by", "created_at", "expires_at", "revoked_at", "uses"]
+    exclude = ["key"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: never added or edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "circle", "actor", "verb", "target_label", "reason"]
+    list_filter = ["verb", "circle"]
+    search_fields = ["target_label", "reason", "actor__email"]
+    list_select_related = ["circle", "actor__profile"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "circle", "reporter", "reason", "state", "resolved_at"]
+    list_filter = ["state", "reason", "circle"]
+    list_select_related = ["circle", "reporter__profile"]
+    date_hierarchy = "created_at"
+
+
+# --- action logs and responses (logs engineer) ----------------------------------------------
