@@ -1,0 +1,365 @@
+"""Reads for facilitators and staff: the moderation queue, the audit log and circle health.
+
+Each selector runs a fixed number of queries however many items there are, and returns
+objects already shaped for the templates.
+
+How the health figures are defined (the same on the circle page, in the CSV and in the
+staff overview):
+
+- *window*: the last ``weeks`` calendar weeks (Monday to Sunday, in the school's time zone),
+  the current week included and counted so far.
+- *active members*: memberships in the active state, facilitators included.
+- *logs per week*: published logs in the window, by the week they were published. Hidden
+  logs are left out of every figure (a facilitator took them out of the conversation).
+- *got a response*: a log with at least one response, not hidden, from someone other than
+  its author. *Response rate* = logs in the window that got one / logs in the window.
+- *time to first response*: from publishing to that first response; the median over the
+  logs in the window that got one.
+- *silent members*: active members (not facilitators) who joined 3 weeks ago or more and
+  have published no log and written no response in the circle for 3 weeks or more.
+- *unanswered logs*: published, not hidden, not locked logs (of any age) still without a
+  response from someone other than the author; oldest first.
+- *responses by kind*: responses (not hidden, on logs not hidden) written in the window.
+"""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
+
+from circles.models import (
+    ActionLog,
+    Circle,
+    LogState,
+    Membership,
+    MembershipKind,
+    MembershipState,
+    ModerationAction,
+    Report,
+    ReportState,
+    Response,
+    ResponseKind,
+)
+
+SILENT_AFTER = timedelta(weeks=3)
+
+
+# --- moderation queue --------------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    """One reported log or response and every open report on it."""
+
+    kind: str  # "log" or "response"
+    target: ActionLog | Response
+    log: ActionLog
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def first_reported_at(self) -> datetime:
+        return self.reports[0].created_at
+
+
+def moderation_queue(*, circle: Circle) -> dict:
+    """Open reports grouped by what they report (oldest first), and pending join requests."""
+    reports = (
+        Report.objects.filter(circle=circle, state=ReportState.OPEN)
+        .select_related(
+            "reporter__profile",
+            "log__author__profile",
+            "response__author__profile",
+            "response__log",
+        )
+        .order_by("created_at", "pk")
+    )
+    items: dict[tuple[str, int], QueueItem] = {}
+    for report in reports:
+        if report.log_id:
+            key = ("log", report.log_id)
+            item = items.setdefault(key, QueueItem("log", report.log, report.log))
+        else:
+            key = ("response", report.response_id)
+            item = items.setdefault(
+                key, QueueItem("response", report.response, report.response.log)
+            )
+        item.reports.append(report)
+    requests = (
+        Membership.objects.pending()
+        .filter(circle=circle)
+        .select_related("member__profile")
+        .order_by("created_at", "pk")
+    )
+    return {"items": list(items.values()), "requests": list(requests)}
+
+
+def queue_counts(*, circle: Circle) -> dict[str, int]:
+    return {
+        "reports": Report.objects.filter(circle=circle, state=ReportState.OPEN).count(),
+        "requests": Membership.objects.pending().filter(circle=circle).count(),
+    }
+
+
+# --- audit log and members ---------------------------------------------------------------------
+
+
+def audit_log(*, circle: Circle) -> QuerySet[ModerationAction]:
+    """Every recorded decision in the circle, newest first."""
+    return ModerationAction.objects.filter(circle=circle).select_related(
+        "actor__profile", "target_member__profile"
+    )
+
+
+def circle_members(*, circle: Circle) -> list[Membership]:
+    """Active members, facilitators first, then by name."""
+    memberships = (
+        Membership.objects.active().filter(circle=circle).select_related("member__profile")
+    )
+    return sorted(
+        memberships,
+        key=lambda m: (m.kind != MembershipKind.FACILITATOR, m.member.display_name.lower()),
+    )
+
+
+def circle_logs(*, circle: Circle) -> QuerySet[ActionLog]:
+    """The circle's published logs for the facilitators' list: pinned first, then newest,
+    with how many open reports each has."""
+    return (
+        ActionLog.objects.filter(circle=circle, state=LogState.PUBLISHED)
+        .select_related("author__profile")
+        .annotate(
+            open_reports=Count("reports", filter=Q(reports__state=ReportState.OPEN), distinct=True),
+            responses_count=Count("responses", distinct=True),
+        )
+        .order_by(F("pinned_at").desc(nulls_last=True), "-published_at", "-pk")
+    )
+
+
+# --- circle health -----------------------------------------------------------------------------
+
+
+def week_starts(*, now: datetime, weeks: int) -> list[date]:
+    """The Mondays that start each of the last ``weeks`` weeks, oldest first."""
+    today = timezone.localdate(now)
+    this_monday = today - timedelta(days=today.weekday())
+    return [this_monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+
+
+def _answered_by_peer():
+    """Condition on ``responses__`` for a response that counts as "got a response"."""
+    return Q(responses__is_hidden=False) & ~Q(responses__author_id=F("author_id"))
+
+
+def _peer_response_exists():
+    return Exists(
+        Response.objects.filter(log=OuterRef("pk"), is_hidden=False).exclude(
+            author_id=OuterRef("author_id")
+        )
+    )
+
+
+@dataclass
+class Health:
+    circle: Circle
+    now: datetime
+    weeks: list[date]
+    active_members: int = 0
+    logs_per_week: list[int] = field(default_factory=list)
+    logs_in_window: int = 0
+    logs_answered: int = 0
+    median_first_response: timedelta | None = None
+    silent_members: list[Membership] = field(default_factory=list)
+    silent_count: int = 0
+    unanswered_logs: list[ActionLog] = field(default_factory=list)
+    unanswered_count: int = 0
+    responses_by_kind: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def response_rate(self) -> float | None:
+        if not self.logs_in_window:
+            return None
+        return self.logs_answered / self.logs_in_window
+
+    @property
+    def response_rate_percent(self) -> int | None:
+        rate = self.response_rate
+        return None if rate is None else round(rate * 100)
+
+    @property
+    def median_hours(self) -> float | None:
+        if self.median_first_response is None:
+            return None
+        return round(self.median_first_response.total_seconds() / 3600, 1)
+
+    @property
+    def weekly(self) -> list[tuple[date, int]]:
+        return list(zip(self.weeks, self.logs_per_week, strict=True))
+
+    @property
+    def questions(self) -> int:
+        return dict(self.responses_by_kind).get(ResponseKind.QUESTION.label, 0)
+
+    @property
+    def suggestions(self) -> int:
+        return dict(self.responses_by_kind).get(ResponseKind.SUGGESTION.label, 0)
+
+    @property
+    def window_start(self) -> date:
+        return self.weeks[0]
+
+
+def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: bool) -> list[Health]:
+    """Health of several circles in a fixed number of queries (4 with ``detail``, 3 without)."""
+    starts = week_starts(now=now, weeks=weeks)
+    window_start = timezone.make_aware(datetime.combine(starts[0], time.min))
+    by_id = {
+        c.pk: Health(circle=c, now=now, weeks=starts, logs_per_week=[0] * weeks) for c in circles
+    }
+    ids = list(by_id)
+    index = {monday: i for i, monday in enumerate(starts)}
+
+    # 1. Logs published in the window, with their first response from a peer.
+    logs = (
+        ActionLog.objects.filter(
+            circle_id__in=ids,
+            state=LogState.PUBLISHED,
+            is_hidden=False,
+            published_at__gte=window_start,
+            published_at__lte=now,
+        )
+        .annotate(first_response=Min("responses__created_at", filter=_answered_by_peer()))
+        .values_list("circle_id", "published_at", "first_response")
+    )
+    waits: dict[int, list[timedelta]] = defaultdict(list)
+    for circle_id, published_at, first_response in logs:
+        health = by_id[circle_id]
+        local = timezone.localdate(published_at)
+        health.logs_per_week[index[local - timedelta(days=local.weekday())]] += 1
+        health.logs_in_window += 1
+        if first_response is not None:
+            health.logs_answered += 1
+            waits[circle_id].append(first_response - published_at)
+    for circle_id, values in waits.items():
+        by_id[circle_id].median_first_response = statistics.median(values)
+
+    # 2. Active memberships, with each member's latest contribution to the circle.
+    last_log = (
+        ActionLog.objects.filter(
+            circle_id=OuterRef("circle_id"),
+            author_id=OuterRef("member_id"),
+            state=LogState.PUBLISHED,
+        )
+        .order_by("-published_at")
+        .values("published_at")[:1]
+    )
+    last_response = (
+        Response.objects.filter(
+            log__circle_id=OuterRef("circle_id"), author_id=OuterRef("member_id")
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    memberships = (
+        Membership.objects.filter(circle_id__in=ids, state=MembershipState.ACTIVE)
+        .annotate(last_log_at=Subquery(last_log), last_response_at=Subquery(last_response))
+        .order_by("joined_at", "pk")
+    )
+    if detail:
+        memberships = memberships.select_related("member__profile")
+    silent_before = now - SILENT_AFTER
+    for membership in memberships:
+        health = by_id[membership.circle_id]
+        health.active_members += 1
+        activity = [t for t in (membership.last_log_at, membership.last_response_at) if t]
+        membership.last_active_at = max(activity) if activity else None
+        joined = membership.joined_at or membership.created_at
+        if (
+            membership.kind == MembershipKind.MEMBER
+            and joined <= silent_before
+            and (membership.last_active_at is None or membership.last_active_at <= silent_before)
+        ):
+            health.silent_count += 1
+            if detail:
+                health.silent_members.append(membership)
+
+    # 3. Logs still waiting for a response from a peer.
+    unanswered = (
+        ActionLog.objects.filter(
+            circle_id__in=ids,
+            state=LogState.PUBLISHED,
+            is_hidden=False,
+            locked_at__isnull=True,
+            published_at__lte=now,
+        )
+        .exclude(_peer_response_exists())
+        .order_by("published_at", "pk")
+    )
+    if detail:
+        for log in unanswered.select_related("author__profile"):
+            by_id[log.circle_id].unanswered_logs.append(log)
+            by_id[log.circle_id].unanswered_count += 1
+
+        # 4. Responses by kind in the window.
+        kinds: dict[int, dict[str, int]] = defaultdict(
+            lambda: dict.fromkeys(ResponseKind.values, 0)
+        )
+        rows = Response.objects.filter(
+            log__circle_id__in=ids,
+            log__state=LogState.PUBLISHED,
+            log__is_hidden=False,
+            is_hidden=False,
+            created_at__gte=window_start,
+            created_at__lte=now,
+        ).values_list("log__circle_id", "kind")
+        for circle_id, kind in rows:
+            kinds[circle_id][kind] += 1
+        for circle_id, health in by_id.items():
+            counts = kinds[circle_id]
+            health.responses_by_kind = [
+                (ResponseKind(k).label, counts[k]) for k in ResponseKind.values
+            ]
+    else:
+        for circle_id in unanswered.values_list("circle_id", flat=True):
+            by_id[circle_id].unanswered_count += 1
+    return list(by_id.values())
+
+
+def circle_health(*, circle: Circle, now: datetime | None = None, weeks: int = 12) -> Health:
+    """Everything the circle's health page and CSV show (4 queries)."""
+    return _health_for([circle], now=now or timezone.now(), weeks=weeks, detail=True)[0]
+
+
+OVERVIEW_SORTS = {
+    "name": lambda h: h.circle.name.lower(),
+    "members": lambda h: h.active_members,
+    "logs": lambda h: h.logs_in_window,
+    "rate": lambda h: -1 if h.response_rate is None else h.response_rate,
+    "wait": lambda h: (
+        float("inf") if h.median_first_response is None else h.median_first_response.total_seconds()
+    ),
+    "silent": lambda h: h.silent_count,
+    "unanswered": lambda h: h.unanswered_count,
+}
+
+
+def health_overview(
+    *, sort: str = "name", descending: bool = False, now: datetime | None = None, weeks: int = 12
+) -> list[Health]:
+    """Headline health figures of every circle, for staff (4 queries), sorted by a column
+    of ``OVERVIEW_SORTS``; ties keep name order."""
+    circles = list(Circle.objects.order_by("name", "pk"))
+    rows = _health_for(circles, now=now or timezone.now(), weeks=weeks, detail=False)
+    key = OVERVIEW_SORTS.get(sort, OVERVIEW_SORTS["name"])
+    return sorted(rows, key=key, reverse=descending)

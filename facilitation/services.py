@@ -1,0 +1,474 @@
+"""Facilitators' decisions: reports, hiding, pinning, locking, members and circle settings.
+
+Every decision checks ``can_moderate`` (the circle's active facilitators and staff, checked
+afresh on each call) and is recorded as a ``ModerationAction``: who, what, target, why, when.
+Join requests and invite links are decided in ``circles.services.memberships`` and record
+their own moderation actions.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from circles.models import (
+    ActionLog,
+    Circle,
+    CircleStatus,
+    Membership,
+    MembershipKind,
+    MembershipState,
+    ModerationAction,
+    ModerationVerb,
+    Report,
+    ReportReason,
+    ReportState,
+    Response,
+)
+from circles.permissions import can_moderate, can_read_circle, can_view_log, can_view_response
+from members.models import User
+
+LABEL_MAX = 200
+
+
+def _label(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+
+
+def _response_label(response: Response) -> str:
+    return _label(
+        f"{response.get_kind_display()} by {response.author.display_name} on “{response.log.title}”"
+    )
+
+
+def _require_moderator(actor: User, circle: Circle) -> None:
+    if not can_moderate(actor, circle):
+        raise PermissionDenied("Only this circle's facilitators can do that.")
+
+
+def _record(
+    *,
+    circle: Circle,
+    actor: User,
+    verb: str,
+    reason: str = "",
+    log: ActionLog | None = None,
+    response: Response | None = None,
+    member: User | None = None,
+    label: str = "",
+) -> ModerationAction:
+    return ModerationAction.objects.create(
+        circle=circle,
+        actor=actor,
+        verb=verb,
+        reason=reason[:500],
+        target_log=log,
+        target_response=response,
+        target_member=member,
+        target_label=_label(label),
+    )
+
+
+def _target(*, log: ActionLog | None, response: Response | None) -> ActionLog | Response:
+    if (log is None) == (response is None):
+        raise ValueError("Pass exactly one of log or response.")
+    return log if log is not None else response
+
+
+def _circle_of(target: ActionLog | Response) -> Circle:
+    return target.circle if isinstance(target, ActionLog) else target.log.circle
+
+
+# --- reports (any member) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(
+    *,
+    reporter: User,
+    log: ActionLog | None = None,
+    response: Response | None = None,
+    reason: str,
+    details: str = "",
+) -> tuple[Report, bool]:
+    """Report a log or a response the reporter can see in their circle. Reporting the same
+    thing twice is harmless: the first report is kept and ``(report, False)`` returned."""
+    target = _target(log=log, response=response)
+    circle = _circle_of(target)
+    visible = (
+        can_view_log(reporter, log) if log is not None else can_view_response(reporter, response)
+    )
+    if not (visible and can_read_circle(reporter, circle)):
+        raise PermissionDenied("You can only report what you can see in your circles.")
+    if reason not in ReportReason.values:
+        raise ValidationError({"reason": "Choose a reason from the list."})
+    lookup = {"log": log} if log is not None else {"response": response}
+    existing = Report.objects.filter(reporter=reporter, **lookup).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                circle=circle,
+                reporter=reporter,
+                reason=reason,
+                details=details.strip()[:1000],
+                **lookup,
+            )
+    except IntegrityError:  # a concurrent double submit: the other one won
+        return Report.objects.get(reporter=reporter, **lookup), False
+    return report, True
+
+
+def _resolve_reports(*, actor: User, target: ActionLog | Response, state: str) -> int:
+    lookup = {"log": target} if isinstance(target, ActionLog) else {"response": target}
+    return Report.objects.filter(state=ReportState.OPEN, **lookup).update(
+        state=state, resolved_at=timezone.now(), resolved_by=actor
+    )
+
+
+@transaction.atomic
+def report_dismiss(*, actor: User, report: Report, reason: str = "") -> int:
+    """Dismiss a report, and with it every open report on the same log or response (the
+    decision is about the content). Returns how many reports were dismissed."""
+    _require_moderator(actor, report.circle)
+    if report.state != ReportState.OPEN:
+        raise ValidationError("This report has already been dealt with.")
+    target = report.log if report.log_id else report.response
+    count = _resolve_reports(actor=actor, target=target, state=ReportState.DISMISSED)
+    if isinstance(target, ActionLog):
+        _record(
+            circle=report.circle,
+            actor=actor,
+            verb=ModerationVerb.DISMISS,
+            reason=reason,
+            log=target,
+            label=f"Log “{target.title}”",
+        )
+    else:
+        _record(
+            circle=report.circle,
+            actor=actor,
+            verb=ModerationVerb.DISMISS,
+            reason=reason,
+            response=target,
+            label=_response_label(target),
+        )
+    return count
+
+
+# --- hiding and restoring -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def content_hide(
+    *, actor: User, log: ActionLog | None = None, response: Response | None = None, reason: str
+) -> ActionLog | Response:
+    """Hide a log or a response with a reason its author sees. The text is kept. Open
+    reports on it are resolved as actioned."""
+    target = _target(log=log, response=response)
+    circle = _circle_of(target)
+    _require_moderator(actor, circle)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Say why, in a few words: the author will see it."})
+    if target.is_hidden:
+        raise ValidationError("This is already hidden.")
+    target.is_hidden = True
+    target.hidden_reason = reason[:500]
+    target.save(update_fields=["is_hidden", "hidden_reason"])
+    _resolve_reports(actor=actor, target=target, state=ReportState.ACTIONED)
+    if log is not None:
+        _record(
+            circle=circle,
+            actor=actor,
+            verb=ModerationVerb.HIDE,
+            reason=reason,
+            log=log,
+            member=log.author,
+            label=f"Log “{log.title}”",
+        )
+    else:
+        _record(
+            circle=circle,
+            actor=actor,
+            verb=ModerationVerb.HIDE,
+            reason=reason,
+            response=response,
+            member=response.author,
+            label=_response_label(response),
+        )
+    return target
+
+
+@transaction.atomic
+def content_restore(
+    *, actor: User, log: ActionLog | None = None, response: Response | None = None, reason: str = ""
+) -> ActionLog | Response:
+    target = _target(log=log, response=response)
+    circle = _circle_of(target)
+    _require_moderator(actor, circle)
+    if not target.is_hidden:
+        raise ValidationError("This is not hidden.")
+    target.is_hidden = False
+    target.hidden_reason = ""
+    target.save(update_fields=["is_hidden", "hidden_reason"])
+    if log is not None:
+        _record(
+            circle=circle,
+            actor=actor,
+            verb=ModerationVerb.RESTORE,
+            reason=reason,
+            log=log,
+            member=log.author,
+            label=f"Log “{log.title}”",
+        )
+    else:
+        _record(
+            circle=circle,
+            actor=actor,
+            verb=ModerationVerb.RESTORE,
+            reason=reason,
+            response=response,
+            member=response.author,
+            label=_response_label(response),
+        )
+    return target
+
+
+# --- pinning and locking logs -----------------------------------------------------------------
+
+
+def _log_flag(*, actor: User, log: ActionLog, field: str, on: bool, verb: str, reason: str):
+    _require_moderator(actor, log.circle)
+    if not log.is_published:
+        raise ValidationError("Only published logs can be pinned or locked.")
+    if (getattr(log, field) is not None) == on:
+        raise ValidationError("Nothing to change: it already is.")
+    setattr(log, field, timezone.now() if on else None)
+    log.save(update_fields=[field])
+    _record(
+        circle=log.circle,
+        actor=actor,
+        verb=verb,
+        reason=reason,
+        log=log,
+        label=f"Log “{log.title}”",
+    )
+    return log
+
+
+@transaction.atomic
+def log_pin(*, actor: User, log: ActionLog, reason: str = "") -> ActionLog:
+    """Pin a log to the top of the circle feed."""
+    return _log_flag(
+        actor=actor, log=log, field="pinned_at", on=True, verb=ModerationVerb.PIN, reason=reason
+    )
+
+
+@transaction.atomic
+def log_unpin(*, actor: User, log: ActionLog, reason: str = "") -> ActionLog:
+    return _log_flag(
+        actor=actor, log=log, field="pinned_at", on=False, verb=ModerationVerb.UNPIN, reason=reason
+    )
+
+
+@transaction.atomic
+def log_lock(*, actor: User, log: ActionLog, reason: str = "") -> ActionLog:
+    """Lock a log: no new responses (``circles.permissions.can_respond`` refuses them)."""
+    return _log_flag(
+        actor=actor, log=log, field="locked_at", on=True, verb=ModerationVerb.LOCK, reason=reason
+    )
+
+
+@transaction.atomic
+def log_unlock(*, actor: User, log: ActionLog, reason: str = "") -> ActionLog:
+    return _log_flag(
+        actor=actor, log=log, field="locked_at", on=False, verb=ModerationVerb.UNLOCK, reason=reason
+    )
+
+
+# --- members and facilitators -----------------------------------------------------------------
+
+
+def _other_active_facilitators(membership: Membership) -> bool:
+    return (
+        Membership.objects.facilitators()
+        .filter(circle_id=membership.circle_id)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def member_remove(*, actor: User, membership: Membership, reason: str) -> Membership:
+    """Remove an active member (or co-facilitator) from the circle. A removed facilitator
+    loses their powers at once; if they ever come back, it is as a member."""
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("member", "circle")
+        .get(pk=membership.pk)
+    )
+    _require_moderator(actor, membership.circle)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Say why, in a few words: it is recorded."})
+    if membership.state != MembershipState.ACTIVE:
+        raise ValidationError("Only active members can be removed.")
+    if membership.member_id == actor.pk:
+        raise ValidationError("You cannot remove yourself; step down or leave instead.")
+    if membership.kind == MembershipKind.FACILITATOR and not _other_active_facilitators(membership):
+        raise ValidationError("A circle needs a facilitator: make someone else one first.")
+    membership.state = MembershipState.REMOVED
+    membership.kind = MembershipKind.MEMBER
+    membership.decided_by = actor
+    membership.save(update_fields=["state", "kind", "decided_by", "updated_at"])
+    _record(
+        circle=membership.circle,
+        actor=actor,
+        verb=ModerationVerb.REMOVE,
+        reason=reason,
+        member=membership.member,
+        label=membership.member.display_name,
+    )
+    return membership
+
+
+@transaction.atomic
+def facilitator_promote(*, actor: User, membership: Membership, reason: str = "") -> Membership:
+    """Make an active member a co-facilitator."""
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("member", "circle")
+        .get(pk=membership.pk)
+    )
+    _require_moderator(actor, membership.circle)
+    if membership.state != MembershipState.ACTIVE:
+        raise ValidationError("Only active members can become facilitators.")
+    if membership.kind == MembershipKind.FACILITATOR:
+        raise ValidationError("They already facilitate this circle.")
+    membership.kind = MembershipKind.FACILITATOR
+    membership.save(update_fields=["kind", "updated_at"])
+    _record(
+        circle=membership.circle,
+        actor=actor,
+        verb=ModerationVerb.PROMOTE,
+        reason=reason,
+        member=membership.member,
+        label=membership.member.display_name,
+    )
+    return membership
+
+
+@transaction.atomic
+def facilitator_demote(*, actor: User, membership: Membership, reason: str = "") -> Membership:
+    """A facilitator steps down (or is stepped down) to member. The circle keeps at least
+    one facilitator. Their powers end at once."""
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("member", "circle")
+        .get(pk=membership.pk)
+    )
+    _require_moderator(actor, membership.circle)
+    if not membership.is_facilitator:
+        raise ValidationError("They do not facilitate this circle.")
+    if not _other_active_facilitators(membership):
+        raise ValidationError("A circle needs a facilitator: make someone else one first.")
+    membership.kind = MembershipKind.MEMBER
+    membership.save(update_fields=["kind", "updated_at"])
+    _record(
+        circle=membership.circle,
+        actor=actor,
+        verb=ModerationVerb.DEMOTE,
+        reason=reason,
+        member=membership.member,
+        label=membership.member.display_name,
+    )
+    return membership
+
+
+# --- the circle itself ------------------------------------------------------------------------
+
+CIRCLE_FIELDS = (
+    "name",
+    "purpose",
+    "join_policy",
+    "entry_question",
+    "capacity",
+    "rhythm_weekday",
+)
+
+
+@transaction.atomic
+def circle_update(*, actor: User, circle: Circle, data: dict[str, Any]) -> Circle:
+    """Edit the circle's description, roles, tags, join policy, entry question, capacity
+    and rhythm. ``data`` holds only the fields to change (a form's ``cleaned_data``)."""
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    _require_moderator(actor, circle)
+    if circle.is_archived:
+        raise ValidationError("An archived circle cannot be edited.")
+    changed: list[str] = []
+    for name in CIRCLE_FIELDS:
+        if name in data and data[name] != getattr(circle, name):
+            setattr(circle, name, data[name])
+            changed.append(name)
+    if "capacity" in data:
+        active = Membership.objects.active().filter(circle=circle).count()
+        if data["capacity"] < active:
+            raise ValidationError(
+                {"capacity": f"The circle has {active} active members: capacity cannot be lower."}
+            )
+    if circle.join_policy == "request" and not circle.entry_question.strip():
+        raise ValidationError(
+            {"entry_question": "Circles that take requests need an entry question."}
+        )
+    circle.full_clean(exclude=["slug", "roles", "tags", "created_by"])
+    if changed:
+        circle.save()
+    if "roles" in data:
+        new = {r.pk for r in data["roles"]}
+        if new != set(circle.roles.values_list("pk", flat=True)):
+            circle.roles.set(data["roles"])
+            changed.append("roles")
+    if "tags" in data:
+        new_tags = sorted({t.strip().lower() for t in data["tags"] if t.strip()})
+        if new_tags != sorted(t.lower() for t in circle.tags.names()):
+            circle.tags.set(new_tags, clear=True)
+            changed.append("tags")
+    if changed:
+        labels = [
+            "roles"
+            if n == "roles"
+            else "tags"
+            if n == "tags"
+            else str(Circle._meta.get_field(n).verbose_name)
+            for n in changed
+        ]
+        _record(
+            circle=circle,
+            actor=actor,
+            verb=ModerationVerb.EDIT_CIRCLE,
+            reason="Changed " + ", ".join(labels),
+            label=circle.name,
+        )
+    return circle
+
+
+@transaction.atomic
+def circle_archive(*, actor: User, circle: Circle, reason: str) -> Circle:
+    """Archive the circle: it stays readable to its members, nobody can post in it."""
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    _require_moderator(actor, circle)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Say why, in a few words: it is recorded."})
+    if circle.is_archived:
+        raise ValidationError("This circle is already archived.")
+    circle.status = CircleStatus.ARCHIVED
+    circle.save(update_fields=["status", "purpose_html"])
+    _record(
+        circle=circle, actor=actor, verb=ModerationVerb.ARCHIVE, reason=reason, label=circle.name
+    )
+    return circle

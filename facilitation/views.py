@@ -1,0 +1,526 @@
+"""Facilitators' pages (queue, members, settings, audit, health) and members' reports.
+
+Who may see what: someone who cannot read the circle gets 404 (it is not theirs to know
+about); a member without moderation power gets 403; staff may do everything.
+"""
+
+import csv
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from circles.models import (
+    ActionLog,
+    Circle,
+    LogState,
+    Membership,
+    MembershipState,
+    Report,
+    Response,
+)
+from circles.permissions import can_moderate, can_read_circle
+from facilitation import charts, selectors, services
+from facilitation.forms import CircleSettingsForm, OptionalReasonForm, ReasonForm, ReportForm
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _circle_for_moderator(request, slug: str) -> Circle:
+    circle = get_object_or_404(Circle, slug=slug)
+    if not can_read_circle(request.user, circle):
+        raise Http404("No such circle.")
+    if not can_moderate(request.user, circle):
+        raise PermissionDenied("Only this circle's facilitators can do that.")
+    return circle
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _run(request, action: Callable[[], object], *, success: str, back: str):
+    """Call one service, turn its refusal into a message; redirect either way."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect(_next_url(request, back))
+
+
+def _queue_url(circle: Circle) -> str:
+    return reverse("facilitation:queue", kwargs={"slug": circle.slug})
+
+
+def _members_url(circle: Circle) -> str:
+    return reverse("facilitation:members", kwargs={"slug": circle.slug})
+
+
+def _log_in(circle: Circle, pk: int) -> ActionLog:
+    return get_object_or_404(
+        ActionLog.objects.select_related("author__profile", "circle"),
+        pk=pk,
+        circle=circle,
+        state=LogState.PUBLISHED,
+    )
+
+
+def _response_in(circle: Circle, pk: int) -> Response:
+    return get_object_or_404(
+        Response.objects.select_related("author__profile", "log__circle"),
+        pk=pk,
+        log__circle=circle,
+        log__state=LogState.PUBLISHED,
+    )
+
+
+def _membership_in(circle: Circle, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("member__profile", "circle"), pk=pk, circle=circle
+    )
+
+
+def _page_context(request, circle: Circle, **extra) -> dict:
+    return {"circle": circle, "counts": selectors.queue_counts(circle=circle), **extra}
+
+
+# --- reports (any member) -----------------------------------------------------------------------
+
+
+def _report(request, *, log: ActionLog | None = None, response: Response | None = None):
+    target = log or response
+    the_log = log or response.log
+    if not can_read_circle(request.user, the_log.circle):
+        raise Http404("Not found.")
+    lookup = {"log": log} if log is not None else {"response": response}
+    already = Report.objects.filter(reporter=request.user, **lookup).exists()
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, created = services.report_create(
+                reporter=request.user,
+                log=log,
+                response=response,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
+        except PermissionDenied:
+            raise Http404("Not found.") from None
+        if created:
+            messages.success(
+                request, "Thank you. The circle's facilitators will look at your report."
+            )
+        else:
+            messages.info(request, "You had already reported this; the facilitators have it.")
+        return redirect(target.get_absolute_url())
+    return render(
+        request,
+        "facilitation/report_form.html",
+        {"form": form, "log": the_log, "response": response, "target": target, "already": already},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_log(request, pk: int):
+    log = get_object_or_404(
+        ActionLog.objects.visible_to(request.user).published().select_related("circle"), pk=pk
+    )
+    return _report(request, log=log)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_response(request, pk: int):
+    response = get_object_or_404(
+        Response.objects.visible_to(request.user).select_related("log__circle", "author__profile"),
+        pk=pk,
+    )
+    return _report(request, response=response)
+
+
+# --- the moderation queue ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def queue(request, slug: str):
+    circle = _circle_for_moderator(request, slug)
+    context = _page_context(request, circle, **selectors.moderation_queue(circle=circle))
+    return render(request, "facilitation/queue.html", context)
+
+
+@login_required
+@require_POST
+def report_dismiss(request, slug: str, pk: int):
+    circle = _circle_for_moderator(request, slug)
+    report = get_object_or_404(Report, pk=pk, circle=circle)
+    form = OptionalReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _run(
+        request,
+        lambda: services.report_dismiss(actor=request.user, report=report, reason=reason),
+        success="Report dismissed. The content stays as it was.",
+        back=_queue_url(circle),
+    )
+
+
+def _hide(request, circle: Circle, *, log=None, response=None):
+    target = log or response
+    if target.is_hidden:
+        messages.info(request, "This is already hidden.")
+        return redirect(_next_url(request, _queue_url(circle)))
+    form = ReasonForm(
+        request.POST or None,
+        label="Reason for hiding",
+        help_text="The author sees this reason. The text is kept, not deleted.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.content_hide(
+                actor=request.user, log=log, response=response, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Hidden. Members no longer see it; its author sees why.")
+            return redirect(_next_url(request, _queue_url(circle)))
+    return render(
+        request,
+        "facilitation/hide_form.html",
+        {
+            "circle": circle,
+            "form": form,
+            "log": log or response.log,
+            "response": response,
+            "next": _next_url(request, ""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_hide(request, slug: str, pk: int):
+    circle = _circle_for_moderator(request, slug)
+    return _hide(request, circle, log=_log_in(circle, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_hide(request, slug: str, pk: int):
+    circle = _circle_for_moderator(request, slug)
+    return _hide(request, circle, response=_response_in(circle, pk))
+
+
+@login_required
+@require_POST
+def log_restore(request, slug: str, pk: int):
+    circle = _circle_for_moderator(request, slug)
+    log = _log_in(circle, pk)
+    return _run(
+        request,
+        lambda: services.content_restore(actor=request.user, log=log),
+        success="Restored. Members see the log again.",
+        back=_queue_url(circle),
+    )
+
+
+@login_required
+@require_POST
+def response_restore(request, slug: str, pk: int):
+    circle = _circle_for_moderator(request, slug)
+    response = _response_in(circle, pk)
+    return _run(
+        request,
+        lambda: services.content_restore(actor=request.user, response=response),
+        success="Restored. Members see the response again.",
+        back=_queue_url(circle),
+    )
+
+
+_LOG_FLAGS = {
+    "pin": (services.log_pin, "Pinned to the top of the circle feed."),
+    "unpin": (services.log_unpin, "Unpinned."),
+    "lock": (services.log_lock, "Locked: no new responses."),
+    "unlock": (services.log_unlock, "Unlocked: members can respond again."),
+}
+
+
+@login_required
+@require_POST
+def log_flag(request, slug: str, pk: int, flag: str):
+    circle = _circle_for_moderator(request, slug)
+    log = _log_in(circle, pk)
+    service, success = _LOG_FLAGS[flag]
+    return _run(
+        request,
+        lambda: service(actor=request.user, log=log),
+        success=success,
+        back=reverse("facilitation:logs", kwargs={"slug": circle.slug}),
+    )
+
+
+@login_required
+@require_GET
+def logs(request, slug: str):
+    """The circle's published logs with pin, lock and hide controls."""
+    circle = _circle_for_moderator(request, slug)
+    page = Paginator(selectors.circle_logs(circle=circle), 30).get_page(request.GET.get("page"))
+    return render(request, "facilitation/logs.html", _page_context(request, circle, page=page))
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def members(request, slug: str):
+    circle = _circle_for_moderator(request, slug)
+    context = _page_context(request, circle, memberships=selectors.circle_members(circle=circle))
+    return render(request, "facilitation/members.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request, slug: str, pk: int):
+    circle = _circle_for_moderator(request, slug)
+    membership = _membership_in(circle, pk)
+    if membership.state != MembershipState.ACTIVE:
+        raise Http404("Not an active member.")
+    form = ReasonForm(request.POST or None, label="Reason for removing them")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_remove(
+                actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{membership.member.display_name} is no longer a member.")
+            return redirect(_members_url(circle))
+    return render(
+        request,
+        "facilitation/member_remove.html",
+        {"circle": circle, "membership": membership, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def facilitator_promote(request, slug: str, pk: int):
+    circle = _circle_for_moderator(request, slug)
+    membership = _membership_in(circle, pk)
+    return _run(
+        request,
+        lambda: services.facilitator_promote(actor=request.user, membership=membership),
+        success=f"{membership.member.display_name} now co-facilitates the circle.",
+        back=_members_url(circle),
+    )
+
+
+@login_required
+@require_POST
+def facilitator_demote(request, slug: str, pk: int):
+    circle = _circle_for_moderator(request, slug)
+    membership = _membership_in(circle, pk)
+    back = _members_url(circle)
+    if membership.member_id == request.user.pk and not request.user.is_staff:
+        back = reverse("dashboard")
+    return _run(
+        request,
+        lambda: services.facilitator_demote(actor=request.user, membership=membership),
+        success=f"{membership.member.display_name} is now a member, not a facilitator.",
+        back=back,
+    )
+
+
+# --- circle settings and archiving --------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings(request, slug: str):
+    circle = _circle_for_moderator(request, slug)
+    form = CircleSettingsForm(request.POST or None, instance=circle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.circle_update(actor=request.user, circle=circle, data=form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, "The circle's settings are saved.")
+            return redirect(reverse("facilitation:settings", kwargs={"slug": circle.slug}))
+    return render(
+        request,
+        "facilitation/settings.html",
+        _page_context(
+            request, circle, form=form, archive_form=ReasonForm(label="Reason for archiving")
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def archive(request, slug: str):
+    circle = _circle_for_moderator(request, slug)
+    form = ReasonForm(request.POST or None, label="Reason for archiving")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.circle_archive(
+                actor=request.user, circle=circle, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The circle is archived: members can read it, not post.")
+            return redirect(reverse("facilitation:audit", kwargs={"slug": circle.slug}))
+    return render(request, "facilitation/archive.html", {"circle": circle, "form": form})
+
+
+# --- audit log ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def audit(request, slug: str):
+    circle = _circle_for_moderator(request, slug)
+    page = Paginator(selectors.audit_log(circle=circle), 50).get_page(request.GET.get("page"))
+    return render(request, "facilitation/audit.html", _page_context(request, circle, page=page))
+
+
+# --- health ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def health(request, slug: str):
+    circle = _circle_for_moderator(request, slug)
+    figures = selectors.circle_health(circle=circle)
+    context = _page_context(
+        request,
+        circle,
+        health=figures,
+        weekly_chart=charts.weekly_logs_chart(figures),
+        kinds_chart=charts.kinds_chart(figures),
+    )
+    return render(request, "facilitation/health.html", context)
+
+
+def health_rows(figures: selectors.Health) -> list[tuple[str, str, object]]:
+    """The figures of the health page as (section, name, value) rows: the CSV."""
+    rate = figures.response_rate_percent
+    rows: list[tuple[str, str, object]] = [
+        ("summary", "circle", figures.circle.name),
+        ("summary", "as of", figures.now.isoformat(timespec="minutes")),
+        ("summary", "window starts", figures.window_start.isoformat()),
+        ("summary", "active members", figures.active_members),
+        ("summary", "logs in window", figures.logs_in_window),
+        ("summary", "logs that got a response", figures.logs_answered),
+        ("summary", "response rate (%)", "" if rate is None else rate),
+        (
+            "summary",
+            "median hours to first response",
+            "" if figures.median_hours is None else figures.median_hours,
+        ),
+        ("summary", "silent members (3 weeks or more)", figures.silent_count),
+        ("summary", "unanswered logs", figures.unanswered_count),
+    ]
+    rows += [("logs per week", monday.isoformat(), n) for monday, n in figures.weekly]
+    rows += [("responses by kind", label, n) for label, n in figures.responses_by_kind]
+    rows += [
+        (
+            "silent member",
+            m.member.display_name,
+            m.last_active_at.date().isoformat() if m.last_active_at else "never",
+        )
+        for m in figures.silent_members
+    ]
+    rows += [
+        ("unanswered log", log.title, log.published_at.date().isoformat())
+        for log in figures.unanswered_logs
+    ]
+    return rows
+
+
+def _csv_safe(value: object) -> object:
+    """Keep spreadsheet programs from running member-written text as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@login_required
+@require_GET
+def health_csv(request, slug: str):
+    circle = _circle_for_moderator(request, slug)
+    figures = selectors.circle_health(circle=circle)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = figures.now.date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{circle.slug}-health-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["section", "name", "value"])
+    for row in health_rows(figures):
+        writer.writerow([_csv_safe(cell) for cell in row])
+    return response
+
+
+OVERVIEW_COLUMNS = [
+    ("name", "Circle"),
+    ("members", "Active members"),
+    ("logs", "Logs, last 12 weeks"),
+    ("rate", "Response rate"),
+    ("wait", "Median time to first response"),
+    ("silent", "Silent members"),
+    ("unanswered", "Unanswered logs"),
+]
+
+
+@login_required
+@require_GET
+def health_overview(request):
+    if not request.user.is_staff:
+        raise Http404("Not found.")
+    sort = request.GET.get("sort", "name")
+    if sort not in selectors.OVERVIEW_SORTS:
+        sort = "name"
+    descending = request.GET.get("dir") == "desc"
+    rows = selectors.health_overview(sort=sort, descending=descending)
+    columns = [
+        {
+            "key": key,
+            "label": label,
+            "current": key == sort,
+            "descending": descending,
+            "next_dir": "asc"
+            if key == sort and descending
+            else ("desc" if key == sort else ("asc" if key == "name" else "desc")),
+        }
+        for key, label in OVERVIEW_COLUMNS
+    ]
+    return render(
+        request,
+        "facilitation/health_overview.html",
+        {"rows": rows, "columns": columns, "sort": sort, "descending": descending},
+    )
