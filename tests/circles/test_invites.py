@@ -1,0 +1,327 @@
+"""Invite links: signed, expiring, revocable; the invites page and the accept page for
+every kind of visitor."""
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+import time_machine
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from circles.models import Invite, Membership, MembershipState, ModerationAction, ModerationVerb
+from circles.services.memberships import (
+    MembershipError,
+    invite_create,
+    invite_from_token,
+    invite_revoke,
+    invite_token,
+    membership_join_by_invite,
+)
+from tests.factories import CircleFactory, FacilitatorFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def db_state():
+    return (
+        sorted(Membership.objects.values_list("pk", "member_id", "circle_id", "kind", "state")),
+        sorted(ModerationAction.objects.values_list("pk", "verb")),
+        sorted(Invite.objects.values_list("pk", "revoked_at", "uses", "expires_at")),
+    )
+
+
+@pytest.fixture
+def people():
+    circle = CircleFactory(name="Night shift leads", slug="night-shift", join_policy="invite")
+    other = CircleFactory(slug="elsewhere")
+    facilitator = FacilitatorFactory(circle=circle).member
+    return SimpleNamespace(
+        circle=circle,
+        other=other,
+        facilitator=facilitator,
+        member=MembershipFactory(circle=circle).member,
+        pending=MembershipFactory(
+            circle=circle, state=MembershipState.PENDING, joined_at=None
+        ).member,
+        other_facilitator=FacilitatorFactory(circle=other).member,
+        non_member=UserFactory(),
+        staff=UserFactory(is_staff=True),
+    )
+
+
+@pytest.fixture
+def invite(people):
+    return invite_create(actor=people.facilitator, circle=people.circle, days=14)
+
+
+def accept_url(invite):
+    return reverse("circles:invite_accept", args=[invite_token(invite)])
+
+
+# --- services -------------------------------------------------------------------------------
+
+
+def test_invite_create_records_the_decision(people):
+    with time_machine.travel("2026-11-27 10:00:00+00:00", tick=False):
+        invite = invite_create(actor=people.facilitator, circle=people.circle, days=7)
+    assert invite.expires_at == datetime(2026, 12, 4, 10, tzinfo=UTC)
+    assert invite.created_by == people.facilitator
+    action = ModerationAction.objects.get()
+    assert (action.verb, action.actor, action.circle) == (
+        ModerationVerb.INVITE_CREATE,
+        people.facilitator,
+        people.circle,
+    )
+
+
+@pytest.mark.parametrize("days", [0, 61])
+def test_invite_days_are_bounded(people, days):
+    with pytest.raises(MembershipError, match="between 1 and 60 days"):
+        invite_create(actor=people.facilitator, circle=people.circle, days=days)
+    assert not Invite.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["member", "pending", "non_member", "other_facilitator"])
+def test_only_facilitators_create_and_revoke(people, invite, who):
+    actor = getattr(people, who)
+    before = db_state()
+    with pytest.raises(PermissionDenied):
+        invite_create(actor=actor, circle=people.circle)
+    with pytest.raises(PermissionDenied):
+        invite_revoke(actor=actor, invite=invite)
+    assert db_state() == before
+
+
+def test_token_round_trip_and_join(people, invite):
+    token = invite_token(invite)
+    assert invite.key not in token.split(":")[-1]  # the signature is not the key
+    assert invite_from_token(token) == invite
+    membership = membership_join_by_invite(user=people.non_member, token=token)
+    assert membership.state == MembershipState.ACTIVE
+    assert membership.decided_by == people.facilitator
+    invite.refresh_from_db()
+    assert invite.uses == 1
+    # Using it again while a member changes nothing.
+    membership_join_by_invite(user=people.non_member, token=token)
+    invite.refresh_from_db()
+    assert invite.uses == 1
+
+
+def test_altered_token_is_refused(people, invite):
+    token = invite_token(invite)
+    key, signature = token.rsplit(":", 1)
+    altered = [
+        key[:-1] + ("A" if key[-1] != "A" else "B") + ":" + signature,
+        key + ":" + signature[:-1] + ("A" if signature[-1] != "A" else "B"),
+        key,
+        "nonsense",
+        # Signed with the right secret but the wrong salt: not an invite token.
+        signing.Signer(salt="something-else").sign(invite.key),
+    ]
+    for bad in altered:
+        with pytest.raises(MembershipError, match="not valid"):
+            membership_join_by_invite(user=people.non_member, token=bad)
+    assert not Membership.objects.filter(member=people.non_member).exists()
+
+
+def test_revoked_token_is_refused(people, invite):
+    invite_revoke(actor=people.facilitator, invite=invite)
+    assert ModerationAction.objects.filter(verb=ModerationVerb.INVITE_REVOKE).count() == 1
+    invite_revoke(actor=people.facilitator, invite=invite)  # twice: recorded once
+    assert ModerationAction.objects.filter(verb=ModerationVerb.INVITE_REVOKE).count() == 1
+    with pytest.raises(MembershipError, match="withdrawn"):
+        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
+    assert not Membership.objects.filter(member=people.non_member).exists()
+
+
+def test_expired_token_is_refused(people, invite):
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=14, seconds=1)),
+        pytest.raises(MembershipError, match="expired"),
+    ):
+        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
+    assert not Membership.objects.filter(member=people.non_member).exists()
+    with time_machine.travel(timezone.now() + timedelta(days=13, hours=23)):
+        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
+    assert Membership.objects.get(member=people.non_member).state == MembershipState.ACTIVE
+
+
+def test_invite_to_full_circle_admits_no_one(people, invite):
+    people.circle.capacity = 2  # facilitator + member
+    people.circle.save()
+    with pytest.raises(MembershipError, match="is full"):
+        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
+    assert not Membership.objects.filter(member=people.non_member).exists()
+
+
+def test_invite_to_archived_circle_admits_no_one(people, invite):
+    people.circle.status = "archived"
+    people.circle.save()
+    with pytest.raises(MembershipError, match="archived"):
+        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
+    with pytest.raises(MembershipError, match="archived"):
+        invite_create(actor=people.facilitator, circle=people.circle)
+
+
+def test_invite_activates_pending_and_left_members_reusing_their_row(people, invite):
+    pending_row = Membership.objects.get(member=people.pending, circle=people.circle)
+    assert membership_join_by_invite(user=people.pending, token=invite_token(invite)).pk == (
+        pending_row.pk
+    )
+    pending_row.refresh_from_db()
+    assert pending_row.state == MembershipState.ACTIVE
+
+
+# --- views: invites page ----------------------------------------------------------------------
+
+
+def test_invites_page_anonymous_redirects_to_login(client, people):
+    url = reverse("circles:invites", args=[people.circle.slug])
+    before = db_state()
+    for response in (client.get(url), client.post(url, {"days": 5})):
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    assert db_state() == before
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("non_member", 404), ("pending", 404), ("other_facilitator", 404), ("member", 403)],
+)
+def test_invites_page_refused(client, people, invite, who, status):
+    client.force_login(getattr(people, who))
+    url = reverse("circles:invites", args=[people.circle.slug])
+    revoke = reverse("circles:invite_revoke", args=[people.circle.slug, invite.pk])
+    before = db_state()
+    assert client.get(url).status_code == status
+    assert client.post(url, {"days": 5}).status_code == status
+    assert client.post(revoke).status_code == status
+    assert db_state() == before
+
+
+@pytest.mark.parametrize("who", ["facilitator", "staff"])
+def test_invites_page_create_list_and_revoke(client, people, who):
+    actor = getattr(people, who)
+    client.force_login(actor)
+    url = reverse("circles:invites", args=[people.circle.slug])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"days": 5}, follow=True)
+    assert "New invite link created" in response.content.decode()
+    invite = Invite.objects.get()
+    assert invite.created_by == actor
+    assert f"http://testserver{accept_url(invite)}" in response.content.decode()
+    revoke = reverse("circles:invite_revoke", args=[people.circle.slug, invite.pk])
+    response = client.post(revoke, follow=True)
+    assert "no longer works" in response.content.decode()
+    invite.refresh_from_db()
+    assert invite.revoked_at is not None
+    assert accept_url(invite) not in response.content.decode()
+    assert list(ModerationAction.objects.order_by("pk").values_list("verb", "actor")) == [
+        (ModerationVerb.INVITE_CREATE, actor.pk),
+        (ModerationVerb.INVITE_REVOKE, actor.pk),
+    ]
+
+
+def test_invites_page_bad_days_shows_error(client, people):
+    client.force_login(people.facilitator)
+    url = reverse("circles:invites", args=[people.circle.slug])
+    response = client.post(url, {"days": 90})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert not Invite.objects.exists()
+
+
+def test_revoke_other_circles_invite_through_own_slug_is_404(client, people, invite):
+    client.force_login(people.other_facilitator)
+    before = db_state()
+    url = reverse("circles:invite_revoke", args=[people.other.slug, invite.pk])
+    assert client.post(url).status_code == 404
+    assert db_state() == before
+
+
+# --- views: accepting -------------------------------------------------------------------------
+
+
+def test_accept_page_anonymous_sees_circle_and_sign_in_links(client, people, invite):
+    response = client.get(accept_url(invite))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You are invited to join Night shift leads" in html
+    assert f"/accounts/login/?next={accept_url(invite).replace(':', '%3A')}" in html
+    before = db_state()
+    response = client.post(accept_url(invite))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert db_state() == before
+
+
+def test_accept_after_sign_in_comes_back_and_joins(client, people, invite, password):
+    url = accept_url(invite)
+    response = client.post(
+        reverse("account_login") + f"?next={url}",
+        {"login": people.non_member.email, "password": password},
+    )
+    assert response.status_code == 302
+    assert response.url == url
+    response = client.get(url)
+    assert f"Join {people.circle.name}" in response.content.decode()
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == people.circle.get_absolute_url()
+    assert "Welcome to Night shift leads" in response.content.decode()
+    membership = Membership.objects.get(member=people.non_member, circle=people.circle)
+    assert membership.state == MembershipState.ACTIVE
+
+
+@pytest.mark.parametrize("who", ["non_member", "pending", "other_facilitator", "staff"])
+def test_accept_joins_signed_in_people(client, people, invite, who):
+    user = getattr(people, who)
+    client.force_login(user)
+    client.post(accept_url(invite))
+    assert Membership.objects.get(member=user, circle=people.circle).state == "active"
+
+
+@pytest.mark.parametrize("who", ["member", "facilitator"])
+def test_accept_for_existing_members_changes_nothing(client, people, invite, who):
+    client.force_login(getattr(people, who))
+    assert "You are already a member" in client.get(accept_url(invite)).content.decode()
+    before = db_state()
+    client.post(accept_url(invite))
+    assert db_state() == before
+
+
+def test_accept_refuses_bad_links_with_clear_message(client, people, invite):
+    client.force_login(people.non_member)
+    token = invite_token(invite)
+    bad = reverse("circles:invite_accept", args=[token[:-2] + "xx"])
+    for method in (client.get, client.post):
+        response = method(bad)
+        assert response.status_code == 404
+        assert "This invite link is not valid" in response.content.decode()
+    invite_revoke(actor=people.facilitator, invite=invite)
+    before = db_state()
+    for method in (client.get, client.post):
+        response = method(accept_url(invite))
+        assert response.status_code == 404
+        assert "withdrawn by the circle" in response.content.decode()
+    assert db_state() == before
+
+
+def test_accept_refuses_expired_link(client, people, invite):
+    client.force_login(people.non_member)
+    with time_machine.travel(timezone.now() + timedelta(days=15)):
+        response = client.post(accept_url(invite))
+    assert response.status_code == 404
+    assert "This invite link expired on" in response.content.decode()
+    assert not Membership.objects.filter(member=people.non_member).exists()
+
+
+def test_accept_full_circle_says_so(client, people, invite):
+    people.circle.capacity = 2
+    people.circle.save()
+    client.force_login(people.non_member)
+    response = client.post(accept_url(invite), follow=True)
+    assert "is full (2 of 2 places taken)" in response.content.decode()
+    assert not Membership.objects.filter(member=people.non_member).exists()
