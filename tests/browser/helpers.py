@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urldefrag
 
@@ -127,6 +128,7 @@ def sign_in(page, *, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    check_page(page)
 
 
 def link_in_last_email(*, to: str, pattern: str) -> str:
@@ -150,3 +152,26 @@ def role(name: str, *, sector: str = "health"):
     return Role.objects.get_or_create(
         name=name, defaults={"slug": slugify(name), "sector": sector}
     )[0]
+
+
+def person(name: str, *roles, email: str | None = None, **user_fields):
+    """A verified, onboarded member called ``name`` (password: tests.factories.PASSWORD)."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(
+        email=email or f"{name.split()[0].lower()}@example.org", verified=True, **user_fields
+    )
+    user.profile.display_name = name
+    user.profile.save()
+    user.profile.roles.set(roles)
+    return user
+
+
+@contextmanager
+def no_page_reload(page):
+    """The block's clicks update the page in place (HTMX), without loading a new document."""
+    page.evaluate("() => { window.__sameDocument = true; }")
+    yield
+    assert page.evaluate("() => window.__sameDocument === true"), (
+        f"the page reloaded ({page.url}) where it should have updated in place"
+    )

@@ -1,17 +1,24 @@
 """Journey 1: a newcomer signs up, confirms from the email, onboards, finds a circle, joins."""
 
 import pytest
+from playwright.sync_api import expect
 
 from members.models import User
-from tests.browser.helpers import check_page, link_in_last_email, role
-from tests.factories import PASSWORD
+from tests.browser.helpers import check_page, link_in_last_email, person, role
+from tests.factories import PASSWORD, CircleFactory, FacilitatorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
     nurse = role("Ward manager / senior nurse")
-    role("Matron")
+    matron = role("Matron")
+    staffing = CircleFactory(
+        name="Safer staffing on the ward", slug="safer-staffing", join_policy="open"
+    )
+    staffing.roles.add(nurse)
+    FacilitatorFactory(circle=staffing, member=person("Grace Facilitator", nurse))
+    CircleFactory(name="Matrons' forum", slug="matrons", join_policy="open").roles.add(matron)
 
     # A visitor reads what the school is and decides to join.
     page.goto("/")
@@ -25,8 +32,7 @@ def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url("**/accounts/confirm-email/")
-    check_page(page)
-    assert page.get_by_text("asha.nurse@example.org").count() or "verif" in page.content()
+    check_page(page, heading="Verify Your Email Address")
 
     # Opens the confirmation link from the email and confirms.
     page.goto(link_in_last_email(to="asha.nurse@example.org", pattern="/accounts/confirm-email/"))
@@ -39,7 +45,7 @@ def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
     # Submitting without a role is refused with a clear message that names the field.
     page.get_by_role("button", name="Save and continue").click()
     check_page(page, heading="Tell us about your work")
-    assert page.get_by_role("alert").get_by_text("Pick at least one role").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Pick at least one role")).to_be_visible()
 
     page.get_by_label("Name shown to your circles").fill("Asha")
     page.get_by_label(nurse.name).check()
@@ -50,8 +56,29 @@ def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
 
     page.wait_for_url("**/dashboard/")
     check_page(page, heading="Welcome, Asha")
-    assert page.get_by_role("status").get_by_text("Welcome!").is_visible()
+    expect(page.get_by_role("status").get_by_text("Welcome!")).to_be_visible()
+
+    # Finds the circles for their role and joins one.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Circles").click()
+    page.wait_for_url("**/circles/")
+    check_page(page, heading="Find a learning circle")
+    page.get_by_label("Role").select_option(label=nurse.name)
+    page.get_by_role("button", name="Show circles").click()
+    page.wait_for_url("**/circles/?*")
+    check_page(page, heading="Find a learning circle")
+    results = page.get_by_role("region", name="Matching circles")
+    expect(results.get_by_role("link", name="Safer staffing on the ward")).to_be_visible()
+    assert results.get_by_role("link", name="Matrons' forum").count() == 0
+
+    results.get_by_role("link", name="Safer staffing on the ward").click()
+    check_page(page, heading="Safer staffing on the ward")
+    page.get_by_role("button", name="Join Safer staffing on the ward").click()
+    page.wait_for_load_state()
+    check_page(page, heading="Safer staffing on the ward")
+    expect(page.get_by_role("status").get_by_text("Welcome to Safer staffing")).to_be_visible()
+    expect(page.get_by_text("You are a member of this circle.")).to_be_visible()
 
     user = User.objects.get(email="asha.nurse@example.org")
     assert user.emailaddress_set.get().verified
     assert list(user.profile.roles.all()) == [nurse]
+    assert staffing.memberships.get(member=user).state == "active"

@@ -1,0 +1,65 @@
+"""Journey 3: a member asks to join a circle with an entry question; the facilitator admits."""
+
+import pytest
+from playwright.sync_api import expect
+
+from circles.models import Membership
+from tests.browser.helpers import check_page, no_page_reload, person, role, sign_in
+from tests.factories import PASSWORD, CircleFactory, FacilitatorFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+QUESTION = "What is one thing about handovers you would like to change?"
+
+
+def test_member_requests_to_join_and_the_facilitator_admits_them(open_page):
+    nurse = role("Ward manager / senior nurse")
+    circle = CircleFactory(
+        name="Handover practice", slug="handover", join_policy="request", entry_question=QUESTION
+    )
+    circle.roles.add(nurse)
+    grace = person("Grace Okafor", nurse, email="grace@example.org")
+    FacilitatorFactory(circle=circle, member=grace)
+    person("Asha Patel", nurse, email="asha@example.org")
+
+    # Asha finds the circle and answers its entry question.
+    asha = open_page()
+    sign_in(asha, email="asha@example.org", password=PASSWORD)
+    asha.goto("/circles/")
+    check_page(asha, heading="Find a learning circle")
+    asha.get_by_role("link", name="Handover practice").click()
+    check_page(asha, heading="Handover practice")
+    # An empty answer is refused with a message, and nothing is sent.
+    asha.get_by_role("button", name="Ask to join").click()
+    asha.wait_for_url("**/handover/request/")
+    check_page(asha, heading="Ask to join Handover practice")
+    expect(asha.get_by_role("alert")).to_contain_text("There is a problem")
+    assert not Membership.objects.filter(circle=circle, member__email="asha@example.org").exists()
+
+    asha.get_by_label(QUESTION).fill("Handovers that finish on time, with the board in view.")
+    asha.get_by_role("button", name="Ask to join").click()
+    asha.wait_for_url("**/circles/handover/")
+    check_page(asha, heading="Handover practice")
+    expect(asha.get_by_role("status")).to_contain_text("Your request to join Handover practice")
+    expect(asha.get_by_text("Your request to join is waiting for a facilitator.")).to_be_visible()
+
+    # Grace, the facilitator, sees the request with the answer and admits Asha in place.
+    facilitator = open_page()
+    sign_in(facilitator, email="grace@example.org", password=PASSWORD)
+    facilitator.goto("/circles/handover/")
+    check_page(facilitator, heading="Handover practice")
+    requests = facilitator.get_by_role("region", name="Requests to join")
+    expect(requests).to_contain_text("Handovers that finish on time, with the board in view.")
+    with no_page_reload(facilitator):
+        requests.get_by_role("button", name="Admit Asha Patel").click()
+        expect(requests.get_by_role("status")).to_contain_text(
+            "Asha Patel is now a member of Handover practice"
+        )
+    expect(requests).to_contain_text("No requests are waiting.")
+    check_page(facilitator, heading="Handover practice")
+
+    # Asha is a member now.
+    asha.reload()
+    check_page(asha, heading="Handover practice")
+    expect(asha.get_by_text("You are a member of this circle.")).to_be_visible()
+    assert circle.memberships.get(member__email="asha@example.org").state == "active"
