@@ -63,3 +63,40 @@ def test_member_requests_to_join_and_the_facilitator_admits_them(open_page):
     check_page(asha, heading="Handover practice")
     expect(asha.get_by_text("You are a member of this circle.")).to_be_visible()
     assert circle.memberships.get(member__email="asha@example.org").state == "active"
+
+
+def test_facilitator_makes_an_invite_link_and_a_member_joins_through_it(open_page):
+    nurse = role("Ward manager / senior nurse")
+    circle = CircleFactory(name="Night shift leads", slug="night-shift", join_policy="invite")
+    grace = person("Grace Okafor", nurse, email="grace@example.org")
+    FacilitatorFactory(circle=circle, member=grace)
+    person("Ben Adeyemi", nurse, email="ben@example.org")
+
+    facilitator = open_page()
+    sign_in(facilitator, email="grace@example.org", password=PASSWORD)
+    facilitator.goto("/circles/night-shift/")
+    check_page(facilitator, heading="Night shift leads")
+    facilitator.get_by_role("link", name="Invite links").click()
+    check_page(facilitator, heading="Invite links for Night shift leads")
+    facilitator.get_by_label("Valid for (days)").fill("7")
+    facilitator.get_by_role("button", name="Create an invite link").click()
+    expect(facilitator.get_by_role("status")).to_contain_text("New invite link created")
+    check_page(facilitator, heading="Invite links for Night shift leads")
+    link = facilitator.get_by_label("Invite link 1").input_value()
+
+    # Ben opens the link before signing in, signs in from there and joins.
+    ben = open_page()
+    ben.goto(link)
+    check_page(ben, heading="You are invited to join Night shift leads")
+    ben.get_by_role("link", name="Sign in to join").click()
+    check_page(ben, heading="Sign In")
+    ben.get_by_label("Email").fill("ben@example.org")
+    ben.get_by_label("Password").fill(PASSWORD)
+    ben.get_by_role("button", name="Sign In").click()
+    ben.wait_for_url(link)
+    check_page(ben, heading="You are invited to join Night shift leads")
+    ben.get_by_role("button", name="Join Night shift leads").click()
+    ben.wait_for_url("**/circles/night-shift/")
+    check_page(ben, heading="Night shift leads")
+    expect(ben.get_by_text("You are a member of this circle.")).to_be_visible()
+    assert circle.memberships.get(member__email="ben@example.org").state == "active"
