@@ -3,6 +3,7 @@ succeed and the decision is audited; everyone else is refused and nothing change
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from circles.models import (
     ActionLog,
     Circle,
+    Invite,
     Membership,
     MembershipKind,
     MembershipState,
@@ -20,7 +22,7 @@ from circles.models import (
     ReportState,
     Response,
 )
-from tests.factories import ActionLogFactory, ResponseFactory
+from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +52,20 @@ def _hidden_response(world):
     response = ResponseFactory(log=world.log, author=world.other.member)
     Response.objects.filter(pk=response.pk).update(is_hidden=True, hidden_reason="Unkind")
     return response
+
+
+def _pending(world):
+    return MembershipFactory(
+        circle=world.circle, state=MembershipState.PENDING, joined_at=None, entry_answer="Ward 7"
+    )
+
+
+def _invite(world):
+    return Invite.objects.create(
+        circle=world.circle,
+        created_by=world.facilitator,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
 
 
 def _log(world, **fields):
@@ -165,6 +181,43 @@ ACTIONS = [
         ),
         reason="Changed purpose, join policy, entry question, capacity, weekly rhythm, tags",
     ),
+    # Join requests and invite links: the memberships engineer's views and services.
+    Action(
+        "admit request",
+        ModerationVerb.ADMIT,
+        lambda w: (
+            (reverse("circles:admit", args=[w.circle.slug, (m := _pending(w)).pk]), {}) + (m,)
+        ),
+        lambda w, m: Membership.objects.get(pk=m.pk).state == MembershipState.ACTIVE,
+    ),
+    Action(
+        "decline request",
+        ModerationVerb.DECLINE,
+        lambda w: (
+            (
+                reverse("circles:decline", args=[w.circle.slug, (m := _pending(w)).pk]),
+                {"reason": "Not a ward manager"},
+            )
+            + (m,)
+        ),
+        lambda w, m: Membership.objects.get(pk=m.pk).state == MembershipState.DECLINED,
+        reason="Not a ward manager",
+    ),
+    Action(
+        "create invite link",
+        ModerationVerb.INVITE_CREATE,
+        lambda w: (reverse("circles:invites", args=[w.circle.slug]), {"days": "14"}),
+        lambda w, _: Invite.objects.filter(circle=w.circle).exists(),
+    ),
+    Action(
+        "revoke invite link",
+        ModerationVerb.INVITE_REVOKE,
+        lambda w: (
+            (reverse("circles:invite_revoke", args=[w.circle.slug, (i := _invite(w)).pk]), {})
+            + (i,)
+        ),
+        lambda w, i: Invite.objects.get(pk=i.pk).revoked_at is not None,
+    ),
     Action(
         "archive circle",
         ModerationVerb.ARCHIVE,
@@ -194,6 +247,7 @@ def _snapshot(world):
         list(Report.objects.order_by("pk").values_list("pk", "state")),
         list(Membership.objects.order_by("pk").values_list("pk", "state", "kind")),
         list(Circle.objects.order_by("pk").values_list("pk", "purpose", "status", "capacity")),
+        list(Invite.objects.order_by("pk").values_list("pk", "revoked_at")),
         ModerationAction.objects.count(),
     )
 
