@@ -169,7 +169,7 @@ def request_to_join(request, slug):
             messages.success(
                 request,
                 f"Your request to join {circle.name} is with its facilitators. "
-                "We will email you when they decide.",
+                "This page shows their decision.",
             )
             return redirect(circle)
     return render(
