@@ -175,3 +175,33 @@ def no_page_reload(page):
     assert page.evaluate("() => window.__sameDocument === true"), (
         f"the page reloaded ({page.url}) where it should have updated in place"
     )
+
+
+# --- the keyboard alone ----------------------------------------------------------------------
+
+
+def tab_to(page, target, *, max_presses: int = 120, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until ``target`` has the focus, as a keyboard user would,
+    and check that the focus is visible there (WCAG 2.4.7)."""
+    key = "Shift+Tab" if backwards else "Tab"
+    handle = target.element_handle()
+    for _ in range(max_presses):
+        page.keyboard.press(key)
+        if page.evaluate("el => el === document.activeElement", handle):
+            break
+    else:
+        focused = page.evaluate("() => document.activeElement && document.activeElement.outerHTML")
+        pytest.fail(
+            f"{key} never reached {target} on {page.url} in {max_presses} presses "
+            f"(focus ended on {focused!r:.200})",
+            pytrace=False,
+        )
+    outline = page.evaluate(
+        """el => { const s = getComputedStyle(el);
+                   return {visible: el.matches(':focus-visible'), width: s.outlineWidth,
+                           style: s.outlineStyle, shadow: s.boxShadow}; }""",
+        handle,
+    )
+    assert outline["visible"] and (outline["style"] != "none" or outline["shadow"] != "none"), (
+        f"keyboard focus is not visible on {target} at {page.url}: {outline}"
+    )
