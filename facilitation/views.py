@@ -66,6 +66,16 @@ def _run(request, action: Callable[[], object], *, success: str, back: str):
     return redirect(_next_url(request, back))
 
 
+def _reports_partial(request, circle: Circle, status: tuple[str, str]):
+    """The HTMX answer to a decision taken in the queue: the fresh list of reports."""
+    queue = selectors.moderation_queue(circle=circle)
+    return render(
+        request,
+        "facilitation/_reports.html",
+        {"circle": circle, "items": queue["items"], "status": status},
+    )
+
+
 def _queue_url(circle: Circle) -> str:
     return reverse("facilitation:queue", kwargs={"slug": circle.slug})
 
@@ -175,6 +185,12 @@ def report_dismiss(request, slug: str, pk: int):
     report = get_object_or_404(Report, pk=pk, circle=circle)
     form = OptionalReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if request.htmx:
+        try:
+            services.report_dismiss(actor=request.user, report=report, reason=reason)
+        except ValidationError as error:
+            return _reports_partial(request, circle, ("error", _error_text(error)))
+        return _reports_partial(request, circle, ("success", "Report dismissed."))
     return _run(
         request,
         lambda: services.report_dismiss(actor=request.user, report=report, reason=reason),
@@ -186,6 +202,8 @@ def report_dismiss(request, slug: str, pk: int):
 def _hide(request, circle: Circle, *, log=None, response=None):
     target = log or response
     if target.is_hidden:
+        if request.htmx:
+            return _reports_partial(request, circle, ("info", "This is already hidden."))
         messages.info(request, "This is already hidden.")
         return redirect(_next_url(request, _queue_url(circle)))
     form = ReasonForm(
@@ -201,8 +219,14 @@ def _hide(request, circle: Circle, *, log=None, response=None):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Hidden. Members no longer see it; its author sees why.")
+            done = "Hidden. Members no longer see it; its author sees why."
+            if request.htmx:
+                return _reports_partial(request, circle, ("success", done))
+            messages.success(request, done)
             return redirect(_next_url(request, _queue_url(circle)))
+    if request.method == "POST" and request.htmx:
+        problem = " ".join(e for errors in form.errors.values() for e in errors)
+        return _reports_partial(request, circle, ("error", f"Not hidden: {problem}"))
     return render(
         request,
         "facilitation/hide_form.html",
