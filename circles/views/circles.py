@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -86,6 +88,10 @@ def _feed_context(request, circle: Circle) -> dict:
     """The member feed, from the logs engineer's selector, once it exists."""
     circle_feed = getattr(selectors, "circle_feed", None)
     if circle_feed is None:
+        return {}
+    try:
+        get_template("circles/_feed.html")
+    except TemplateDoesNotExist:
         return {}
     feed = circle_feed(
         circle=circle,
@@ -309,6 +315,7 @@ def invite_accept(request, token):
             messages.success(request, f"Welcome to {circle.name}.")
         return redirect(circle)
     membership = membership_of(request.user, circle)
+    taken = Membership.objects.active().filter(circle=circle).count()
     return render(
         request,
         "circles/invite_accept.html",
@@ -316,6 +323,7 @@ def invite_accept(request, token):
             "circle": circle,
             "invite": invite,
             "membership": membership,
+            "is_full": taken >= circle.capacity,
             "already_member": membership is not None and membership.state == MembershipState.ACTIVE,
         },
     )

@@ -322,6 +322,19 @@ def test_accept_full_circle_says_so(client, people, invite):
     people.circle.capacity = 2
     people.circle.save()
     client.force_login(people.non_member)
+    page = client.get(accept_url(invite)).content.decode()
+    assert "Night shift leads is full just now" in page
+    assert 'method="post"' not in page.split("<main", 1)[1]
     response = client.post(accept_url(invite), follow=True)
     assert "is full (2 of 2 places taken)" in response.content.decode()
+    assert not Membership.objects.filter(member=people.non_member).exists()
+
+
+def test_accept_archived_circle_says_so(client, people, invite):
+    people.circle.status = "archived"
+    people.circle.save()
+    client.force_login(people.non_member)
+    assert "is archived" in client.get(accept_url(invite)).content.decode()
+    response = client.post(accept_url(invite), follow=True)
+    assert "is archived: it is read-only" in response.content.decode()
     assert not Membership.objects.filter(member=people.non_member).exists()
