@@ -68,3 +68,158 @@ class InviteCreateForm(forms.Form):
 
 
 # --- action logs and responses (logs engineer) ----------------------------------------------
+
+
+class TagsField(forms.CharField):
+    """Tags typed as comma-separated text; cleans to a list of names."""
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [" ".join(part.split()) for part in text.split(",") if part.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        from circles.services.logs import MAX_TAG_LENGTH, MAX_TAGS
+
+        if len(value) > MAX_TAGS:
+            raise forms.ValidationError(f"Please use at most {MAX_TAGS} tags.")
+        for name in value:
+            if len(name) > MAX_TAG_LENGTH:
+                raise forms.ValidationError(
+                    f"Please keep each tag to {MAX_TAG_LENGTH} characters "
+                    f"(“{name[:20]}…” has {len(name)})."
+                )
+
+
+def _limited(model_field_name: str, **kwargs):
+    """A text field whose length limit comes from the model, with a clear message."""
+    from circles.models import ActionLog
+
+    limit = ActionLog._meta.get_field(model_field_name).max_length
+    textarea = model_field_name != "title"
+    return forms.CharField(
+        max_length=limit,
+        widget=forms.Textarea(attrs={"rows": 4}) if textarea else forms.TextInput(),
+        error_messages={
+            "required": "Please fill this in.",
+            "max_length": "Please keep this to %(limit_value)d characters (it has %(show_value)d).",
+        },
+        **kwargs,
+    )
+
+
+class ActionLogForm(forms.Form):
+    """One turn of the action-learning cycle, with PRODUCT.md's prompts. The circle and the
+    author come from the URL and the signed-in user, never from the form."""
+
+    title = _limited("title", label="Title", help_text="One line a peer would recognise.")
+    situation = _limited(
+        "situation",
+        label="Situation",
+        help_text="What is the challenge, and why does it matter now? (Markdown)",
+    )
+    action = _limited(
+        "action", label="Action", help_text="What did I try (or what will I try)? (Markdown)"
+    )
+    prediction = _limited(
+        "prediction",
+        label="Prediction",
+        required=False,
+        help_text="What did I expect to happen? (Markdown)",
+    )
+    outcome = _limited(
+        "outcome", label="Outcome", required=False, help_text="What actually happened? (Markdown)"
+    )
+    insight = _limited(
+        "insight",
+        label="Insight",
+        required=False,
+        help_text="What did I learn — about the work, the people, myself? (Markdown)",
+    )
+    next_step = _limited(
+        "next_step",
+        label="Next step",
+        required=False,
+        help_text="What will I do next, and by when? This is your commitment. (Markdown)",
+    )
+    next_step_due = forms.DateField(
+        label="Next step due by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional. We will nudge you when it falls due.",
+        error_messages={"invalid": "Please enter a date like 2026-12-31."},
+    )
+    ask = _limited(
+        "ask",
+        label="Ask",
+        required=False,
+        help_text="What would I like from the circle? (Markdown)",
+    )
+    tags = TagsField(
+        label="Tags",
+        required=False,
+        max_length=500,
+        help_text="Comma-separated, for example: handover, staffing.",
+        error_messages={"max_length": "Please keep the tags to %(limit_value)d characters."},
+    )
+    follows = forms.ModelChoiceField(
+        label="This follows up",
+        required=False,
+        queryset=None,
+        empty_label="Nothing — this is a new cycle",
+        help_text="One of your earlier logs whose next step this log reports on.",
+        error_messages={"invalid_choice": "Please choose one of your own published logs."},
+    )
+
+    def __init__(self, *args, author=None, exclude_pk=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from circles.models import ActionLog
+
+        earlier = ActionLog.objects.none()
+        if author is not None and author.is_authenticated:
+            earlier = (
+                ActionLog.objects.visible_to(author)
+                .published()
+                .filter(author=author)
+                .select_related("circle")
+                .order_by("-published_at", "-pk")
+            )
+            if exclude_pk is not None:
+                earlier = earlier.exclude(pk=exclude_pk)
+        self.fields["follows"].queryset = earlier
+        self.fields["follows"].label_from_instance = lambda log: (
+            f"{log.title} ({log.circle.name}, {log.published_at:%d %b %Y})"
+        )
+
+    @property
+    def log_data(self) -> dict:
+        from circles.services.logs import LOG_FIELDS
+
+        return {name: self.cleaned_data[name] for name in LOG_FIELDS}
+
+
+class ResponseForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of response",
+        widget=forms.RadioSelect,
+        initial="question",
+        help_text="Questions first: a good question often helps more than advice.",
+        error_messages={"required": "Please choose what kind of response this is."},
+    )
+    body = forms.CharField(
+        label="Your response",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown. Up to 5000 characters.",
+        error_messages={
+            "required": "Please write your response.",
+            "max_length": "Please keep your response to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from circles.models import ResponseKind
+
+        self.fields["kind"].choices = ResponseKind.choices  # question first

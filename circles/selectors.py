@@ -1,10 +1,35 @@
 """Reads that pages and emails need, shaped so templates run no queries."""
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from taggit.models import Tag
 
-from circles.models import Circle, Invite, Membership, MembershipState
+from circles.models import (
+    RESPONSE_KIND_ORDER,
+    ActionLog,
+    Circle,
+    Invite,
+    LogState,
+    Membership,
+    MembershipState,
+    Response,
+    ResponseKind,
+)
+from circles.permissions import can_moderate, can_post_in, can_respond, can_view_log
 from members.selectors import roles_of
 
 # --- directory and circle pages (memberships engineer) --------------------------------------
@@ -100,6 +125,205 @@ def circle_invites(*, circle: Circle) -> QuerySet[Invite]:
 # --- feed, log page, dashboard, my logs (logs engineer) -------------------------------------
 
 
+FEED_PAGE_SIZE = 20
+
+
+def _peer_responses():
+    """Responses that count as the circle answering a log: not hidden, not by its author."""
+    return Response.objects.filter(log=OuterRef("pk"), is_hidden=False).exclude(
+        author_id=OuterRef("author_id")
+    )
+
+
+def logs_for_lists(qs: QuerySet[ActionLog]) -> QuerySet[ActionLog]:
+    """Logs shaped for a card: circle, author and profile joined, tags prefetched,
+    ``response_count`` (responses not hidden) and ``awaiting_response`` (no peer has
+    answered yet) annotated."""
+    counts = (
+        Response.objects.filter(log=OuterRef("pk"), is_hidden=False)
+        .order_by()
+        .values("log")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        qs.select_related("circle", "author__profile", "follows")
+        .prefetch_related("tags")
+        .annotate(
+            response_count=Coalesce(Subquery(counts), 0),
+            awaiting_response=~Exists(_peer_responses()),
+        )
+    )
+
+
+def circle_feed_tags(*, circle: Circle, user) -> list[Tag]:
+    """Tags of the published logs this user can see in the circle (the feed's filter)."""
+    logs = ActionLog.objects.visible_to(user).published().filter(circle=circle).values("pk")
+    return list(
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type__app_label="circles",
+            taggit_taggeditem_items__content_type__model="actionlog",
+            taggit_taggeditem_items__object_id__in=logs,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def circle_feed(*, circle: Circle, user, tag: str | None = None, page=1) -> dict:
+    """The circle's feed for a member: published logs they can see, pinned first then
+    newest, 20 a page, optionally only one tag (a slug). Keys (for ``circles/_feed.html``):
+    ``feed_page`` (a Page), ``feed_logs`` (its logs, shaped by ``logs_for_lists``),
+    ``feed_tags`` (tags to filter by), ``feed_tag`` (the chosen tag slug or ""),
+    ``can_post`` (may write a log here)."""
+    qs = ActionLog.objects.visible_to(user).published().filter(circle=circle)
+    if tag:
+        qs = qs.filter(tags__slug=tag)
+    qs = logs_for_lists(qs).order_by(F("pinned_at").desc(nulls_last=True), "-published_at", "-pk")
+    feed_page = Paginator(qs, FEED_PAGE_SIZE).get_page(page)
+    return {
+        "feed_page": feed_page,
+        "feed_logs": list(feed_page.object_list),
+        "feed_tags": circle_feed_tags(circle=circle, user=user),
+        "feed_tag": tag or "",
+        "can_post": can_post_in(user, circle),
+    }
+
+
+def log_for_page(*, user, slug: str, pk: int) -> ActionLog | None:
+    """The log at ``/circles/<slug>/logs/<pk>/`` if this user may see it (else None)."""
+    return (
+        ActionLog.objects.visible_to(user)
+        .filter(pk=pk, circle__slug=slug)
+        .select_related("circle", "author__profile", "follows__circle")
+        .prefetch_related("tags")
+        .first()
+    )
+
+
+def _kind_order():
+    return Case(
+        *[When(kind=kind, then=Value(i)) for kind, i in RESPONSE_KIND_ORDER.items()],
+        default=Value(len(RESPONSE_KIND_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def log_responses(*, log: ActionLog, user) -> list[Response]:
+    """The responses to a log this user may see: questions first, then reflections,
+    resources and suggestions, each oldest first."""
+    return list(
+        Response.objects.visible_to(user)
+        .filter(log=log)
+        .select_related("author__profile")
+        .annotate(kind_order=_kind_order())
+        .order_by("kind_order", "created_at", "pk")
+    )
+
+
+def log_page(*, log: ActionLog, user) -> dict:
+    """Everything a log's page shows. ``log`` should come from ``log_for_page``.
+    Keys: ``log``, ``responses``, ``response_counts`` (list of (kind, label, count) in
+    kind order), ``earlier`` (the log it follows, if this user may see it), ``later``
+    (its follow-ups this user may see), ``is_author``, ``can_respond``, ``can_moderate``."""
+    responses = log_responses(log=log, user=user)
+    counts = {kind: 0 for kind in ResponseKind.values}
+    for response in responses:
+        counts[response.kind] += 1
+    earlier = None
+    if log.follows_id is not None and (
+        log.follows.author_id == user.pk or can_view_log(user, log.follows)
+    ):
+        earlier = log.follows
+    later = list(
+        ActionLog.objects.visible_to(user)
+        .filter(follows=log)
+        .select_related("circle")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "log": log,
+        "responses": responses,
+        "response_counts": [(kind, label, counts[kind]) for kind, label in ResponseKind.choices],
+        "earlier": earlier,
+        "later": later,
+        "is_author": log.author_id == user.pk,
+        "can_respond": can_respond(user, log),
+        "can_moderate": can_moderate(user, log.circle),
+    }
+
+
+DASHBOARD_LIST_SIZE = 10
+
+
 def dashboard_for(*, user) -> dict:
-    """Everything the dashboard shows, already shaped so the template runs no query."""
-    return {"my_roles": list(roles_of(user=user))}
+    """Everything the dashboard shows, already shaped so the template runs no query:
+    ``my_circles``; ``waiting`` (published logs in my circles that no peer has answered
+    yet, oldest first, not mine); ``commitments`` (my published logs' next steps with a
+    date and no published follow-up, soonest first); ``drafts``; ``circles_for_roles``."""
+    my_circles = list(
+        _with_counts(Circle.objects.of_member(user).order_by("name", "pk"), user=user)
+    )
+    mine = [c.pk for c in my_circles]
+    waiting = list(
+        logs_for_lists(
+            ActionLog.objects.visible_to(user)
+            .published()
+            .filter(circle__in=mine, is_hidden=False, locked_at__isnull=True)
+            .exclude(author=user)
+            .exclude(Exists(_peer_responses()))
+        ).order_by("published_at", "pk")[:DASHBOARD_LIST_SIZE]
+    )
+    followed_up = ActionLog.objects.published().filter(follows=OuterRef("pk"), author=user)
+    commitments = list(
+        ActionLog.objects.published()
+        .filter(author=user, next_step_due__isnull=False)
+        .exclude(next_step="")
+        .exclude(Exists(followed_up))
+        .select_related("circle")
+        .order_by("next_step_due", "pk")[:DASHBOARD_LIST_SIZE]
+    )
+    drafts = list(
+        logs_for_lists(
+            ActionLog.objects.filter(author=user, state=LogState.DRAFT).order_by(
+                "-updated_at", "-pk"
+            )
+        )
+    )
+    return {
+        "my_roles": list(roles_of(user=user)),
+        "my_circles": my_circles,
+        "waiting": waiting,
+        "commitments": commitments,
+        "today": timezone.localdate(),
+        "drafts": drafts,
+        "circles_for_roles": list(circles_for_roles(user=user)[:DASHBOARD_LIST_SIZE]),
+    }
+
+
+def my_logs(*, user) -> list[list[ActionLog]]:
+    """A member's own logs across circles (drafts included) as chains of cycles: each
+    chain starts at a log that follows none of theirs and runs through its follow-ups in
+    order. Chains with the latest activity come first."""
+    logs = list(logs_for_lists(ActionLog.objects.filter(author=user)).order_by("created_at", "pk"))
+    by_pk = {log.pk: log for log in logs}
+    children: dict[int, list[ActionLog]] = {}
+    roots = []
+    for log in logs:
+        if log.follows_id in by_pk and log.follows_id != log.pk:
+            children.setdefault(log.follows_id, []).append(log)
+        else:
+            roots.append(log)
+    chains = []
+    for root in roots:
+        chain, stack, seen = [], [root], set()
+        while stack:
+            log = stack.pop(0)
+            if log.pk in seen:
+                continue
+            seen.add(log.pk)
+            chain.append(log)
+            stack = children.get(log.pk, []) + stack
+        chains.append(chain)
+    chains.sort(key=lambda chain: max(log.updated_at for log in chain), reverse=True)
+    return chains

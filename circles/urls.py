@@ -1,11 +1,13 @@
 from django.urls import path
 
 from circles.views import circles as circle_views
+from circles.views import logs as log_views
 
 app_name = "circles"
 urlpatterns = [
     path("", circle_views.directory, name="directory"),
     # --- logs engineer's routes (a2): "my-logs/" must stay BEFORE "<slug:slug>/" ----------
+    path("my-logs/", log_views.my_logs, name="my_logs"),
     # --- end of logs engineer's routes before the circle page ------------------------------
     path("invite/<str:token>/", circle_views.invite_accept, name="invite_accept"),
     path("<slug:slug>/", circle_views.detail, name="detail"),
@@ -17,4 +19,23 @@ urlpatterns = [
     path("<slug:slug>/invites/", circle_views.invites, name="invites"),
     path("<slug:slug>/invites/<int:pk>/revoke/", circle_views.invite_revoke, name="invite_revoke"),
     # --- logs engineer's routes (a2): "<slug:slug>/logs/…" ---------------------------------
+    path("<slug:slug>/logs/new/", log_views.log_create, name="log_create"),
+    path("<slug:slug>/logs/<int:pk>/", log_views.log_detail, name="log_detail"),
+    path("<slug:slug>/logs/<int:pk>/edit/", log_views.log_edit, name="log_edit"),
+    path("<slug:slug>/logs/<int:pk>/publish/", log_views.log_publish, name="log_publish"),
+    path(
+        "<slug:slug>/logs/<int:pk>/responses/",
+        log_views.response_create,
+        name="response_create",
+    ),
+    path(
+        "<slug:slug>/logs/<int:pk>/responses/<int:rpk>/edit/",
+        log_views.response_edit,
+        name="response_edit",
+    ),
+    path(
+        "<slug:slug>/logs/<int:pk>/responses/<int:rpk>/helpful/",
+        log_views.response_helpful,
+        name="response_helpful",
+    ),
 ]

@@ -1,0 +1,154 @@
+"""Action logs: drafts first, then publish; edits after publishing are marked "edited".
+
+The circle comes from the URL and the author from ``request.user``: nothing a form says
+about who or where is trusted. Every write runs ``full_clean()`` inside one transaction,
+so a log is either saved whole (fields, tags, chain) or not at all.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from circles.models import LOG_TEXT_FIELDS, ActionLog, Circle, LogState
+from circles.permissions import can_edit_log, can_post_in
+from members.models import User
+
+# The fields a writer fills in (the circle, author, state and chain are never taken from data).
+LOG_FIELDS = ("title", *LOG_TEXT_FIELDS, "next_step_due")
+MAX_TAGS = 8
+MAX_TAG_LENGTH = 50
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for raw in tags:
+        name = " ".join(str(raw).split())
+        if name and name.lower() not in seen:
+            seen[name.lower()] = name
+    names = list(seen.values())
+    if len(names) > MAX_TAGS:
+        raise ValidationError({"tags": f"Please use at most {MAX_TAGS} tags."})
+    for name in names:
+        if len(name) > MAX_TAG_LENGTH:
+            raise ValidationError(
+                {"tags": f"Please keep each tag to {MAX_TAG_LENGTH} characters ({name[:20]}…)."}
+            )
+    return names
+
+
+def log_check_follows(*, author: User, follows: ActionLog | None, log: ActionLog | None = None):
+    """A log may follow only an earlier, published log by the same author (in any circle the
+    author can see), and never itself or one of its own follow-ups."""
+    if follows is None:
+        return
+    if follows.author_id != author.pk:
+        raise ValidationError({"follows": "A log can only follow up one of your own logs."})
+    if not ActionLog.objects.visible_to(author).filter(pk=follows.pk).exists():
+        raise ValidationError({"follows": "That earlier log is not available."})
+    if not follows.is_published:
+        raise ValidationError({"follows": "A log can only follow up a published log."})
+    if log is not None and log.pk is not None:
+        if follows.pk == log.pk:
+            raise ValidationError({"follows": "A log cannot follow itself."})
+        if follows.created_at >= log.created_at:
+            raise ValidationError({"follows": "A log can only follow an earlier log."})
+        # Walk back from the earlier log: meeting this log would make a loop.
+        seen, step = set(), follows
+        while step is not None and step.pk not in seen:
+            if step.pk == log.pk:
+                raise ValidationError({"follows": "That would make the chain go round in a loop."})
+            seen.add(step.pk)
+            step = step.follows
+
+
+def _fill(log: ActionLog, data: dict) -> bool:
+    """Copy the writer's fields onto the log; return whether anything changed."""
+    changed = False
+    for name in LOG_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if value is None and name != "next_step_due":
+            value = ""
+        if getattr(log, name) != value:
+            setattr(log, name, value)
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def log_create(
+    *,
+    author: User,
+    circle: Circle,
+    data: dict,
+    tags: list[str],
+    follows: ActionLog | None = None,
+    publish: bool = False,
+) -> ActionLog:
+    """Save a new log as a draft (or publish it at once with ``publish=True``)."""
+    if not can_post_in(author, circle):
+        raise PermissionDenied("Only active members of an active circle can write logs in it.")
+    log_check_follows(author=author, follows=follows)
+    now = timezone.now()
+    log = ActionLog(circle=circle, author=author, follows=follows, created_at=now)
+    _fill(log, data)
+    if publish:
+        log.state = LogState.PUBLISHED
+        log.published_at = now
+    log.full_clean(exclude=["tags"])
+    log.save()
+    log.tags.set(_clean_tags(tags))
+    return log
+
+
+def _refuse_unless_author(author: User, log: ActionLog):
+    if not can_edit_log(author, log):
+        raise PermissionDenied("Only the author can change this log.")
+    if not can_post_in(author, log.circle):
+        raise PermissionDenied(
+            "This circle is archived, or you are no longer a member: the log is read-only."
+        )
+
+
+@transaction.atomic
+def log_update(
+    *,
+    author: User,
+    log: ActionLog,
+    data: dict,
+    tags: list[str],
+    follows: ActionLog | None | bool = False,
+) -> ActionLog:
+    """Change a log. A published log that changes is marked edited (``edited_at``).
+    ``follows`` left at ``False`` keeps the chain as it is."""
+    _refuse_unless_author(author, log)
+    changed = _fill(log, data)
+    if follows is not False and follows != log.follows:
+        log_check_follows(author=author, follows=follows, log=log)
+        log.follows = follows
+        changed = True
+    names = _clean_tags(tags)
+    if {n.lower() for n in names} != {t.name.lower() for t in log.tags.all()}:
+        changed = True
+    if changed and log.is_published:
+        log.edited_at = timezone.now()
+    log.full_clean(exclude=["tags"])
+    log.save()
+    log.tags.set(names)
+    return log
+
+
+@transaction.atomic
+def log_publish(*, author: User, log: ActionLog) -> ActionLog:
+    """Publish a draft: from now on the circle sees it."""
+    _refuse_unless_author(author, log)
+    if log.is_published:
+        return log
+    if log.follows_id is not None:
+        log_check_follows(author=author, follows=log.follows, log=log)
+    log.state = LogState.PUBLISHED
+    log.published_at = timezone.now()
+    log.full_clean(exclude=["tags"])
+    log.save(update_fields=["state", "published_at", "updated_at"])
+    return log

@@ -1,0 +1,56 @@
+"""Peer responses to a published log: questions first (Revans), then reflections,
+resources and suggestions. Only the log's author marks a response helpful."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from circles.models import ActionLog, Response
+from circles.permissions import can_edit_response, can_respond, can_view_response
+from members.models import User
+
+
+@transaction.atomic
+def response_create(*, author: User, log: ActionLog, kind: str, body: str) -> Response:
+    if not can_respond(author, log):
+        raise PermissionDenied("You cannot respond to this log.")
+    response = Response(log=log, author=author, kind=kind, body=body, created_at=timezone.now())
+    response.full_clean()
+    response.save()
+    # --- notifications engineer: enqueue the "someone responded to your log" email here ---
+    # e.g. transaction.on_commit(lambda: send_response_email.delay(response.pk)), so the email
+    # is queued only once this response is committed (and never for the log's own author).
+    # --------------------------------------------------------------------------------------
+    return response
+
+
+@transaction.atomic
+def response_update(*, author: User, response: Response, body: str, kind: str) -> Response:
+    """Change one's own response; a change is marked edited (``edited_at``)."""
+    if not can_edit_response(author, response) or not can_respond(author, response.log):
+        raise PermissionDenied("You cannot change this response.")
+    if response.body != body or response.kind != kind:
+        response.body = body
+        response.kind = kind
+        response.edited_at = timezone.now()
+        response.full_clean()
+        response.save()
+    return response
+
+
+@transaction.atomic
+def response_mark_helpful(*, actor: User, response: Response, helpful: bool = True) -> Response:
+    """The log's author says a response helped them (or takes that back)."""
+    log = response.log
+    if log.author_id != actor.pk or not can_view_response(actor, response):
+        raise PermissionDenied("Only the log's author can mark a response helpful.")
+    if response.author_id == actor.pk:
+        raise PermissionDenied("You cannot mark your own response helpful.")
+    if helpful and response.helpful_at is None:
+        response.helpful_at = timezone.now()
+    elif not helpful:
+        response.helpful_at = None
+    else:
+        return response
+    response.save(update_fields=["helpful_at"])
+    return response

@@ -1,0 +1,288 @@
+"""Action logs and peer responses: write (draft, then publish), read, edit, respond and
+mark helpful; and "my logs". The dashboard view lives in ``members.views`` and is filled
+by ``circles.selectors.dashboard_for``.
+
+Who may do what comes from ``circles.permissions`` and ``ActionLog.objects.visible_to``:
+a log (or response) a person may not see answers 404; one they can see but may not act
+on answers 403; anonymous visitors are sent to sign in. Every form is a plain
+POST → redirect; responding and marking helpful also answer HTMX with partials.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_http_methods, require_POST
+
+from circles import selectors
+from circles.forms import ActionLogForm, ResponseForm
+from circles.models import ActionLog, Circle, Response
+from circles.permissions import (
+    can_edit_log,
+    can_edit_response,
+    can_post_in,
+    can_read_circle,
+    can_respond,
+)
+from circles.services.logs import log_create as log_create_service
+from circles.services.logs import log_publish as log_publish_service
+from circles.services.logs import log_update
+from circles.services.responses import response_create as response_create_service
+from circles.services.responses import response_mark_helpful, response_update
+
+
+def _add_errors(form, error: ValidationError):
+    """Put a service's validation errors on the form (unknown fields go to the top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _log_or_404(request, slug, pk) -> ActionLog:
+    """The log at this address, if the user may see it; the log must be in this circle."""
+    log = selectors.log_for_page(user=request.user, slug=slug, pk=pk)
+    if log is None:
+        raise Http404("No such log.")
+    return log
+
+
+def _own_log_or_refuse(request, slug, pk) -> ActionLog:
+    log = _log_or_404(request, slug, pk)
+    if not can_edit_log(request.user, log):
+        raise PermissionDenied("Only the author can change this log.")
+    if not can_post_in(request.user, log.circle):
+        raise PermissionDenied("This log is read-only: the circle is archived or you left it.")
+    return log
+
+
+def _chosen_earlier(form) -> ActionLog | None:
+    """The earlier log the form names (only ever one of the writer's own), to show its
+    prediction and next step beside the form."""
+    try:
+        pk = int(form["follows"].value())
+    except (TypeError, ValueError):
+        return None
+    return form.fields["follows"].queryset.filter(pk=pk).first()
+
+
+# --- writing a log ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_create(request, slug):
+    circle = get_object_or_404(Circle, slug=slug)
+    if not can_post_in(request.user, circle):
+        if can_read_circle(request.user, circle):
+            raise PermissionDenied("This circle is archived: no new logs.")
+        raise Http404("No such circle page.")
+    form = ActionLogForm(request.POST or None, author=request.user)
+    if request.method == "GET" and request.GET.get("follows"):
+        form.initial["follows"] = request.GET["follows"]
+    earlier = _chosen_earlier(form)
+    if request.method == "POST" and form.is_valid():
+        publish = "publish" in request.POST
+        try:
+            log = log_create_service(
+                author=request.user,
+                circle=circle,
+                data=form.log_data,
+                tags=form.cleaned_data["tags"],
+                follows=form.cleaned_data["follows"],
+                publish=publish,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if publish:
+                messages.success(request, "Your log is published: the circle can see it now.")
+            else:
+                messages.success(request, "Draft saved. Only you can see it until you publish.")
+            return redirect(log)
+    return render(
+        request,
+        "circles/log_form.html",
+        {"circle": circle, "form": form, "earlier": earlier, "editing": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_edit(request, slug, pk):
+    log = _own_log_or_refuse(request, slug, pk)
+    initial = {
+        name: getattr(log, name)
+        for name in ("title", "situation", "action", "prediction", "outcome", "insight",
+                     "next_step", "next_step_due", "ask")
+    }  # fmt: skip
+    initial["tags"] = ", ".join(t.name for t in log.tags.all())
+    initial["follows"] = log.follows_id
+    form = ActionLogForm(
+        request.POST or None, initial=initial, author=request.user, exclude_pk=log.pk
+    )
+    if request.method == "POST" and form.is_valid():
+        publish = "publish" in request.POST and not log.is_published
+        try:
+            log = log_update(
+                author=request.user,
+                log=log,
+                data=form.log_data,
+                tags=form.cleaned_data["tags"],
+                follows=form.cleaned_data["follows"],
+            )
+            if publish:
+                log = log_publish_service(author=request.user, log=log)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if publish:
+                messages.success(request, "Your log is published: the circle can see it now.")
+            elif log.is_published:
+                messages.success(request, "Your changes are saved; the log shows as edited.")
+            else:
+                messages.success(request, "Draft saved. Only you can see it until you publish.")
+            return redirect(log)
+    earlier = log.follows if log.follows_id else None
+    return render(
+        request,
+        "circles/log_form.html",
+        {"circle": log.circle, "form": form, "earlier": earlier, "editing": log},
+    )
+
+
+@login_required
+@require_POST
+def log_publish(request, slug, pk):
+    log = _own_log_or_refuse(request, slug, pk)
+    try:
+        log_publish_service(author=request.user, log=log)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your log is published: the circle can see it now.")
+    return redirect(log)
+
+
+# --- reading a log ----------------------------------------------------------------------------
+
+
+def _log_page_context(request, log, *, form=None) -> dict:
+    context = selectors.log_page(log=log, user=request.user)
+    context["response_form"] = form or ResponseForm()
+    return context
+
+
+@login_required
+def log_detail(request, slug, pk):
+    log = _log_or_404(request, slug, pk)
+    return render(request, "circles/log_detail.html", _log_page_context(request, log))
+
+
+# --- responses --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def response_create(request, slug, pk):
+    log = _log_or_404(request, slug, pk)
+    if not can_respond(request.user, log):
+        raise PermissionDenied("This log is not taking responses.")
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            response = response_create_service(
+                author=request.user,
+                log=log,
+                kind=form.cleaned_data["kind"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if request.htmx:
+                context = _log_page_context(request, log)
+                context["new_response_pk"] = response.pk
+                html = render_to_string("circles/_responses.html", context, request=request)
+                context["oob"] = True
+                html += render_to_string("circles/_response_form.html", context, request=request)
+                return HttpResponse(html)
+            messages.success(request, "Thank you: your response is posted.")
+            return redirect(response.get_absolute_url())
+    context = _log_page_context(request, log, form=form)
+    if request.htmx:
+        response = render(request, "circles/_response_form.html", context)
+        response["HX-Retarget"] = "#response-form"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "circles/log_detail.html", context)
+
+
+def _response_or_404(request, slug, pk, rpk) -> Response:
+    response = (
+        Response.objects.visible_to(request.user)
+        .filter(pk=rpk, log__pk=pk, log__circle__slug=slug)
+        .select_related("log__circle", "log__author__profile", "author__profile")
+        .first()
+    )
+    if response is None:
+        raise Http404("No such response.")
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_edit(request, slug, pk, rpk):
+    response = _response_or_404(request, slug, pk, rpk)
+    if not can_edit_response(request.user, response):
+        raise PermissionDenied("Only its author can change a response.")
+    if not can_respond(request.user, response.log):
+        raise PermissionDenied("This log is not taking changes to responses.")
+    form = ResponseForm(
+        request.POST or None, initial={"kind": response.kind, "body": response.body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            response_update(
+                author=request.user,
+                response=response,
+                body=form.cleaned_data["body"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your response is updated.")
+            return redirect(response.get_absolute_url())
+    return render(
+        request,
+        "circles/response_edit.html",
+        {"response": response, "log": response.log, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def response_helpful(request, slug, pk, rpk):
+    response = _response_or_404(request, slug, pk, rpk)
+    helpful = request.POST.get("helpful", "1") != "0"
+    response_mark_helpful(actor=request.user, response=response, helpful=helpful)
+    if request.htmx:
+        return render(
+            request,
+            "circles/_response.html",
+            {"response": response, "log": response.log, "is_author": True},
+        )
+    messages.success(request, "Marked as helpful." if helpful else "No longer marked as helpful.")
+    return redirect(response.get_absolute_url())
+
+
+# --- my logs ----------------------------------------------------------------------------------
+
+
+@login_required
+def my_logs(request):
+    return render(request, "circles/my_logs.html", {"chains": selectors.my_logs(user=request.user)})
