@@ -71,7 +71,11 @@ class CircleAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                _active=Count("memberships", filter=Q(memberships__state=MembershipState.ACTIVE))
+                _active=Count(
+                    "memberships",
+                    filter=Q(memberships__state=MembershipState.ACTIVE),
+                    distinct=True,
+                )
             )
         )
 
