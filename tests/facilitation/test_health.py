@@ -253,3 +253,11 @@ def test_staff_overview_query_count_does_not_grow(client, frozen, django_assert_
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts == [6, 6]
+
+
+def test_staff_find_the_overview_in_the_navigation(client, world):
+    url = reverse("facilitation:health_overview")
+    client.force_login(world.staff)
+    assert url in client.get(reverse("dashboard")).content.decode()
+    client.force_login(world.facilitator)
+    assert url not in client.get(reverse("dashboard")).content.decode()
