@@ -19,6 +19,19 @@ MAX_TAGS = 8
 MAX_TAG_LENGTH = 50
 
 
+def check_text_lengths(instance, names) -> None:
+    """Model TextFields do not enforce ``max_length`` in ``full_clean()``: do it here, with
+    the same message the forms give."""
+    errors = {}
+    for name in names:
+        limit = instance._meta.get_field(name).max_length
+        value = getattr(instance, name) or ""
+        if limit and len(value) > limit:
+            errors[name] = f"Please keep this to {limit} characters (it has {len(value)})."
+    if errors:
+        raise ValidationError(errors)
+
+
 def _clean_tags(tags: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     for raw in tags:
@@ -96,6 +109,7 @@ def log_create(
     if publish:
         log.state = LogState.PUBLISHED
         log.published_at = now
+    check_text_lengths(log, LOG_TEXT_FIELDS)
     log.full_clean(exclude=["tags"])
     log.save()
     log.tags.set(_clean_tags(tags))
@@ -133,6 +147,7 @@ def log_update(
         changed = True
     if changed and log.is_published:
         log.edited_at = timezone.now()
+    check_text_lengths(log, LOG_TEXT_FIELDS)
     log.full_clean(exclude=["tags"])
     log.save()
     log.tags.set(names)
@@ -149,6 +164,7 @@ def log_publish(*, author: User, log: ActionLog) -> ActionLog:
         log_check_follows(author=author, follows=log.follows, log=log)
     log.state = LogState.PUBLISHED
     log.published_at = timezone.now()
+    check_text_lengths(log, LOG_TEXT_FIELDS)
     log.full_clean(exclude=["tags"])
     log.save(update_fields=["state", "published_at", "updated_at"])
     return log

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from circles.models import ActionLog, Response
 from circles.permissions import can_edit_response, can_respond, can_view_response
+from circles.services.logs import check_text_lengths
 from members.models import User
 
 
@@ -15,6 +16,7 @@ def response_create(*, author: User, log: ActionLog, kind: str, body: str) -> Re
     if not can_respond(author, log):
         raise PermissionDenied("You cannot respond to this log.")
     response = Response(log=log, author=author, kind=kind, body=body, created_at=timezone.now())
+    check_text_lengths(response, ["body"])
     response.full_clean()
     response.save()
     # --- notifications engineer: enqueue the "someone responded to your log" email here ---
@@ -33,6 +35,7 @@ def response_update(*, author: User, response: Response, body: str, kind: str) -
         response.body = body
         response.kind = kind
         response.edited_at = timezone.now()
+        check_text_lengths(response, ["body"])
         response.full_clean()
         response.save()
     return response

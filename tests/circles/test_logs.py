@@ -117,6 +117,14 @@ def test_too_long_field_saves_nothing(world):
         log_create(
             author=world.member, circle=world.circle, data={**DATA, "title": "x" * 141}, tags=[]
         )
+    for name, limit in [("situation", 5000), ("prediction", 3000), ("ask", 2000)]:
+        with pytest.raises(ValidationError, match=f"Please keep this to {limit} characters"):
+            log_create(
+                author=world.member,
+                circle=world.circle,
+                data={**DATA, name: "x" * (limit + 1)},
+                tags=[],
+            )
     with pytest.raises(ValidationError):
         log_create(author=world.member, circle=world.circle, data=DATA, tags=["t" * 51])
     assert db_state() == before
