@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from circles.models import MembershipState
 from circles.selectors import circle_public, circles_for_roles
+from circles.services.memberships import invite_create, invite_token
 from tests.factories import (
     ActionLogFactory,
     CircleFactory,
@@ -344,6 +345,12 @@ def test_user_text_is_inert_on_directory_public_page_and_requests(client, roles)
             headers={"HX-Request": "true"},
         )
     )
+    invite = invite_create(actor=facilitator, circle=circle)
+    pages.append(client.get(reverse("circles:invites", args=[circle.slug])))
+    accept = reverse("circles:invite_accept", args=[invite_token(invite)])
+    pages.append(client.get(accept))
+    client.logout()
+    pages.append(client.get(accept))
     for response in pages:
         assert response.status_code == 200
         assert_inert(response.content.decode())
