@@ -2,7 +2,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 # Paths a member who has not finished onboarding may still reach.
-_OPEN_PREFIXES = ("/accounts/", "/admin/", "/static/", "/me/onboarding/", "/u/")
+_OPEN_PREFIXES = (
+    "/accounts/", "/admin/", "/static/", "/me/onboarding/", "/u/", "/email/unsubscribe/",
+)  # fmt: skip
 
 
 class OnboardingMiddleware:

@@ -1,0 +1,166 @@
+"""What was sent to whom, so that nothing is sent twice and nothing is lost.
+
+Every email sent at most once has a row with a unique key, claimed (inserted with
+``status=sending``) *before* the send and released (marked failed or deleted) when the
+send fails. A re-run finds the rows and sends nothing twice; a periodic sweep finds work
+that has no row yet (a lost broker message) and sends it late rather than never.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class DeliveryStatus(models.TextChoices):
+    SENDING = "sending", "Claimed, being sent"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped (nothing to send)"
+    FAILED = "failed", "Failed (will be retried)"
+
+
+class DigestRunState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    FINISHED = "finished", "Finished"
+
+
+class DigestRun(models.Model):
+    """One run of the weekly digest for a week; its figures are counted from deliveries."""
+
+    week = models.DateField(help_text="The Monday of the week the digest is for.")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(
+        max_length=16, choices=DigestRunState.choices, default=DigestRunState.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "digest run"
+
+    def __str__(self):
+        return f"Digest for the week of {self.week:%d %b %Y} ({self.get_state_display()})"
+
+    @property
+    def processed(self) -> int:
+        return self.sent + self.skipped + self.failed
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.state == DigestRunState.FINISHED else 0
+        return min(100, round(100 * self.processed / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state == DigestRunState.FINISHED
+
+
+class DigestDelivery(models.Model):
+    """At most one digest per member per week."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_deliveries"
+    )
+    week = models.DateField()
+    run = models.ForeignKey(
+        DigestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices)
+    # Who holds the claim: the Celery task id (the same when a lost task is redelivered).
+    claim_token = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-week", "member_id"]
+        verbose_name_plural = "digest deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["member", "week"], name="one_digest_per_member_week")
+        ]
+        indexes = [models.Index(fields=["week", "status"])]
+
+    def __str__(self):
+        return f"Digest {self.week} to {self.member_id} ({self.status})"
+
+
+class NudgeKind(models.TextChoices):
+    COMMITMENT_DUE = "commitment_due", "A commitment fell due"
+    UNANSWERED_LOG = "unanswered_log", "A peer's log is waiting for a response"
+    QUIET_MEMBER = "quiet_member", "Gone quiet in a circle"
+    FACILITATOR_WAITING = "facilitator_waiting", "Reports or requests waiting for a facilitator"
+
+
+class NudgeDelivery(models.Model):
+    """At most one nudge per (member, kind, subject), and at most one per member per day."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudge_deliveries"
+    )
+    kind = models.CharField(max_length=32, choices=NudgeKind.choices)
+    subject_key = models.CharField(max_length=100)
+    # The member's day (in the school's time zone) the nudge went out on.
+    day = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.SENDING
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    circle = models.ForeignKey(
+        "circles.Circle", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    log = models.ForeignKey(
+        "circles.ActionLog", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        verbose_name_plural = "nudge deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "kind", "subject_key"], name="one_nudge_per_subject"
+            ),
+            models.UniqueConstraint(fields=["member", "day"], name="one_nudge_per_member_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.member_id} on {self.day}"
+
+
+class ResponseNotification(models.Model):
+    """ "Someone responded to your log": one row per response, so a burst of responses is
+    sent as one email (rows claimed together) and none is sent twice."""
+
+    response = models.OneToOneField(
+        "circles.Response", on_delete=models.CASCADE, related_name="notification"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="response_notifications"
+    )
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices)
+    claim_token = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        indexes = [models.Index(fields=["recipient", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="sent_response_notification_has_sent_at",
+            )
+        ]
+
+    def __str__(self):
+        return f"Response {self.response_id} to {self.recipient_id} ({self.status})"

@@ -136,7 +136,11 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message taken by a worker that vanished without acking is handed out again
+    # after this long (prefork workers also requeue at once: task_reject_on_worker_lost).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -152,6 +156,19 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # database keeps the work and a periodic sweep sends it later.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_TASK_PUBLISH_RETRY = False
+# Two queues: ``email`` (digests, nudges, response emails) so a big digest never delays
+# other work, and the default ``celery``. The worker consumes both (-Q celery,email).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "notifications.digest_send_batch": {"queue": "email"},
+    "notifications.nudges_sweep": {"queue": "email"},
+    "notifications.response_emails_send": {"queue": "email"},
+}
+# Sending tasks are idempotent (a claimed row per email), so they ack late and are handed
+# out again if their worker dies mid-batch; their decorators set this per task.
+CELERY_TASK_ACKS_LATE = False
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")

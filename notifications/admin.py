@@ -1,0 +1,147 @@
+"""Digest runs in the admin: start a run, watch it live, preview any member's digest."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from notifications.forms import DigestPreviewForm, DigestRunStartForm
+from notifications.models import DigestDelivery, DigestRun, NudgeDelivery, ResponseNotification
+from notifications.selectors import week_start
+from notifications.services.digests import digest_preview, digest_run_start
+
+
+@admin.register(DigestRun)
+class DigestRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "week", "state", "total", "sent", "skipped", "failed", "started_by", "created_at",
+        "finished_at",
+    ]  # fmt: skip
+    list_filter = ["state"]
+    date_hierarchy = "week"
+    readonly_fields = [f.name for f in DigestRun._meta.fields]
+    change_list_template = "admin/notifications/digestrun/change_list.html"
+
+    def has_add_permission(self, request):
+        return False  # runs are started with "Start the run", never typed in
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("start/", view(self.start_view), name="notifications_digestrun_start"),
+            path("preview/", view(self.preview_view), name="notifications_digestrun_preview"),
+            path(
+                "<int:pk>/progress/",
+                view(self.progress_view),
+                name="notifications_digestrun_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    @staticmethod
+    def _require(request, perm):
+        if not request.user.has_perm(f"notifications.{perm}_digestrun"):
+            raise PermissionDenied
+
+    def start_view(self, request):
+        self._require(request, "add")
+        form = DigestRunStartForm(request.POST or None, initial={"week": week_start()})
+        if request.method == "POST" and form.is_valid():
+            run = digest_run_start(week=form.cleaned_data["week"], started_by=request.user)
+            messages.success(
+                request,
+                f"The digest for the week of {run.week:%d %B %Y} has started. A member who "
+                "already has this week's digest is not sent another.",
+            )
+            return redirect("admin:notifications_digestrun_progress", pk=run.pk)
+        return TemplateResponse(
+            request,
+            "admin/notifications/digestrun/start.html",
+            self._context(request, form=form, title="Start the weekly digest"),
+        )
+
+    def preview_view(self, request):
+        self._require(request, "view")
+        form = DigestPreviewForm(request.GET or None, initial={"week": week_start()})
+        content = message = None
+        if request.GET and form.is_valid():
+            content, message = digest_preview(
+                member=form.cleaned_data["member"], week=form.cleaned_data["week"]
+            )
+        html = message.alternatives[0][0] if message else ""
+        return TemplateResponse(
+            request,
+            "admin/notifications/digestrun/preview.html",
+            self._context(
+                request,
+                form=form,
+                content=content,
+                message=message,
+                html=html,
+                unsubscribe_header=message.extra_headers.get("List-Unsubscribe") if message else "",
+                searched=bool(request.GET) and form.is_valid(),
+                title="Preview a member's digest",
+            ),
+        )
+
+    def progress_view(self, request, pk):
+        self._require(request, "view")
+        run = get_object_or_404(DigestRun.objects.select_related("started_by"), pk=pk)
+        template = (
+            "admin/notifications/digestrun/_progress.html"
+            if request.headers.get("HX-Request")
+            else "admin/notifications/digestrun/progress.html"
+        )
+        return TemplateResponse(
+            request,
+            template,
+            self._context(
+                request,
+                run=run,
+                poll_url=reverse("admin:notifications_digestrun_progress", args=[run.pk]),
+                title=str(run),
+            ),
+        )
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["week", "member", "status", "claimed_at", "sent_at", "run"]
+    list_filter = ["status", "week"]
+    search_fields = ["member__email"]
+    list_select_related = ["member__profile", "run"]
+    raw_id_fields = ["member", "run"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(NudgeDelivery)
+class NudgeDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["day", "kind", "member", "subject_key", "status", "sent_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["member__email", "subject_key"]
+    list_select_related = ["member__profile"]
+    raw_id_fields = ["member", "circle", "log"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ResponseNotification)
+class ResponseNotificationAdmin(admin.ModelAdmin):
+    list_display = ["response", "recipient", "status", "claimed_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["recipient__email"]
+    list_select_related = ["recipient__profile", "response__log"]
+    raw_id_fields = ["response", "recipient"]
+
+    def has_add_permission(self, request):
+        return False

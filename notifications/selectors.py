@@ -1,0 +1,378 @@
+"""Reads for digests and nudges, shaped so building an email runs no further query.
+
+A digest batch runs a fixed number of queries however many members it holds: the rows
+for the whole batch are read at once and grouped in Python. What a member may see is the
+rule of ``ActionLog.objects.visible_to`` for ordinary members (published, not hidden, in a
+circle where they are active) — and digests leave hidden content out for everyone.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, F, OuterRef
+from django.utils import timezone
+
+from circles.models import (
+    ActionLog,
+    CircleStatus,
+    LogState,
+    Membership,
+    MembershipKind,
+    MembershipState,
+    Report,
+    ReportState,
+    Response,
+)
+from members.models import User
+
+DIGEST_SECTION_LIMIT = 10
+WAITING_LOOKBACK_DAYS = 21
+
+
+def week_start(day: dt.date | None = None) -> dt.date:
+    """The Monday of the week holding ``day`` (today in the school's time zone)."""
+    day = day or timezone.localdate()
+    return day - dt.timedelta(days=day.weekday())
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def verified_email_exists():
+    return Exists(
+        EmailAddress.objects.filter(
+            user=OuterRef("pk"), verified=True, email__iexact=OuterRef("email")
+        )
+    )
+
+
+def reachable_members():
+    """Members an email may go to: active accounts with a verified address."""
+    return User.objects.filter(is_active=True).filter(verified_email_exists())
+
+
+def digest_recipients():
+    """Members who get a weekly digest (if they have something to read): active, verified,
+    digest on, and an active member of at least one active circle. Ordered by id."""
+    in_a_circle = Exists(
+        Membership.objects.filter(
+            member=OuterRef("pk"),
+            state=MembershipState.ACTIVE,
+            circle__status=CircleStatus.ACTIVE,
+        )
+    )
+    return (
+        reachable_members().filter(profile__digest_enabled=True).filter(in_a_circle).order_by("pk")
+    )
+
+
+@dataclass
+class FacilitationItem:
+    circle: object
+    open_reports: int = 0
+    pending_requests: int = 0
+
+
+@dataclass
+class DigestContent:
+    member: User
+    week: dt.date
+    circles: list = field(default_factory=list)
+    new_logs: list = field(default_factory=list)
+    new_logs_more: int = 0
+    responses: list = field(default_factory=list)
+    waiting_logs: list = field(default_factory=list)
+    commitments: list = field(default_factory=list)
+    facilitation: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.new_logs
+            or self.responses
+            or self.waiting_logs
+            or self.commitments
+            or self.facilitation
+        )
+
+
+def digest_window(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The digest for the week of Monday ``week`` covers the seven days before it."""
+    end = local_midnight(week)
+    return end - dt.timedelta(days=7), end
+
+
+def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, DigestContent]:
+    """Each eligible member's digest for ``week``, keyed by member id; members not eligible
+    (deactivated, unverified, digest off, in no active circle) are absent. A fixed number
+    of queries, whatever the number of members."""
+    start, end = digest_window(week)
+    members = {
+        u.pk: u for u in digest_recipients().filter(pk__in=member_ids).select_related("profile")
+    }
+    if not members:
+        return {}
+    contents = {pk: DigestContent(member=u, week=week) for pk, u in members.items()}
+
+    memberships = list(
+        Membership.objects.filter(
+            member_id__in=members,
+            state=MembershipState.ACTIVE,
+            circle__status=CircleStatus.ACTIVE,
+        )
+        .select_related("circle")
+        .order_by("circle__name")
+    )
+    circles_of: dict[int, set[int]] = defaultdict(set)
+    facilitates: dict[int, list] = defaultdict(list)
+    circle_ids: set[int] = set()
+    for m in memberships:
+        circles_of[m.member_id].add(m.circle_id)
+        contents[m.member_id].circles.append(m.circle)
+        circle_ids.add(m.circle_id)
+        if m.kind == MembershipKind.FACILITATOR:
+            facilitates[m.member_id].append(m.circle)
+
+    visible_logs = ActionLog.objects.filter(
+        state=LogState.PUBLISHED, is_hidden=False, circle_id__in=circle_ids
+    ).select_related("circle", "author__profile")
+    has_response = Exists(Response.objects.filter(log=OuterRef("pk"), is_hidden=False))
+
+    # Logs still waiting for a first response (an invitation to help).
+    waiting = list(
+        visible_logs.filter(
+            published_at__gte=end - dt.timedelta(days=WAITING_LOOKBACK_DAYS),
+            published_at__lt=end,
+        )
+        .exclude(has_response)
+        .order_by("published_at")
+    )
+    waiting_ids = {log.pk for log in waiting}
+    # New logs of the week (those waiting are listed once, under "waiting").
+    new_logs = list(
+        visible_logs.filter(published_at__gte=start, published_at__lt=end)
+        .exclude(pk__in=waiting_ids)
+        .order_by("-published_at")
+    )
+    for content in contents.values():
+        mine = circles_of[content.member.pk]
+        own = content.member.pk
+        news = [lg for lg in new_logs if lg.circle_id in mine and lg.author_id != own]
+        content.new_logs = news[:DIGEST_SECTION_LIMIT]
+        content.new_logs_more = max(0, len(news) - DIGEST_SECTION_LIMIT)
+        content.waiting_logs = [
+            lg for lg in waiting if lg.circle_id in mine and lg.author_id != own
+        ][:DIGEST_SECTION_LIMIT]
+
+    # Responses to the member's own logs during the week.
+    responses = (
+        Response.objects.filter(
+            log__author_id__in=members,
+            log__state=LogState.PUBLISHED,
+            log__circle__status=CircleStatus.ACTIVE,
+            is_hidden=False,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .exclude(author_id=F("log__author_id"))
+        .select_related("author__profile", "log__circle")
+        .order_by("created_at")
+    )
+    for response in responses:
+        content = contents[response.log.author_id]
+        if response.log.circle_id in circles_of[response.log.author_id]:
+            content.responses.append(response)
+
+    # The member's commitments due in the coming week, not yet followed up.
+    followed_up = Exists(
+        ActionLog.objects.filter(follows=OuterRef("pk"), author=OuterRef("author"))
+    )
+    commitments = (
+        ActionLog.objects.filter(
+            author_id__in=members,
+            state=LogState.PUBLISHED,
+            circle__status=CircleStatus.ACTIVE,
+            next_step_due__gte=week,
+            next_step_due__lt=week + dt.timedelta(days=7),
+        )
+        .exclude(next_step="")
+        .exclude(followed_up)
+        .select_related("circle")
+        .order_by("next_step_due")
+    )
+    for log in commitments:
+        if log.circle_id in circles_of[log.author_id]:
+            contents[log.author_id].commitments.append(log)
+
+    # Facilitators: open reports and pending join requests in their circles.
+    facilitated = {c.pk for circles in facilitates.values() for c in circles}
+    reports = dict(
+        Report.objects.filter(circle_id__in=facilitated, state=ReportState.OPEN)
+        .values_list("circle_id")
+        .annotate(n=Count("pk"))
+        .values_list("circle_id", "n")
+    )
+    requests = dict(
+        Membership.objects.filter(circle_id__in=facilitated, state=MembershipState.PENDING)
+        .values_list("circle_id")
+        .annotate(n=Count("pk"))
+        .values_list("circle_id", "n")
+    )
+    for member_id, circles in facilitates.items():
+        for circle in circles:
+            item = FacilitationItem(
+                circle=circle,
+                open_reports=reports.get(circle.pk, 0),
+                pending_requests=requests.get(circle.pk, 0),
+            )
+            if item.open_reports or item.pending_requests:
+                contents[member_id].facilitation.append(item)
+    return contents
+
+
+# --- nudges ------------------------------------------------------------------------------
+
+
+def nudge_recipients():
+    return reachable_members().filter(profile__nudges_enabled=True)
+
+
+def commitments_due(*, today: dt.date, lookback_days: int = 30):
+    """Published logs whose next step fell due before today, with no follow-up by their
+    author, whose author is still an active member, reachable and wants nudges."""
+    followed_up = Exists(
+        ActionLog.objects.filter(follows=OuterRef("pk"), author=OuterRef("author"))
+    )
+    still_member = Exists(
+        Membership.objects.filter(
+            member=OuterRef("author"), circle=OuterRef("circle"), state=MembershipState.ACTIVE
+        )
+    )
+    return (
+        ActionLog.objects.filter(
+            state=LogState.PUBLISHED,
+            is_hidden=False,
+            circle__status=CircleStatus.ACTIVE,
+            next_step_due__lt=today,
+            next_step_due__gte=today - dt.timedelta(days=lookback_days),
+            author__in=nudge_recipients(),
+        )
+        .exclude(next_step="")
+        .exclude(followed_up)
+        .filter(still_member)
+        .select_related("circle", "author__profile")
+        .order_by("next_step_due", "pk")
+    )
+
+
+def logs_unanswered(*, now: dt.datetime, after_hours: int = 48, lookback_days: int = 14):
+    """Published, visible logs with no response after ``after_hours``."""
+    has_response = Exists(Response.objects.filter(log=OuterRef("pk"), is_hidden=False))
+    return (
+        ActionLog.objects.filter(
+            state=LogState.PUBLISHED,
+            is_hidden=False,
+            locked_at__isnull=True,
+            circle__status=CircleStatus.ACTIVE,
+            published_at__lte=now - dt.timedelta(hours=after_hours),
+            published_at__gte=now - dt.timedelta(days=lookback_days),
+        )
+        .exclude(has_response)
+        .select_related("circle", "author__profile")
+        .order_by("published_at", "pk")
+    )
+
+
+def peers_to_ask(*, log: ActionLog, exclude_member_ids=()):
+    """Active members of the log's circle who may be asked to respond, in fair rotation:
+    the least recently asked first. Never the author, never someone who opted out."""
+    return (
+        Membership.objects.filter(
+            circle_id=log.circle_id,
+            state=MembershipState.ACTIVE,
+            member__in=nudge_recipients(),
+        )
+        .exclude(member_id=log.author_id)
+        .exclude(member_id__in=exclude_member_ids)
+        .select_related("member__profile")
+        .order_by(F("last_asked_to_respond_at").asc(nulls_first=True), "joined_at", "pk")
+    )
+
+
+def members_quiet(*, now: dt.datetime, days: int = 14):
+    """Active memberships (joined ``days`` ago or more) whose member has published no log
+    in the circle for ``days``."""
+    since = now - dt.timedelta(days=days)
+    recent_log = Exists(
+        ActionLog.objects.filter(
+            circle=OuterRef("circle"),
+            author=OuterRef("member"),
+            state=LogState.PUBLISHED,
+            published_at__gte=since,
+        )
+    )
+    return (
+        Membership.objects.filter(
+            state=MembershipState.ACTIVE,
+            circle__status=CircleStatus.ACTIVE,
+            joined_at__lte=since,
+            member__in=nudge_recipients(),
+        )
+        .exclude(recent_log)
+        .select_related("circle", "member__profile")
+        .order_by("pk")
+    )
+
+
+@dataclass
+class WaitingWork:
+    circle: object
+    oldest_key: str
+    oldest_at: dt.datetime
+    open_reports: int = 0
+    pending_requests: int = 0
+
+
+def circles_with_waiting_work(*, now: dt.datetime, after_hours: int = 48) -> dict:
+    """Active circles where an open report or a join request has waited more than
+    ``after_hours``: circle id → WaitingWork (its oldest waiting item names the nudge)."""
+    cutoff = now - dt.timedelta(hours=after_hours)
+    found: dict[int, WaitingWork] = {}
+    reports = Report.objects.filter(
+        state=ReportState.OPEN, circle__status=CircleStatus.ACTIVE
+    ).select_related("circle")
+    requests = Membership.objects.filter(
+        state=MembershipState.PENDING, circle__status=CircleStatus.ACTIVE
+    ).select_related("circle")
+    for prefix, rows in (("report", reports), ("request", requests)):
+        for row in rows.order_by("created_at", "pk"):
+            work = found.get(row.circle_id)
+            if work is None:
+                if row.created_at > cutoff:
+                    continue
+                work = found[row.circle_id] = WaitingWork(
+                    circle=row.circle, oldest_key=f"{prefix}:{row.pk}", oldest_at=row.created_at
+                )
+            elif row.created_at < work.oldest_at and row.created_at <= cutoff:
+                work.oldest_key, work.oldest_at = f"{prefix}:{row.pk}", row.created_at
+            if prefix == "report":
+                work.open_reports += 1
+            else:
+                work.pending_requests += 1
+    return found
+
+
+def facilitators_of(*, circle_ids):
+    return (
+        Membership.objects.filter(
+            circle_id__in=circle_ids,
+            state=MembershipState.ACTIVE,
+            kind=MembershipKind.FACILITATOR,
+            member__in=nudge_recipients(),
+        )
+        .select_related("circle", "member__profile")
+        .order_by("pk")
+    )

@@ -1,0 +1,324 @@
+"""The weekly digest: one email per member per week, exactly once.
+
+``digest_run_start`` records a run; ``digest_run_fanout`` streams the recipients into
+batches of about ``BATCH_SIZE``; ``digest_send_batch`` claims a ``DigestDelivery`` row per
+member *before* sending (the unique (member, week) key), sends the batch over one SMTP
+connection, then marks the rows sent — or failed, which releases them for a retry.
+Beat, the admin and ``manage.py send_weekly_digest`` all go through these functions.
+"""
+
+import contextlib
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from members.models import User
+from notifications import emails
+from notifications.models import DeliveryStatus, DigestDelivery, DigestRun, DigestRunState
+from notifications.selectors import DigestContent, digest_contents, digest_recipients
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+STREAM_CHUNK_SIZE = 1000
+# A claim older than this whose task has gone (longer than the task time limit) is stale.
+STALE_CLAIM = dt.timedelta(minutes=30)
+
+
+@dataclass
+class BatchResult:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    already: int = 0
+
+
+def digest_message(*, content: DigestContent):
+    member = content.member
+    return emails.message_build(
+        template="digest",
+        context={
+            "member": member,
+            "digest": content,
+            "week": content.week,
+            "log_url": emails.log_url,
+            "entries": _entries(content),
+        },
+        to=member.email,
+        member_id=member.pk,
+        email_type="digest",
+    )
+
+
+def _entries(content: DigestContent) -> dict:
+    """Links and excerpts worked out once, so the templates only print."""
+    from circles.text import excerpt
+
+    def log_entry(log, text=None):
+        return {
+            "log": log,
+            "url": emails.log_url(log),
+            "circle_url": emails.circle_url(log.circle),
+            "excerpt": excerpt(text if text is not None else log.situation, 180),
+        }
+
+    return {
+        "new_logs": [log_entry(log) for log in content.new_logs],
+        "waiting_logs": [log_entry(log) for log in content.waiting_logs],
+        "responses": [
+            {
+                "response": r,
+                "url": emails.log_url(r.log) + f"#response-{r.pk}",
+                "excerpt": excerpt(r.body, 180),
+            }
+            for r in content.responses
+        ],
+        "commitments": [
+            {
+                "log": log,
+                "url": emails.log_url(log),
+                "follow_up_url": emails.log_follow_up_url(log),
+                "excerpt": excerpt(log.next_step, 180),
+            }
+            for log in content.commitments
+        ],
+        "facilitation": [
+            {"item": item, "url": emails.queue_url(item.circle)} for item in content.facilitation
+        ],
+    }
+
+
+def digest_preview(*, member: User, week: dt.date) -> tuple[DigestContent | None, object]:
+    """What ``member`` would get for ``week`` (content, message), sending nothing. The
+    message is None when the member gets no digest (not eligible or nothing to read)."""
+    content = digest_contents(member_ids=[member.pk], week=week).get(member.pk)
+    if content is None or content.is_empty:
+        return content, None
+    return content, digest_message(content=content)
+
+
+# --- runs ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def digest_run_start(*, week: dt.date, started_by: User | None = None, enqueue: bool = True):
+    """Record a run for ``week``; with ``enqueue`` its fan-out goes to the worker once this
+    commits (a broker outage leaves it queued for the sweep)."""
+    run = DigestRun.objects.create(week=week, started_by=started_by)
+    if enqueue:
+        from notifications.services.enqueue import task_enqueue_on_commit
+        from notifications.tasks import digest_run_fanout_task
+
+        task_enqueue_on_commit(digest_run_fanout_task, run.pk)
+    return run
+
+
+def digest_member_batches(*, week: dt.date, batch_size: int = BATCH_SIZE):
+    """Stream the ids of recipients who have no finished delivery for ``week`` yet, in
+    lists of ``batch_size``."""
+    done = DigestDelivery.objects.filter(week=week).exclude(status=DeliveryStatus.FAILED)
+    ids = (
+        digest_recipients()
+        .exclude(pk__in=done.values("member_id"))
+        .values_list("pk", flat=True)
+        .iterator(chunk_size=STREAM_CHUNK_SIZE)
+    )
+    batch: list[int] = []
+    for pk in ids:
+        batch.append(pk)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def digest_run_begin(*, run_id: int) -> DigestRun | None:
+    """Mark a run running and count its recipients (everyone eligible this week)."""
+    with transaction.atomic():
+        run = DigestRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None:
+            return None
+        run.total = digest_recipients().count()
+        run.state = DigestRunState.RUNNING
+        run.started_at = run.started_at or timezone.now()
+        run.save(update_fields=["total", "state", "started_at"])
+    return run
+
+
+def digest_run_fanout(*, run_id: int, batch_size: int = BATCH_SIZE) -> int:
+    """Enqueue the run's batches on the ``email`` queue; returns how many."""
+    from notifications.services.enqueue import task_enqueue_safely
+    from notifications.tasks import digest_send_batch_task
+
+    run = digest_run_begin(run_id=run_id)
+    if run is None:
+        return 0
+    count = 0
+    for batch in digest_member_batches(week=run.week, batch_size=batch_size):
+        task_enqueue_safely(digest_send_batch_task, run.week.isoformat(), batch, run.pk)
+        count += 1
+    digest_run_refresh(run_id=run.pk)
+    return count
+
+
+def digest_run_refresh(*, run_id: int) -> DigestRun | None:
+    """Count the week's deliveries into the run; finished once every recipient is done."""
+    run = DigestRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return None
+    counts = DigestDelivery.objects.filter(week=run.week).aggregate(
+        sent=Count("pk", filter=Q(status=DeliveryStatus.SENT)),
+        skipped=Count("pk", filter=Q(status=DeliveryStatus.SKIPPED)),
+        failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
+    )
+    fields = {**counts}
+    if run.state == DigestRunState.RUNNING and sum(counts.values()) >= run.total:
+        fields.update(state=DigestRunState.FINISHED, finished_at=timezone.now())
+    DigestRun.objects.filter(pk=run.pk).update(**fields)
+    run.refresh_from_db()
+    return run
+
+
+# --- one batch -----------------------------------------------------------------------
+
+
+def _claim(*, week: dt.date, member_ids: list[int], run_id, token: str) -> set[int]:
+    """Claim a delivery row for each member who has none (or a failed one). Rows this
+    token already holds (a redelivered task whose first attempt died) stay ours.
+    Returns the member ids now claimed by ``token``. Four queries, any batch size."""
+    now = timezone.now()
+    with transaction.atomic():
+        DigestDelivery.objects.filter(
+            week=week, member_id__in=member_ids, status=DeliveryStatus.FAILED
+        ).update(status=DeliveryStatus.SENDING, claim_token=token, claimed_at=now, run_id=run_id)
+        existing = set(
+            DigestDelivery.objects.filter(week=week, member_id__in=member_ids).values_list(
+                "member_id", flat=True
+            )
+        )
+        DigestDelivery.objects.bulk_create(
+            [
+                DigestDelivery(
+                    member_id=pk,
+                    week=week,
+                    run_id=run_id,
+                    status=DeliveryStatus.SENDING,
+                    claim_token=token,
+                    claimed_at=now,
+                )
+                for pk in member_ids
+                if pk not in existing
+            ],
+            ignore_conflicts=True,  # another worker claimed it meanwhile: theirs, not ours
+        )
+    return set(
+        DigestDelivery.objects.filter(
+            week=week,
+            member_id__in=member_ids,
+            status=DeliveryStatus.SENDING,
+            claim_token=token,
+        ).values_list("member_id", flat=True)
+    )
+
+
+def _mark(*, week: dt.date, member_ids, token: str, status: str, error: str = "") -> None:
+    if not member_ids:
+        return
+    fields = {"status": status, "error": error[:500]}
+    if status == DeliveryStatus.SENT:
+        fields["sent_at"] = timezone.now()
+    DigestDelivery.objects.filter(
+        week=week, member_id__in=member_ids, claim_token=token, status=DeliveryStatus.SENDING
+    ).update(**fields)
+
+
+def digest_send_batch(
+    *, week: dt.date, member_ids: list[int], run_id: int | None = None, token: str | None = None
+) -> BatchResult:
+    """Send the week's digest to these members, each at most once.
+
+    Claims first (committed), builds every message with a fixed number of queries, sends
+    them over one SMTP connection, then marks them sent. A connection failure releases
+    the claims (marked failed, so a retry or re-run claims them again) and re-raises for
+    the task's retry. Not one transaction: email is never sent inside one.
+    """
+    token = token or uuid.uuid4().hex
+    result = BatchResult()
+    member_ids = list(dict.fromkeys(int(pk) for pk in member_ids))
+    owned = _claim(week=week, member_ids=member_ids, run_id=run_id, token=token)
+    result.already = len(member_ids) - len(owned)
+    if not owned:
+        return result
+
+    contents = digest_contents(member_ids=sorted(owned), week=week)
+    to_send = {pk: c for pk, c in contents.items() if not c.is_empty}
+    skipped = owned - set(to_send)
+    _mark(week=week, member_ids=skipped, token=token, status=DeliveryStatus.SKIPPED)
+    result.skipped = len(skipped)
+
+    messages = {pk: digest_message(content=c) for pk, c in to_send.items()}
+    sent, failed = [], []
+    if messages:
+        connection = get_connection()
+        try:
+            connection.open()
+        except Exception as exc:
+            _mark(
+                week=week,
+                member_ids=messages,
+                token=token,
+                status=DeliveryStatus.FAILED,
+                error=repr(exc),
+            )
+            raise
+        try:
+            for pk, message in messages.items():
+                message.connection = connection
+                try:
+                    connection.send_messages([message])
+                except Exception as exc:  # one refused recipient does not stop the batch
+                    logger.warning("Digest to member %s failed: %r", pk, exc)
+                    failed.append(pk)
+                else:
+                    sent.append(pk)
+        finally:
+            with contextlib.suppress(Exception):  # closing a broken connection may fail too
+                connection.close()
+    _mark(week=week, member_ids=sent, token=token, status=DeliveryStatus.SENT)
+    _mark(
+        week=week, member_ids=failed, token=token, status=DeliveryStatus.FAILED, error="send failed"
+    )
+    result.sent, result.failed = len(sent), len(failed)
+    return result
+
+
+# --- the sweep ---------------------------------------------------------------------------
+
+
+def digest_runs_resume(*, now: dt.datetime | None = None) -> int:
+    """Find digest work a lost broker message left behind: release claims whose task died
+    long ago, and fan out again runs that are queued or unfinished with nothing moving.
+    Claiming makes fanning out twice harmless. Returns how many runs it resumed."""
+    now = now or timezone.now()
+    DigestDelivery.objects.filter(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(status=DeliveryStatus.FAILED, error="claim went stale (worker lost)")
+    resumed = 0
+    stale_runs = DigestRun.objects.filter(
+        Q(state=DigestRunState.QUEUED, created_at__lt=now - dt.timedelta(minutes=2))
+        | Q(state=DigestRunState.RUNNING, started_at__lt=now - STALE_CLAIM)
+    )
+    for run in stale_runs:
+        run = digest_run_refresh(run_id=run.pk)
+        if run.state == DigestRunState.FINISHED:
+            continue
+        digest_run_fanout(run_id=run.pk)
+        resumed += 1
+    return resumed

@@ -1,0 +1,212 @@
+"""Nudges: short emails that help someone take the next step.
+
+- commitment due: a log's next step passed its date and its author wrote no follow-up;
+- unanswered log: no response after 48 hours → one or two peers, in fair rotation;
+- quiet member: no log in a circle for 14 days → one gentle nudge, at most every 14 days;
+- facilitator: a report or join request has waited more than 48 hours.
+
+Each nudge claims a ``NudgeDelivery`` row first: unique per (member, kind, subject) and
+per (member, day), so nobody gets the same nudge twice or more than one nudge a day. A
+failed send deletes the claim, and the next hourly sweep tries again.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from circles.models import Membership
+from circles.text import excerpt
+from notifications import emails
+from notifications.models import DeliveryStatus, NudgeDelivery, NudgeKind
+from notifications.selectors import (
+    circles_with_waiting_work,
+    commitments_due,
+    facilitators_of,
+    logs_unanswered,
+    members_quiet,
+    peers_to_ask,
+)
+
+logger = logging.getLogger(__name__)
+
+PEERS_PER_LOG = 2
+QUIET_DAYS = 14
+
+
+@dataclass
+class SweepResult:
+    sent: dict = field(default_factory=dict)
+    held: int = 0  # claim refused: already nudged today, or about this before
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.sent.values())
+
+
+def _claim(*, member_id, kind, subject_key, day, circle_id=None, log_id=None):
+    try:
+        with transaction.atomic():
+            return NudgeDelivery.objects.create(
+                member_id=member_id,
+                kind=kind,
+                subject_key=subject_key,
+                day=day,
+                circle_id=circle_id,
+                log_id=log_id,
+            )
+    except IntegrityError:
+        return None
+
+
+def nudge_deliver(
+    *, member, kind: str, subject_key: str, today: dt.date, context: dict, circle=None, log=None
+) -> bool:
+    """Claim, send, mark sent; on failure release the claim. Returns whether it was sent."""
+    claim = _claim(
+        member_id=member.pk,
+        kind=kind,
+        subject_key=subject_key,
+        day=today,
+        circle_id=getattr(circle, "pk", None),
+        log_id=getattr(log, "pk", None),
+    )
+    if claim is None:
+        return False
+    message = emails.message_build(
+        template=f"nudge_{kind}",
+        context={"member": member, **context},
+        to=member.email,
+        member_id=member.pk,
+        email_type="nudges",
+    )
+    try:
+        message.send()
+    except Exception:
+        NudgeDelivery.objects.filter(pk=claim.pk).delete()
+        raise
+    NudgeDelivery.objects.filter(pk=claim.pk).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now()
+    )
+    return True
+
+
+def _try(result: SweepResult, kind: str, **kwargs) -> bool:
+    try:
+        ok = nudge_deliver(kind=kind, **kwargs)
+    except Exception:
+        logger.exception("Nudge %s to member %s failed", kind, kwargs["member"].pk)
+        result.failed += 1
+        return False
+    if ok:
+        result.sent[kind] = result.sent.get(kind, 0) + 1
+    else:
+        result.held += 1
+    return ok
+
+
+def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
+    """The hourly sweep: every nudge that is due, facilitators' first, then commitments,
+    then requests to respond, then quiet members (a member gets at most one a day)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    result = SweepResult()
+
+    # Facilitators: reports or join requests waiting more than 48 hours.
+    waiting = circles_with_waiting_work(now=now)
+    if waiting:
+        for fm in facilitators_of(circle_ids=list(waiting)):
+            work = waiting[fm.circle_id]
+            _try(
+                result,
+                NudgeKind.FACILITATOR_WAITING,
+                member=fm.member,
+                subject_key=f"circle:{fm.circle_id}:{work.oldest_key}",
+                today=today,
+                circle=fm.circle,
+                context={
+                    "circle": fm.circle,
+                    "work": work,
+                    "queue_url": emails.queue_url(fm.circle),
+                },
+            )
+
+    # Commitments that fell due with no follow-up.
+    for log in commitments_due(today=today):
+        _try(
+            result,
+            NudgeKind.COMMITMENT_DUE,
+            member=log.author,
+            subject_key=f"log:{log.pk}",
+            today=today,
+            circle=log.circle,
+            log=log,
+            context={
+                "log": log,
+                "due": date_format(log.next_step_due, "j F Y"),
+                "next_step": excerpt(log.next_step, 300),
+                "log_url": emails.log_url(log),
+                "follow_up_url": emails.log_follow_up_url(log),
+            },
+        )
+
+    # Logs with no response after 48 hours: ask one or two peers, least recently asked first.
+    for log in logs_unanswered(now=now):
+        key = f"log:{log.pk}"
+        asked = set(
+            NudgeDelivery.objects.filter(
+                kind=NudgeKind.UNANSWERED_LOG, subject_key=key
+            ).values_list("member_id", flat=True)
+        )
+        wanted = PEERS_PER_LOG - len(asked)
+        if wanted <= 0:
+            continue
+        for membership in peers_to_ask(log=log, exclude_member_ids=asked):
+            if wanted <= 0:
+                break
+            if _try(
+                result,
+                NudgeKind.UNANSWERED_LOG,
+                member=membership.member,
+                subject_key=key,
+                today=today,
+                circle=log.circle,
+                log=log,
+                context={
+                    "log": log,
+                    "excerpt": excerpt(log.situation, 240),
+                    "ask": excerpt(log.ask, 240),
+                    "log_url": emails.log_url(log),
+                    "hours": int((now - log.published_at).total_seconds() // 3600),
+                },
+            ):
+                Membership.objects.filter(pk=membership.pk).update(last_asked_to_respond_at=now)
+                wanted -= 1
+
+    # Quiet members: no log in the circle for 14 days, at most one nudge per 14 days.
+    recently = set(
+        NudgeDelivery.objects.filter(
+            kind=NudgeKind.QUIET_MEMBER, claimed_at__gte=now - dt.timedelta(days=QUIET_DAYS)
+        ).values_list("member_id", "circle_id")
+    )
+    for membership in members_quiet(now=now, days=QUIET_DAYS):
+        if (membership.member_id, membership.circle_id) in recently:
+            continue
+        _try(
+            result,
+            NudgeKind.QUIET_MEMBER,
+            member=membership.member,
+            subject_key=f"circle:{membership.circle_id}:{today.isoformat()}",
+            today=today,
+            circle=membership.circle,
+            context={
+                "circle": membership.circle,
+                "circle_url": emails.circle_url(membership.circle),
+                "new_log_url": emails.log_create_url(membership.circle),
+            },
+        )
+    return result

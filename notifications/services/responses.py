@@ -1,0 +1,154 @@
+""" "Someone responded to your log": one email per burst of responses.
+
+``response_create`` (circles.services.responses) calls ``response_email_enqueue`` inside
+its transaction; once it commits a task is published with a countdown of
+``BATCH_SECONDS``. When it runs it sends every response not yet notified in one email, so
+a burst of responses within a few minutes becomes one email (later tasks of the burst
+find nothing left). The database is the source of truth: when the broker is down nothing
+is published, and ``response_emails_sweep`` finds the responses later.
+"""
+
+import datetime as dt
+import uuid
+from itertools import groupby
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from circles.models import LogState, Response
+from circles.text import excerpt
+from members.models import User
+from notifications import emails
+from notifications.models import DeliveryStatus, ResponseNotification
+from notifications.selectors import reachable_members
+
+BATCH_SECONDS = 5 * 60
+LOOKBACK = dt.timedelta(days=3)
+
+
+def response_email_enqueue(*, response: Response) -> None:
+    """After commit, queue the email to the log's author (never for their own response).
+    Publishing never raises: a broker outage only delays the email until the sweep."""
+    if response.author_id == response.log.author_id:
+        return
+    from notifications.services.enqueue import task_enqueue_on_commit
+    from notifications.tasks import response_emails_send_task
+
+    task_enqueue_on_commit(
+        response_emails_send_task, response.log.author_id, countdown=BATCH_SECONDS
+    )
+
+
+def _pending_for(recipient: User, *, now: dt.datetime):
+    """Responses on the recipient's logs, by someone else, that the recipient may see and
+    no email has covered yet."""
+    return (
+        Response.objects.visible_to(recipient)
+        .filter(
+            log__author=recipient,
+            log__state=LogState.PUBLISHED,
+            is_hidden=False,
+            notification__isnull=True,
+            created_at__gte=now - LOOKBACK,
+        )
+        .exclude(author=recipient)
+    )
+
+
+def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
+    """Send the recipient one email covering every response not yet notified. Claims a
+    ``ResponseNotification`` per response first; a failed send deletes the claims and
+    re-raises (the task retries). Returns how many responses the email covered."""
+    token = token or uuid.uuid4().hex
+    now = timezone.now()
+    recipient = User.objects.select_related("profile").filter(pk=recipient_id).first()
+    if recipient is None:
+        return 0
+    pending = list(_pending_for(recipient, now=now).values_list("pk", flat=True))
+    if not pending:
+        return 0
+    wants = (
+        reachable_members().filter(pk=recipient.pk, profile__response_emails_enabled=True).exists()
+    )
+    status = DeliveryStatus.SENDING if wants else DeliveryStatus.SKIPPED
+    with transaction.atomic():
+        ResponseNotification.objects.bulk_create(
+            [
+                ResponseNotification(
+                    response_id=pk,
+                    recipient=recipient,
+                    status=status,
+                    claim_token=token,
+                    claimed_at=now,
+                )
+                for pk in pending
+            ],
+            ignore_conflicts=True,
+        )
+    if not wants:
+        return 0
+    claimed = ResponseNotification.objects.filter(
+        recipient=recipient, claim_token=token, status=DeliveryStatus.SENDING
+    )
+    responses = list(
+        Response.objects.filter(notification__in=claimed)
+        .select_related("author__profile", "log__circle")
+        .order_by("log_id", "created_at")
+    )
+    if not responses:
+        return 0
+    logs = []
+    for log, items in groupby(responses, key=lambda r: r.log):
+        items = list(items)
+        logs.append(
+            {
+                "log": log,
+                "url": emails.log_url(log),
+                "responses": [
+                    {
+                        "response": r,
+                        "url": emails.log_url(log) + f"#response-{r.pk}",
+                        "excerpt": excerpt(r.body, 240),
+                    }
+                    for r in items
+                ],
+            }
+        )
+    message = emails.message_build(
+        template="responses",
+        context={"member": recipient, "logs": logs, "count": len(responses)},
+        to=recipient.email,
+        member_id=recipient.pk,
+        email_type="responses",
+    )
+    try:
+        message.send()
+    except Exception:
+        claimed.delete()
+        raise
+    claimed.update(status=DeliveryStatus.SENT, sent_at=timezone.now())
+    return len(responses)
+
+
+def response_emails_sweep(*, now: dt.datetime | None = None) -> int:
+    """Send what a lost (or never published) task left behind: responses older than the
+    batching window with no notification row. Returns how many emails were sent."""
+    now = now or timezone.now()
+    recipients = (
+        Response.objects.filter(
+            notification__isnull=True,
+            is_hidden=False,
+            log__state=LogState.PUBLISHED,
+            created_at__gte=now - LOOKBACK,
+            created_at__lte=now - dt.timedelta(seconds=BATCH_SECONDS),
+        )
+        .exclude(author_id=F("log__author_id"))
+        .values_list("log__author_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for recipient_id in list(recipients):
+        if response_emails_send(recipient_id=recipient_id):
+            sent += 1
+    return sent
