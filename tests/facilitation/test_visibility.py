@@ -141,3 +141,30 @@ def test_locked_log_takes_no_new_responses(client, world):
     client.force_login(world.member)
     assert client.post(url, data).status_code == 302
     assert Response.objects.count() == before + 1
+
+
+def test_facilitator_acts_from_the_log_page_and_returns_to_it(client, world):
+    log_url = reverse("circles:log_detail", args=[world.circle.slug, world.log.pk])
+    hide_response = reverse(
+        "facilitation:response_hide", args=[world.circle.slug, world.response.pk]
+    )
+    client.force_login(world.member)
+    page = client.get(log_url).content.decode()
+    assert reverse("facilitation:log_pin", args=[world.circle.slug, world.log.pk]) not in page
+    assert hide_response not in page
+    client.force_login(world.facilitator)
+    page = client.get(log_url).content.decode()
+    assert reverse("facilitation:log_pin", args=[world.circle.slug, world.log.pk]) in page
+    assert hide_response in page
+    response = client.post(
+        reverse("facilitation:log_pin", args=[world.circle.slug, world.log.pk]), {"next": log_url}
+    )
+    assert response["Location"] == log_url
+    response = client.post(hide_response, {"reason": "Unkind", "next": log_url})
+    assert response["Location"] == log_url
+    # An address elsewhere is not followed.
+    response = client.post(
+        reverse("facilitation:log_lock", args=[world.circle.slug, world.log.pk]),
+        {"next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("facilitation:logs", args=[world.circle.slug])
