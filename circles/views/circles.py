@@ -188,12 +188,18 @@ def leave(request, slug):
     circle = _circle_or_404(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(circle.get_absolute_url())
+    before = membership_of(request.user, circle)
     try:
         membership_leave(user=request.user, circle=circle)
     except MembershipError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"You have left {circle.name}. You are welcome back any time.")
+        if before is not None and before.state == MembershipState.PENDING:
+            messages.success(request, f"Your request to join {circle.name} is withdrawn.")
+        else:
+            messages.success(
+                request, f"You have left {circle.name}. You are welcome back any time."
+            )
     return redirect(circle)
 
 

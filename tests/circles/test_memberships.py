@@ -484,6 +484,10 @@ def test_leave_view(client, people):
     response = client.post(url, follow=True)
     assert f"You have left {people.circle.name}" in response.content.decode()
     assert Membership.objects.get(member=people.member, circle=people.circle).state == "left"
+    client.force_login(people.pending)
+    response = client.post(url, follow=True)
+    assert f"Your request to join {people.circle.name} is withdrawn" in response.content.decode()
+    assert Membership.objects.get(member=people.pending, circle=people.circle).state == "left"
 
 
 def test_capacity_is_rechecked_inside_the_lock(people):
