@@ -261,9 +261,7 @@ def dashboard_for(*, user) -> dict:
     ``my_circles``; ``waiting`` (published logs in my circles that no peer has answered
     yet, oldest first, not mine); ``commitments`` (my published logs' next steps with a
     date and no published follow-up, soonest first); ``drafts``; ``circles_for_roles``."""
-    my_circles = list(
-        _with_counts(Circle.objects.of_member(user).order_by("name", "pk"), user=user)
-    )
+    my_circles = list(Circle.objects.of_member(user).order_by("name", "pk"))
     mine = [c.pk for c in my_circles]
     waiting = list(
         logs_for_lists(
