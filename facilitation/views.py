@@ -367,7 +367,7 @@ def facilitator_demote(request, slug: str, pk: int):
     membership = _membership_in(circle, pk)
     back = _members_url(circle)
     if membership.member_id == request.user.pk and not request.user.is_staff:
-        back = reverse("dashboard")
+        back = reverse("circles:detail", kwargs={"slug": circle.slug})
     return _run(
         request,
         lambda: services.facilitator_demote(actor=request.user, membership=membership),

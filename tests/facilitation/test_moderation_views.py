@@ -367,3 +367,18 @@ def test_audit_log_is_newest_first(client, world):
     rows = page[page.index("<tbody>") :]
     removed = world.removed_facilitator.display_name
     assert rows.index("Locked Log") < rows.index("Pinned Log") < rows.index(f"Removed {removed}")
+
+
+def test_facilitator_who_steps_down_loses_powers_at_once(client, world):
+    mine = Membership.objects.get(circle=world.circle, member=world.facilitator)
+    client.force_login(world.facilitator)
+    response = client.post(_url("facilitator_demote", world, mine.pk))
+    assert response["Location"] == reverse("circles:detail", args=[world.circle.slug])
+    assert Membership.objects.get(pk=mine.pk).kind == MembershipKind.MEMBER
+    assert client.get(_url("queue", world)).status_code == 403
+    assert client.post(_url("log_pin", world, world.log.pk)).status_code == 403
+    assert ActionLog.objects.get(pk=world.log.pk).pinned_at is None
+    record = ModerationAction.objects.first()
+    assert (record.verb, record.actor, record.target_member) == (
+        ModerationVerb.DEMOTE, world.facilitator, world.facilitator,
+    )  # fmt: skip
