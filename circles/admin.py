@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.db.models import Count, Q
 
 from circles.models import (
+    ActionLog,
     Circle,
     Invite,
     Membership,
     MembershipState,
     ModerationAction,
     Report,
+    Response,
 )
 
 # --- circles, memberships, invites, moderation records (memberships engineer) ---------------
@@ -145,3 +147,74 @@ class ReportAdmin(ReadOnlyAdmin):
 
 
 # --- action logs and responses (logs engineer) ----------------------------------------------
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    extra = 0
+    fields = ["author", "kind", "body", "created_at", "helpful_at", "is_hidden"]
+    readonly_fields = ["created_at", "helpful_at", "is_hidden"]
+    raw_id_fields = ["author"]
+    show_change_link = True
+
+
+@admin.register(ActionLog)
+class ActionLogAdmin(admin.ModelAdmin):
+    """Staff can look logs up and correct them; hiding, pinning and locking are decisions
+    made (and recorded) from the facilitators' pages."""
+
+    list_display = ["title", "circle", "author", "state", "published_at", "edited_at", "is_hidden"]
+    list_filter = ["state", "is_hidden", "circle"]
+    search_fields = ["title", "author__email", "author__profile__display_name", "circle__name"]
+    list_select_related = ["circle", "author__profile"]
+    raw_id_fields = ["circle", "author", "follows"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "state", "created_at", "updated_at", "published_at", "edited_at",
+        "is_hidden", "hidden_reason", "pinned_at", "locked_at",
+    ]  # fmt: skip
+    inlines = [ResponseInline]
+    fieldsets = (
+        (None, {"fields": ("circle", "author", "follows", "title", "tags")}),
+        (
+            "The cycle",
+            {
+                "fields": (
+                    "situation",
+                    "action",
+                    "prediction",
+                    "outcome",
+                    "insight",
+                    "next_step",
+                    "next_step_due",
+                    "ask",
+                )  # fmt: skip
+            },
+        ),
+        (
+            "Record",
+            {
+                "fields": (
+                    "state",
+                    "created_at",
+                    "updated_at",
+                    "published_at",
+                    "edited_at",
+                    "is_hidden",
+                    "hidden_reason",
+                    "pinned_at",
+                    "locked_at",
+                )  # fmt: skip
+            },
+        ),
+    )
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "author", "kind", "created_at", "helpful_at", "is_hidden"]
+    list_filter = ["kind", "is_hidden", "log__circle"]
+    search_fields = ["body", "author__email", "log__title"]
+    list_select_related = ["log__circle", "author__profile"]
+    raw_id_fields = ["log", "author"]
+    readonly_fields = ["created_at", "edited_at", "helpful_at", "is_hidden", "hidden_reason"]

@@ -1,0 +1,31 @@
+"""Staff can look action logs and responses up in the admin; Markdown edited there is
+sanitised like everywhere else."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ActionLogFactory, ResponseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_pages_for_logs_and_responses(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    response = ResponseFactory(body="<script>alert(1)</script> fine")
+    log = response.log
+    ActionLogFactory(circle=log.circle, author=log.author, follows=log)
+    client.force_login(staff)
+    for url in (
+        reverse("admin:circles_actionlog_changelist"),
+        reverse("admin:circles_actionlog_change", args=[log.pk]),
+        reverse("admin:circles_response_changelist"),
+        reverse("admin:circles_response_change", args=[response.pk]),
+        reverse("admin:circles_actionlog_changelist") + "?q=Handover",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert "<script>" not in response.body_html
+
+
+def test_admin_is_for_staff_only(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("admin:circles_actionlog_changelist")).status_code == 302
