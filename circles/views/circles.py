@@ -11,16 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from circles import selectors
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
 from circles.permissions import can_moderate, can_read_circle, is_active_member, membership_of
 from circles.selectors import (
+    circle_feed,
     circle_invites,
     circle_pending_requests,
     circle_public,
@@ -84,24 +82,6 @@ def directory(request):
     )
 
 
-def _feed_context(request, circle: Circle) -> dict:
-    """The member feed, from the logs engineer's selector, once it exists."""
-    circle_feed = getattr(selectors, "circle_feed", None)
-    if circle_feed is None:
-        return {}
-    try:
-        get_template("circles/_feed.html")
-    except TemplateDoesNotExist:
-        return {}
-    feed = circle_feed(
-        circle=circle,
-        user=request.user,
-        tag=request.GET.get("tag") or None,
-        page=request.GET.get("page"),
-    )
-    return {"show_feed": True, **(feed if isinstance(feed, dict) else {"feed": feed})}
-
-
 def detail(request, slug):
     circle = circle_public(slug=slug, user=request.user)
     if circle is None:
@@ -128,7 +108,16 @@ def detail(request, slug):
     if is_moderator:
         context["pending_requests"] = list(circle_pending_requests(circle=circle))
     if can_read_circle(request.user, circle):
-        context.update(_feed_context(request, circle))
+        # The member feed (the logs part): only for active members and staff.
+        context["show_feed"] = True
+        context.update(
+            circle_feed(
+                circle=circle,
+                user=request.user,
+                tag=request.GET.get("tag") or None,
+                page=request.GET.get("page"),
+            )
+        )
     return render(request, "circles/detail.html", context)
 
 

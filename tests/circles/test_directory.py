@@ -223,17 +223,6 @@ def test_public_page_never_shows_logs_to_outsiders(client, ward, who):
 
 @pytest.mark.parametrize("who", ["member", "facilitator", "staff"])
 def test_members_and_staff_get_the_feed(client, ward, who):
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    from circles import selectors
-
-    try:
-        get_template("circles/_feed.html")
-    except TemplateDoesNotExist:
-        pytest.skip("the circle feed (circles/_feed.html) is not built yet")
-    if not hasattr(selectors, "circle_feed"):
-        pytest.skip("the circle feed (circles.selectors.circle_feed) is not built yet")
     client.force_login(getattr(ward, who))
     response = client.get(ward.circle.get_absolute_url())
     assert response.context["show_feed"] is True
