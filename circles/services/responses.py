@@ -9,6 +9,7 @@ from circles.models import ActionLog, Response
 from circles.permissions import can_edit_response, can_respond, can_view_response
 from circles.services.logs import check_text_lengths
 from members.models import User
+from notifications.services.responses import response_email_enqueue
 
 
 @transaction.atomic
@@ -19,10 +20,9 @@ def response_create(*, author: User, log: ActionLog, kind: str, body: str) -> Re
     check_text_lengths(response, ["body"])
     response.full_clean()
     response.save()
-    # --- notifications engineer: enqueue the "someone responded to your log" email here ---
-    # e.g. transaction.on_commit(lambda: send_response_email.delay(response.pk)), so the email
-    # is queued only once this response is committed (and never for the log's own author).
-    # --------------------------------------------------------------------------------------
+    # "Someone responded to your log": queued after commit, batched, never for the log's own
+    # author; a broker outage never fails this request (the periodic sweep sends it later).
+    response_email_enqueue(response=response)
     return response
 
 
