@@ -204,6 +204,20 @@ class Health:
         return round(self.median_first_response.total_seconds() / 3600, 1)
 
     @property
+    def median_display(self) -> str:
+        """The median wait in words a person reads at a glance: minutes, hours or days."""
+        if self.median_first_response is None:
+            return "—"
+        seconds = self.median_first_response.total_seconds()
+        if seconds < 3600:
+            minutes = max(1, round(seconds / 60))
+            return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        hours = seconds / 3600
+        if hours < 48:
+            return f"{round(hours, 1):g} hour{'s' if round(hours, 1) != 1 else ''}"
+        return f"{round(hours / 24, 1):g} days"
+
+    @property
     def weekly(self) -> list[tuple[date, int]]:
         return list(zip(self.weeks, self.logs_per_week, strict=True))
 

@@ -113,6 +113,7 @@ def test_health_figures_match_the_hand_built_circle(known):
     assert health.response_rate_percent == 50
     assert health.median_first_response == timedelta(hours=8)
     assert health.median_hours == 8.0
+    assert health.median_display == "8 hours"
     assert [m.member.display_name for m in health.silent_members] == ["Dee", "Gus"]
     assert health.silent_members[0].last_active_at == at(2026, 2, 20, 8)
     assert health.silent_members[1].last_active_at is None
@@ -128,7 +129,7 @@ def test_health_page_shows_the_figures_chart_and_table(client, known):
     page = client.get(reverse("facilitation:health", args=["known"])).content.decode()
     assert re.search(r'id="fig-members">\s*7<', page)
     assert re.search(r'id="fig-rate">\s*50%', page)
-    assert "8.0 hours" in page
+    assert re.search(r'id="fig-wait">\s*8 hours<', page)
     assert re.search(r'id="fig-silent">\s*2<', page) and "Dee" in page and "Gus" in page
     assert re.search(r'id="fig-unanswered">\s*3<', page)
     # The chart: an SVG image with a title and a description, and a table beside it.
@@ -179,6 +180,23 @@ def test_csv_neutralises_formulas_in_member_text(client, frozen):
     client.force_login(fac)
     body = client.get(reverse("facilitation:health_csv", args=["formula"])).content.decode()
     assert "'=HYPERLINK" in body
+
+
+@pytest.mark.parametrize(
+    ("wait", "words"),
+    [
+        (timedelta(seconds=20), "1 minute"),
+        (timedelta(minutes=35), "35 minutes"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(hours=30, minutes=30), "30.5 hours"),
+        (timedelta(days=3, hours=12), "3.5 days"),
+    ],
+)
+def test_median_wait_in_words(wait, words):
+    from facilitation.selectors import Health
+
+    health = Health(circle=None, now=NOW, weeks=[], median_first_response=wait)
+    assert health.median_display == words
 
 
 def test_empty_circle_has_no_rate_and_no_median(frozen):
