@@ -65,7 +65,8 @@ def _moderated_circle_or_refuse(request, slug: str) -> Circle:
 def directory(request):
     tags = circle_tags_in_use()
     form = DirectoryFilterForm(request.GET or None, tags=tags)
-    filters = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
+    form.is_valid()  # an unknown role or tag is reported on the form; valid filters still apply
+    filters = getattr(form, "cleaned_data", {})
     role = filters.get("role")
     circles = circles_directory(
         role=role.slug if role else None,
