@@ -77,6 +77,26 @@ def _target(*, log: ActionLog | None, response: Response | None) -> ActionLog | 
     return log if log is not None else response
 
 
+def _locked(
+    *, log: ActionLog | None, response: Response | None
+) -> tuple[ActionLog | None, Response | None]:
+    """Fresh copies, locked until the transaction ends: two facilitators deciding at once
+    take turns, and the second sees the first one's decision."""
+    if log is not None:
+        log = (
+            ActionLog.objects.select_for_update(of=("self",))
+            .select_related("circle", "author__profile")
+            .get(pk=log.pk)
+        )
+    if response is not None:
+        response = (
+            Response.objects.select_for_update(of=("self",))
+            .select_related("log__circle", "author__profile")
+            .get(pk=response.pk)
+        )
+    return log, response
+
+
 def _circle_of(target: ActionLog | Response) -> Circle:
     return target.circle if isinstance(target, ActionLog) else target.log.circle
 
@@ -133,6 +153,11 @@ def _resolve_reports(*, actor: User, target: ActionLog | Response, state: str) -
 def report_dismiss(*, actor: User, report: Report, reason: str = "") -> int:
     """Dismiss a report, and with it every open report on the same log or response (the
     decision is about the content). Returns how many reports were dismissed."""
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("circle", "log", "response__log", "response__author__profile")
+        .get(pk=report.pk)
+    )
     _require_moderator(actor, report.circle)
     if report.state != ReportState.OPEN:
         raise ValidationError("This report has already been dealt with.")
@@ -168,6 +193,7 @@ def content_hide(
 ) -> ActionLog | Response:
     """Hide a log or a response with a reason its author sees. The text is kept. Open
     reports on it are resolved as actioned."""
+    log, response = _locked(log=log, response=response)
     target = _target(log=log, response=response)
     circle = _circle_of(target)
     _require_moderator(actor, circle)
@@ -207,6 +233,7 @@ def content_hide(
 def content_restore(
     *, actor: User, log: ActionLog | None = None, response: Response | None = None, reason: str = ""
 ) -> ActionLog | Response:
+    log, response = _locked(log=log, response=response)
     target = _target(log=log, response=response)
     circle = _circle_of(target)
     _require_moderator(actor, circle)
@@ -242,6 +269,7 @@ def content_restore(
 
 
 def _log_flag(*, actor: User, log: ActionLog, field: str, on: bool, verb: str, reason: str):
+    log, _ = _locked(log=log, response=None)
     _require_moderator(actor, log.circle)
     if not log.is_published:
         raise ValidationError("Only published logs can be pinned or locked.")
