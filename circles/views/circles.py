@@ -173,12 +173,22 @@ def request_to_join(request, slug):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def leave(request, slug):
+    """GET asks "are you sure?" (coming back may need a request or an invite); POST leaves,
+    or withdraws a pending request."""
     circle = _circle_or_404(slug)
     if not request.user.is_authenticated:
         return redirect_to_login(circle.get_absolute_url())
     before = membership_of(request.user, circle)
+    if request.method == "GET":
+        if before is None or before.state not in (
+            MembershipState.ACTIVE,
+            MembershipState.PENDING,
+        ):
+            messages.info(request, f"You are not a member of {circle.name}.")
+            return redirect(circle)
+        return render(request, "circles/leave.html", {"circle": circle, "membership": before})
     try:
         membership_leave(user=request.user, circle=circle)
     except MembershipError as error:

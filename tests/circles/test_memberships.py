@@ -500,3 +500,20 @@ def test_capacity_is_rechecked_inside_the_lock(people):
     stale.capacity = 50  # what an out-of-date caller might think
     with pytest.raises(MembershipError, match="is full"):
         membership_join(user=people.non_member, circle=stale)
+
+
+def test_leave_asks_first(client, people):
+    url = reverse("circles:leave", args=[people.circle.slug])
+    before = db_state()
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("account_login") in response.url
+    client.force_login(people.member)
+    page = client.get(url).content.decode()
+    assert f"Leave {people.circle.name}?" in page
+    assert "you will need to ask again" in page
+    client.force_login(people.pending)
+    assert "Withdraw my request" in client.get(url).content.decode()
+    client.force_login(people.non_member)
+    response = client.get(url, follow=True)
+    assert f"You are not a member of {people.circle.name}" in response.content.decode()
+    assert db_state() == before
