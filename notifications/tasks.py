@@ -8,6 +8,7 @@ import smtplib
 from celery import shared_task
 from kombu.exceptions import OperationalError
 
+from notifications.models import DigestRun
 from notifications.services import digests, nudges, responses
 
 # Transient failures worth retrying with backoff: SMTP trouble, sockets, the broker.
@@ -42,6 +43,8 @@ def digest_run_fanout_task(run_id: int) -> None:
 
 @shared_task(name="notifications.digest_send_batch", bind=True, ignore_result=True, **SENDING)
 def digest_send_batch_task(self, week: str, member_ids: list[int], run_id: int | None) -> None:
+    if run_id is not None and not DigestRun.objects.filter(pk=run_id).exists():
+        return  # the run is gone
     digests.digest_send_batch(
         week=dt.date.fromisoformat(week),
         member_ids=member_ids,

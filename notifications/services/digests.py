@@ -13,6 +13,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, Q
@@ -152,11 +153,12 @@ def digest_run_begin(*, run_id: int) -> DigestRun | None:
     return run
 
 
-def digest_run_fanout(*, run_id: int, batch_size: int = BATCH_SIZE) -> int:
+def digest_run_fanout(*, run_id: int, batch_size: int | None = None) -> int:
     """Enqueue the run's batches on the ``email`` queue; returns how many."""
     from notifications.services.enqueue import task_enqueue_safely
     from notifications.tasks import digest_send_batch_task
 
+    batch_size = batch_size or getattr(settings, "NOTIFICATIONS_DIGEST_BATCH_SIZE", BATCH_SIZE)
     run = digest_run_begin(run_id=run_id)
     if run is None:
         return 0

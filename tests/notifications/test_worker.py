@@ -1,0 +1,185 @@
+"""The weekly digest through a real Celery worker and Redis: exactly one email each, a
+re-run sends none, and a batch whose worker dies is handed out again without duplicates.
+
+The worker is a separate process (``celery -A school worker``, prefork, queues
+``celery,email``) on the test database, writing each email to a file the test counts.
+"""
+
+import email
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from notifications.models import DeliveryStatus, DigestDelivery, DigestRun, DigestRunState
+from notifications.services.digests import digest_run_start
+from school.celery import app
+from tests.factories import CircleFactory, MembershipFactory, UserFactory
+from tests.notifications.conftest import WEEK, at, log_in
+
+ROOT = Path(__file__).resolve().parents[2]
+MEMBERS = 30
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL"),
+        reason="needs Redis: start it (redis-server --port 6379) and set "
+        "REDIS_URL=redis://127.0.0.1:6379/<your db>",
+    ),
+]
+
+
+@pytest.fixture
+def mail_dir(tmp_path):
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def worker(mail_dir, tmp_path):
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "needs a database a worker process can share: set "
+            "DATABASE_URL=postgres://… (the SQLite test database lives in memory)"
+        )
+    with app.connection_for_write() as conn:  # our queues only; never FLUSHDB
+        for queue in ("celery", "email"):
+            conn.default_channel.queue_purge(queue)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "NOTIFICATIONS_TEST_MAIL_DIR": str(mail_dir),
+        "NOTIFICATIONS_DIGEST_BATCH_SIZE": "10",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "SITE_URL": "http://testserver",
+        "CONN_MAX_AGE": "0",
+    }
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "school",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "-Q",
+            "celery,email",
+            "-l",
+            "info",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    process.log_path = log_path
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+    connection.close()  # the worker's connections to the test database are gone too
+
+
+def members_with_something_to_read(n):
+    circle = CircleFactory()
+    writer = UserFactory()
+    MembershipFactory(circle=circle, member=writer, joined_at=at(1))
+    log_in(circle, writer, published_at=at(20), title="Handover huddle")
+    members = [UserFactory() for _ in range(n)]
+    for member in members:
+        MembershipFactory(circle=circle, member=member, joined_at=at(1))
+    return members + [writer]  # the writer has nothing to read: skipped
+
+
+def sent_to(mail_dir) -> Counter:
+    return Counter(
+        email.message_from_bytes(path.read_bytes())["To"] for path in mail_dir.glob("*.eml")
+    )
+
+
+def wait_until(predicate, worker, what, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        assert worker.poll() is None, worker.log_path.read_text()
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}\n{worker.log_path.read_text()}")
+
+
+def run_digest():
+    run = digest_run_start(week=WEEK)  # published to Redis once committed (autocommit here)
+    return run
+
+
+def finished(run):
+    def check():
+        run.refresh_from_db()
+        return run.state == DigestRunState.FINISHED
+
+    return check
+
+
+def test_a_digest_run_delivers_exactly_one_email_each_and_a_rerun_none(worker, mail_dir):
+    members = members_with_something_to_read(MEMBERS)
+    readers = {m.email for m in members[:-1]}
+
+    run = run_digest()
+    wait_until(finished(run), worker, "the run to finish")
+
+    assert sent_to(mail_dir) == Counter({address: 1 for address in readers})
+    assert (run.total, run.sent, run.skipped, run.failed) == (MEMBERS + 1, MEMBERS, 1, 0)
+    assert DigestDelivery.objects.filter(week=WEEK, status=DeliveryStatus.SENT).count() == MEMBERS
+
+    again = run_digest()
+    wait_until(finished(again), worker, "the re-run to finish")
+    time.sleep(1)  # anything late would show up now
+    assert sent_to(mail_dir) == Counter({address: 1 for address in readers})
+
+
+def test_a_batch_whose_worker_dies_is_redelivered_without_duplicates(worker, mail_dir):
+    members = members_with_something_to_read(MEMBERS)
+    readers = {m.email for m in members[:-1]}
+    (mail_dir / "BLOCK").touch()
+
+    run = run_digest()
+    wait_until((mail_dir / "pid").exists, worker, "a worker child to start sending")
+    # The child has claimed its batch's rows and is about to send: kill it.
+    claimed = DigestDelivery.objects.filter(week=WEEK, status=DeliveryStatus.SENDING)
+    assert claimed.exists() and not list(mail_dir.glob("*.eml"))
+    (mail_dir / "KILLED").touch()
+    os.kill(int((mail_dir / "pid").read_text()), signal.SIGKILL)
+
+    wait_until(finished(run), worker, "the run to finish after the redelivery")
+
+    assert sent_to(mail_dir) == Counter({address: 1 for address in readers})
+    assert "WorkerLostError" in worker.log_path.read_text()
+    assert not DigestDelivery.objects.filter(week=WEEK, status=DeliveryStatus.SENDING).exists()
+    assert DigestRun.objects.get(pk=run.pk).sent == MEMBERS
