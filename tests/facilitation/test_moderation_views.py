@@ -22,7 +22,7 @@ from circles.models import (
     ReportState,
     Response,
 )
-from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory
+from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +171,7 @@ ACTIONS = [
                 "capacity": "10",
                 "rhythm_weekday": "2",
                 "tags": "handover, Rostering",
+                "roles": [RoleFactory(name="Ward manager", slug="ward-manager").pk],
             },
         ),
         lambda w, _: (
@@ -178,8 +179,9 @@ ACTIONS = [
             and c.capacity == 10
             and c.join_policy == "request"
             and sorted(c.tags.names()) == ["handover", "rostering"]
+            and [r.slug for r in c.roles.all()] == ["ward-manager"]
         ),
-        reason="Changed purpose, join policy, entry question, capacity, weekly rhythm, tags",
+        reason="Changed purpose, join policy, entry question, capacity, weekly rhythm, roles, tags",
     ),
     # Join requests and invite links: the memberships engineer's views and services.
     Action(
@@ -248,6 +250,7 @@ def _snapshot(world):
         list(Membership.objects.order_by("pk").values_list("pk", "state", "kind")),
         list(Circle.objects.order_by("pk").values_list("pk", "purpose", "status", "capacity")),
         list(Invite.objects.order_by("pk").values_list("pk", "revoked_at")),
+        sorted(Circle.roles.through.objects.values_list("circle_id", "role_id")),
         ModerationAction.objects.count(),
     )
 
