@@ -171,9 +171,22 @@ class ActionLogForm(forms.Form):
         error_messages={"invalid_choice": "Please choose one of your own published logs."},
     )
 
-    def __init__(self, *args, author=None, exclude_pk=None, **kwargs):
+    def __init__(self, *args, author=None, exclude_pk=None, preview_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         from circles.models import ActionLog
+
+        if preview_url:
+            # HTMX: choosing the earlier log refreshes its prediction and next step beside
+            # the form (without HTMX the page shows them after saving or with ?follows=).
+            self.fields["follows"].widget.attrs.update(
+                {
+                    "hx-get": preview_url,
+                    "hx-trigger": "change",
+                    "hx-target": ".log-form-aside",
+                    "hx-select": ".log-form-aside",
+                    "hx-swap": "outerHTML",
+                }
+            )
 
         earlier = ActionLog.objects.none()
         if author is not None and author.is_authenticated:

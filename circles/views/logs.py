@@ -80,7 +80,7 @@ def log_create(request, slug):
         if can_read_circle(request.user, circle):
             raise PermissionDenied("This circle is archived: no new logs.")
         raise Http404("No such circle page.")
-    form = ActionLogForm(request.POST or None, author=request.user)
+    form = ActionLogForm(request.POST or None, author=request.user, preview_url=request.path)
     if request.method == "GET" and request.GET.get("follows"):
         form.initial["follows"] = request.GET["follows"]
     earlier = _chosen_earlier(form)

@@ -455,3 +455,31 @@ def test_unknown_circle_answers_404(client, world):
     client.force_login(world.member)
     CircleFactory(slug="empty")
     assert client.get(reverse("circles:log_create", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_choosing_the_earlier_log_refreshes_the_preview_with_htmx(client, world):
+    client.force_login(world.author)
+    url = reverse("circles:log_create", kwargs={"slug": world.circle.slug})
+    page = client.get(url).content.decode()
+    assert f'hx-get="{url}"' in page and 'hx-select=".log-form-aside"' in page
+    assert "One turn of the cycle" in page
+    partial = client.get(url, {"follows": world.log.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Handover finishes on time three days out of five." in partial
+    # A pk that is not the writer's own shows nothing of that log.
+    client.force_login(world.member)
+    partial = client.get(url, {"follows": world.log.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Handover finishes on time" not in partial
+
+
+def test_editing_a_published_log_offers_save_not_publish(client, world):
+    client.force_login(world.author)
+    url = reverse("circles:log_edit", kwargs={"slug": world.circle.slug, "pk": world.log.pk})
+    page = client.get(url).content.decode()
+    assert "Save changes" in page and 'name="publish"' not in page
+    assert 'value="handover"' in page  # tags come back as text
+    draft_url = reverse(
+        "circles:log_edit", kwargs={"slug": world.circle.slug, "pk": world.draft.pk}
+    )
+    client.post(draft_url, log_post_data(title="Rotas, published", publish="1"))
+    world.draft.refresh_from_db()
+    assert world.draft.state == LogState.PUBLISHED and world.draft.edited_at is None
