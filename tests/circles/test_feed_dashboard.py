@@ -225,3 +225,49 @@ def test_dashboard_query_count_does_not_grow(client, django_assert_num_queries, 
     assert response.status_code == 200
     assert response.content.decode().count("Write the follow-up") == min(n, 10)
     assert ActionLog.objects.filter(author=me, state=LogState.DRAFT).count() == n
+
+
+DASHBOARD_SEES_LOG = {
+    "non_member": False,
+    "pending": False,
+    "member": True,  # waiting for a response
+    "author": False,  # not their own log in "waiting"…
+    "other_facilitator": False,
+    "facilitator": True,
+    "staff": False,  # staff read circles but the dashboard lists their own circles only
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_dashboard_for_every_visitor(client, world, who):
+    world.response.delete()  # the log is now waiting for a first response
+    response = sign_in(client, world.user(who)).get(reverse("dashboard"))
+    if who == "anonymous":
+        assert response.status_code == 302
+        return
+    assert response.status_code == 200
+    text = response.content.decode()
+    waiting = text.split('id="waiting-title"')[1].split("</section>")[0]
+    assert ("Handover huddle" in waiting) == DASHBOARD_SEES_LOG[who]
+    assert ("Secret draft about rotas" in text) == (who == "author")  # …but their drafts
+
+
+MY_LOGS_QUERIES = 5
+
+
+@pytest.mark.parametrize("n", [3, 50])
+def test_my_logs_query_count_does_not_grow(client, world, django_assert_num_queries, n):
+    """My logs: MY_LOGS_QUERIES (5) queries for 3 logs or 50, in chains across circles."""
+    MembershipFactory(circle=world.other_circle, member=world.author)
+    previous = world.log
+    for i in range(n):
+        circle = world.circle if i % 2 else world.other_circle
+        previous = ActionLogFactory(
+            circle=circle, author=world.author, follows=previous if i % 3 else None
+        )
+        previous.tags.set(["chain", f"t{i}"])
+        ResponseFactory(log=previous)
+    client.force_login(world.author)
+    with django_assert_num_queries(MY_LOGS_QUERIES):
+        response = client.get(reverse("circles:my_logs"))
+    assert response.content.decode().count('class="card log-card"') == n + 2
