@@ -133,9 +133,11 @@ def log_update(
     data: dict,
     tags: list[str],
     follows: ActionLog | None | bool = False,
+    publish: bool = False,
 ) -> ActionLog:
     """Change a log. A published log that changes is marked edited (``edited_at``).
-    ``follows`` left at ``False`` keeps the chain as it is."""
+    ``follows`` left at ``False`` keeps the chain as it is. ``publish=True`` also publishes
+    a draft, in the same transaction (both happen or neither)."""
     _refuse_unless_author(author, log)
     changed = _fill(log, data)
     if follows is not False and follows != log.follows:
@@ -151,6 +153,8 @@ def log_update(
     log.full_clean(exclude=["tags"])
     log.save()
     log.tags.set(names)
+    if publish and not log.is_published:
+        log = log_publish(author=author, log=log)
     return log
 
 

@@ -133,9 +133,8 @@ def log_edit(request, slug, pk):
                 data=form.log_data,
                 tags=form.cleaned_data["tags"],
                 follows=form.cleaned_data["follows"],
+                publish=publish,
             )
-            if publish:
-                log = log_publish_service(author=request.user, log=log)
         except ValidationError as error:
             _add_errors(form, error)
         else:

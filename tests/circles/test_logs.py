@@ -483,3 +483,22 @@ def test_editing_a_published_log_offers_save_not_publish(client, world):
     client.post(draft_url, log_post_data(title="Rotas, published", publish="1"))
     world.draft.refresh_from_db()
     assert world.draft.state == LogState.PUBLISHED and world.draft.edited_at is None
+
+
+def test_edit_and_publish_happen_together_or_not_at_all(world):
+    """A draft whose chain turns out invalid at publishing keeps its old text too."""
+    other = ActionLogFactory(circle=world.circle, author=world.author, title="Earlier")
+    world.draft.follows = other
+    world.draft.save()
+    other.state, other.published_at = LogState.DRAFT, None  # the earlier log went back…
+    other.save()
+    before = db_state()
+    with pytest.raises(ValidationError):
+        log_update(
+            author=world.author,
+            log=world.draft,
+            data={"title": "Changed title"},
+            tags=[],
+            publish=True,
+        )
+    assert db_state() == before
