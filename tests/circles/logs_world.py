@@ -110,9 +110,7 @@ def db_state():
 
 
 def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and response["Location"].startswith(
-        reverse("account_login")
-    )
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def log_post_data(**overrides) -> dict:
