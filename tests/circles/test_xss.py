@@ -160,3 +160,11 @@ def test_hostile_log_posted_through_the_view_is_inert(client, hostile):
     response = client.post(url, data)
     assert response.status_code == 302
     assert_inert(client.get(response["Location"]).content.decode())
+
+
+def test_card_excerpt_is_plain_text(client, hostile):
+    circle, _, peer, _, _ = hostile
+    ActionLogFactory(circle=circle, title="Plain", situation="We tried **bold** _moves_ first.")
+    client.force_login(peer)
+    text = client.get(circle.get_absolute_url()).content.decode()
+    assert "We tried bold moves first." in text
