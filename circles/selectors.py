@@ -147,7 +147,7 @@ def logs_for_lists(qs: QuerySet[ActionLog]) -> QuerySet[ActionLog]:
         .values("n")
     )
     return (
-        qs.select_related("circle", "author__profile", "follows")
+        qs.select_related("circle", "author__profile")
         .prefetch_related("tags")
         .annotate(
             response_count=Coalesce(Subquery(counts), 0),
