@@ -9,6 +9,7 @@ from celery import shared_task
 from kombu.exceptions import OperationalError
 
 from notifications.models import DigestRun
+from notifications.selectors import week_start
 from notifications.services import digests, nudges, responses
 
 # Transient failures worth retrying with backoff: SMTP trouble, sockets, the broker.
@@ -31,7 +32,7 @@ SENDING = {
 def digest_weekly_task(week: str | None = None) -> None:
     """Beat, Monday 07:00: start this week's run and fan it out."""
     run = digests.digest_run_start(
-        week=dt.date.fromisoformat(week) if week else digests.week_start(), enqueue=False
+        week=dt.date.fromisoformat(week) if week else week_start(), enqueue=False
     )
     digests.digest_run_fanout(run_id=run.pk)
 

@@ -22,9 +22,14 @@ from django.utils import timezone
 from members.models import User
 from notifications import emails
 from notifications.models import DeliveryStatus, DigestDelivery, DigestRun, DigestRunState
-from notifications.selectors import DigestContent, digest_contents, digest_recipients
+from notifications.selectors import (
+    DigestContent,
+    digest_contents,
+    digest_recipients,
+)
 
 logger = logging.getLogger(__name__)
+
 
 BATCH_SIZE = 100
 STREAM_CHUNK_SIZE = 1000

@@ -1,0 +1,85 @@
+"""Tasks called directly: thin wrappers over the services, routed and configured for
+exactly-once sending."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+
+from notifications import tasks
+from notifications.models import DigestDelivery, DigestRun, DigestRunState, NudgeDelivery
+from school.celery import app
+from tests.factories import ResponseFactory
+from tests.notifications.conftest import MONDAY_7AM, WEEK, at, log_in, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def batches(monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks.digest_send_batch_task, "apply_async", lambda **kw: calls.append(kw))
+    return calls
+
+
+def test_weekly_task_starts_this_weeks_run_and_fans_out_in_batches(
+    circle, batches, settings, frozen
+):
+    settings.NOTIFICATIONS_DIGEST_BATCH_SIZE = 2
+    members = [member_of(circle) for _ in range(5)]
+    log_in(circle, members[0], published_at=at(20))
+
+    tasks.digest_weekly_task()
+
+    run = DigestRun.objects.get()
+    assert (run.week, run.state, run.total) == (WEEK, DigestRunState.RUNNING, 5)
+    sent_ids = [call["args"][1] for call in batches]
+    assert [len(ids) for ids in sent_ids] == [2, 2, 1]
+    assert sorted(pk for ids in sent_ids for pk in ids) == sorted(m.pk for m in members)
+    assert all(call["args"][0] == "2026-11-23" and call["args"][2] == run.pk for call in batches)
+
+    for call in batches:  # what the worker would do with each message
+        tasks.digest_send_batch_task(*call["args"])
+    run.refresh_from_db()
+    assert (run.state, run.sent, run.skipped) == (DigestRunState.FINISHED, 4, 1)
+    assert len(mail.outbox) == 4
+
+
+def test_batch_task_for_a_run_that_is_gone_returns_quietly(circle):
+    member = member_of(circle)
+    tasks.digest_send_batch_task("2026-11-23", [member.pk], 999_999)
+    assert not DigestDelivery.objects.exists() and mail.outbox == []
+
+
+def test_nudge_sweep_task_sends_due_nudges(circle):
+    author = member_of(circle)
+    log_in(circle, author, published_at=at(1), next_step_due=dt.date(2026, 11, 20))
+    with time_machine.travel(MONDAY_7AM, tick=False):
+        tasks.nudges_sweep_task()
+    assert NudgeDelivery.objects.filter(member=author).count() == 1
+    assert [m.to for m in mail.outbox] == [[author.email]]
+
+
+def test_sweep_task_finds_lost_work(circle, batches):
+    author, peer = member_of(circle), member_of(circle)
+    log = log_in(circle, author, published_at=at(20))
+    with time_machine.travel(at(23, 9), tick=False):
+        ResponseFactory(log=log, author=peer)  # its task was never published
+        stuck = DigestRun.objects.create(week=WEEK)  # its fan-out message was lost
+    with time_machine.travel(at(23, 10), tick=False):
+        tasks.sweep_task()
+    assert [m.to for m in mail.outbox] == [[author.email]]
+    stuck.refresh_from_db()
+    assert stuck.state == DigestRunState.RUNNING and len(batches) == 1
+
+
+def test_sending_tasks_ack_late_retry_with_backoff_and_use_the_email_queue():
+    for task in (tasks.digest_send_batch_task, tasks.response_emails_send_task):
+        assert task.acks_late and task.reject_on_worker_lost
+        assert task.retry_backoff and task.max_retries
+        assert any(issubclass(e, OSError) for e in task.autoretry_for)
+        assert task.time_limit and task.soft_time_limit
+        assert app.amqp.router.route({}, task.name)["queue"].name == "email"
+    assert app.amqp.router.route({}, "notifications.sweep")["queue"].name == "celery"
+    assert app.conf.accept_content == ["json"] and app.conf.task_serializer == "json"
