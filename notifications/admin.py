@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from notifications.forms import DigestPreviewForm, DigestRunStartForm
 from notifications.models import DigestDelivery, DigestRun, NudgeDelivery, ResponseNotification
@@ -16,7 +17,7 @@ from notifications.services.digests import digest_preview, digest_run_start
 class DigestRunAdmin(admin.ModelAdmin):
     list_display = [
         "week", "state", "total", "sent", "skipped", "failed", "started_by", "created_at",
-        "finished_at",
+        "finished_at", "progress_link",
     ]  # fmt: skip
     list_filter = ["state"]
     date_hierarchy = "week"
@@ -25,6 +26,11 @@ class DigestRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # runs are started with "Start the run", never typed in
+
+    @admin.display(description="Progress")
+    def progress_link(self, run):
+        url = reverse("admin:notifications_digestrun_progress", args=[run.pk])
+        return format_html('<a href="{}">Watch ({}%)</a>', url, run.percent)
 
     def has_change_permission(self, request, obj=None):
         return False

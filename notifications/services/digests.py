@@ -322,10 +322,13 @@ def digest_runs_resume(*, now: dt.datetime | None = None) -> int:
         Q(state=DigestRunState.QUEUED, created_at__lt=now - dt.timedelta(minutes=2))
         | Q(state=DigestRunState.RUNNING, started_at__lt=now - STALE_CLAIM)
     )
+    moving = DigestDelivery.objects.filter(claimed_at__gte=now - dt.timedelta(minutes=10))
     for run in stale_runs:
         run = digest_run_refresh(run_id=run.pk)
         if run.state == DigestRunState.FINISHED:
             continue
+        if run.state == DigestRunState.RUNNING and moving.filter(week=run.week).exists():
+            continue  # batches are still being worked through: nothing is lost yet
         digest_run_fanout(run_id=run.pk)
         resumed += 1
     return resumed

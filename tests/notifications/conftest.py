@@ -12,8 +12,8 @@ WEEK = dt.date(2026, 11, 23)
 MONDAY_7AM = dt.datetime(2026, 11, 23, 7, 0, tzinfo=LONDON)
 
 
-def at(day: int, hour: int = 12, month: int = 11) -> dt.datetime:
-    return dt.datetime(2026, month, day, hour, 0, tzinfo=LONDON)
+def at(day: int, hour: int = 12, month: int = 11, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.fixture

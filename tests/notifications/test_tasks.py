@@ -83,3 +83,23 @@ def test_sending_tasks_ack_late_retry_with_backoff_and_use_the_email_queue():
         assert app.amqp.router.route({}, task.name)["queue"].name == "email"
     assert app.amqp.router.route({}, "notifications.sweep")["queue"].name == "celery"
     assert app.conf.accept_content == ["json"] and app.conf.task_serializer == "json"
+
+
+def test_sweep_releases_stale_claims_and_resumes_a_run_that_stopped_moving(circle, batches):
+    lost, busy, waiting = member_of(circle), member_of(circle), member_of(circle)
+    with time_machine.travel(at(23, 7), tick=False):
+        run = DigestRun.objects.create(week=WEEK, state=DigestRunState.RUNNING, total=3)
+        DigestRun.objects.filter(pk=run.pk).update(started_at=at(23, 7))
+        DigestDelivery.objects.create(member=lost, week=WEEK, status="sending", claim_token="t1")
+    with time_machine.travel(at(23, 7, minute=35), tick=False):
+        DigestDelivery.objects.create(member=busy, week=WEEK, status="sent")
+
+    with time_machine.travel(at(23, 7, minute=40), tick=False):
+        tasks.sweep_task()
+    assert DigestDelivery.objects.get(member=lost).status == "failed"  # its worker is long gone
+    assert batches == []  # but batches are still moving: nothing to resume yet
+
+    with time_machine.travel(at(23, 8), tick=False):
+        tasks.sweep_task()
+    [call] = batches
+    assert sorted(call["args"][1]) == sorted([lost.pk, waiting.pk])
