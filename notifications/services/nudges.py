@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 PEERS_PER_LOG = 2
 QUIET_DAYS = 14
+STALE_CLAIM = dt.timedelta(minutes=30)
 
 
 @dataclass
@@ -115,6 +116,10 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = SweepResult()
+    # A claim whose worker died before sending (or marking it sent) is released.
+    NudgeDelivery.objects.filter(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).delete()
 
     # Facilitators: reports or join requests waiting more than 48 hours.
     waiting = circles_with_waiting_work(now=now)

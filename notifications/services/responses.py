@@ -25,6 +25,7 @@ from notifications.selectors import reachable_members
 
 BATCH_SECONDS = 5 * 60
 LOOKBACK = dt.timedelta(days=3)
+STALE_CLAIM = dt.timedelta(minutes=30)
 
 
 def response_email_enqueue(*, response: Response) -> None:
@@ -135,6 +136,10 @@ def response_emails_sweep(*, now: dt.datetime | None = None) -> int:
     """Send what a lost (or never published) task left behind: responses older than the
     batching window with no notification row. Returns how many emails were sent."""
     now = now or timezone.now()
+    # A claim whose worker died before sending (or marking it sent) is released.
+    ResponseNotification.objects.filter(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).delete()
     recipients = (
         Response.objects.filter(
             notification__isnull=True,

@@ -211,3 +211,17 @@ def test_facilitator_is_nudged_when_a_report_or_request_waits_over_48_hours(circ
     assert f"http://testserver/facilitate/{circle.slug}/queue/" in message.body
     sweep(NOW + dt.timedelta(days=1))
     assert len(mail.outbox) == 1  # the same waiting report is not nudged about again
+
+
+def test_a_claim_left_by_a_dead_worker_is_released_and_sent_later(circle):
+    author = member_of(circle)
+    log = log_in(circle, author, published_at=at(1), next_step_due=dt.date(2026, 11, 20))
+    NudgeDelivery.objects.create(
+        member=author, kind=NudgeKind.COMMITMENT_DUE, subject_key=f"log:{log.pk}",
+        day=dt.date(2026, 11, 22), claimed_at=at(22, 9),
+    )  # fmt: skip
+
+    sweep()
+
+    assert [m.to for m in mail.outbox] == [[author.email]]
+    assert NudgeDelivery.objects.get(member=author).status == "sent"

@@ -166,3 +166,18 @@ def test_posting_a_log_and_a_response_with_the_broker_down_works_and_sends_later
     [message] = mail.outbox
     assert message.to == [author.email]
     assert "How did the day team hear about it?" in message.body
+
+
+def test_a_claim_left_by_a_dead_worker_is_released_and_sent_by_the_sweep(circle):
+    author, peer = member_of(circle), member_of(circle)
+    log = log_in(circle, author, published_at=at(20))
+    with time_machine.travel(NOW, tick=False):
+        response = ResponseFactory(log=log, author=peer)
+        ResponseNotification.objects.create(
+            response=response, recipient=author, status=DeliveryStatus.SENDING, claim_token="x"
+        )
+    with time_machine.travel(NOW + dt.timedelta(minutes=10), tick=False):
+        assert response_emails_sweep() == 0  # the claim may still be in a worker's hands
+    with time_machine.travel(NOW + dt.timedelta(minutes=40), tick=False):
+        assert response_emails_sweep() == 1
+    assert [m.to for m in mail.outbox] == [[author.email]]
