@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from itertools import groupby
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +25,14 @@ from notifications.models import DeliveryStatus, ResponseNotification
 from notifications.selectors import reachable_members
 
 BATCH_SECONDS = 5 * 60
+
+
+def batch_seconds() -> int:
+    """How long a burst may last before its email goes out
+    (``settings.NOTIFICATIONS_RESPONSE_BATCH_SECONDS``, default five minutes)."""
+    return getattr(settings, "NOTIFICATIONS_RESPONSE_BATCH_SECONDS", BATCH_SECONDS)
+
+
 LOOKBACK = dt.timedelta(days=3)
 STALE_CLAIM = dt.timedelta(minutes=30)
 
@@ -37,7 +46,7 @@ def response_email_enqueue(*, response: Response) -> None:
     from notifications.tasks import response_emails_send_task
 
     task_enqueue_on_commit(
-        response_emails_send_task, response.log.author_id, countdown=BATCH_SECONDS
+        response_emails_send_task, response.log.author_id, countdown=batch_seconds()
     )
 
 
@@ -146,7 +155,7 @@ def response_emails_sweep(*, now: dt.datetime | None = None) -> int:
             is_hidden=False,
             log__state=LogState.PUBLISHED,
             created_at__gte=now - LOOKBACK,
-            created_at__lte=now - dt.timedelta(seconds=BATCH_SECONDS),
+            created_at__lte=now - dt.timedelta(seconds=batch_seconds()),
         )
         .exclude(author_id=F("log__author_id"))
         .values_list("log__author_id", flat=True)

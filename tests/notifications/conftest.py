@@ -1,3 +1,4 @@
+import contextlib
 import datetime as dt
 import zoneinfo
 
@@ -39,3 +40,17 @@ def log_in(circle, author, *, published_at, **kwargs):
 
 def user(**kwargs):
     return UserFactory(**kwargs)
+
+
+@contextlib.contextmanager
+def broker_unreachable():
+    """Point Celery at a closed port: publishing fails at once (no publish retry)."""
+    from school.celery import app
+
+    saved = (app.conf.broker_url, app.__dict__.get("_pool"), app.amqp._producer_pool)
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = app.amqp._producer_pool = None  # connections made for the real URL
+    try:
+        yield
+    finally:  # (kombu keeps the closed-port pool, empty, in its global registry)
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = saved

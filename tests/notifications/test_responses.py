@@ -17,9 +17,8 @@ from notifications.services.responses import (
     response_emails_sweep,
 )
 from notifications.tasks import response_emails_send_task
-from school.celery import app
 from tests.factories import ResponseFactory
-from tests.notifications.conftest import at, log_in, member_of
+from tests.notifications.conftest import at, broker_unreachable, log_in, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -114,15 +113,9 @@ def test_a_failed_send_releases_the_claim_and_the_sweep_sends_it_later(circle, s
 
 
 @pytest.fixture
-def broker_down(monkeypatch):
-    """Point Celery at a closed port: publishing fails at once (no publish retry)."""
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    monkeypatch.setattr(app, "_pool", None)  # connections made for the old URL
-    monkeypatch.setattr(app.amqp, "_producer_pool", None)
-    yield
-    pool = app.__dict__.get("_pool")
-    if pool is not None:
-        pool.force_close_all()
+def broker_down():
+    with broker_unreachable():
+        yield
 
 
 def test_posting_a_log_and_a_response_with_the_broker_down_works_and_sends_later(

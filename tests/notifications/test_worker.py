@@ -17,12 +17,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 
+from circles.models import Response
 from notifications.models import DeliveryStatus, DigestDelivery, DigestRun, DigestRunState
 from notifications.services.digests import digest_run_start
+from notifications.tasks import sweep_task
 from school.celery import app
 from tests.factories import CircleFactory, MembershipFactory, UserFactory
-from tests.notifications.conftest import WEEK, at, log_in
+from tests.notifications.conftest import WEEK, at, broker_unreachable, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 30
@@ -183,3 +186,33 @@ def test_a_batch_whose_worker_dies_is_redelivered_without_duplicates(worker, mai
     assert "WorkerLostError" in worker.log_path.read_text()
     assert not DigestDelivery.objects.filter(week=WEEK, status=DeliveryStatus.SENDING).exists()
     assert DigestRun.objects.get(pk=run.pk).sent == MEMBERS
+
+
+def test_a_response_posted_with_the_broker_down_is_emailed_once_it_is_back(
+    worker, mail_dir, client, settings, caplog
+):
+    settings.NOTIFICATIONS_RESPONSE_BATCH_SECONDS = 1
+    circle = CircleFactory()
+    author, peer = UserFactory(), UserFactory()
+    for member in (author, peer):
+        MembershipFactory(circle=circle, member=member, joined_at=at(1))
+    log = log_in(circle, author, published_at=at(20), title="Handover huddle")
+    url = reverse("circles:response_create", kwargs={"slug": circle.slug, "pk": log.pk})
+    client.force_login(peer)
+
+    with broker_unreachable():
+        page = client.post(url, {"kind": "question", "body": "Who leads the huddle?"})
+    assert page.status_code == 302  # the page answers normally
+    assert Response.objects.filter(log=log, author=peer).exists()  # the row is saved
+    assert "broker unreachable" in caplog.text and sent_to(mail_dir) == Counter()
+
+    # The broker is back: the periodic sweep (here sent at once) finds the response.
+    time.sleep(1.1)
+    sweep_task.delay()
+    wait_until(lambda: sent_to(mail_dir)[author.email] == 1, worker, "the swept email")
+
+    # And with the broker up, the next response is queued and sent by the worker.
+    client.post(url, {"kind": "suggestion", "body": "Try a timer."})
+    wait_until(lambda: sent_to(mail_dir)[author.email] == 2, worker, "the queued email")
+    time.sleep(1.5)
+    assert sent_to(mail_dir) == Counter({author.email: 2})
