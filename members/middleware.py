@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -23,5 +25,9 @@ class OnboardingMiddleware:
         ):
             profile = getattr(user, "profile", None)
             if profile is None or profile.onboarded_at is None:
-                return redirect(reverse("members:onboarding"))
+                url = reverse("members:onboarding")
+                if request.method == "GET":
+                    # Come back here afterwards (an invite link, say).
+                    url += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(url)
         return self.get_response(request)

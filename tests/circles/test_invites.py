@@ -340,11 +340,6 @@ def test_accept_archived_circle_says_so(client, people, invite):
     assert not Membership.objects.filter(member=people.non_member).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="members.OnboardingMiddleware / onboarding view drop the invite URL (?next=): "
-    "a newcomer lands on the dashboard after onboarding. Reported to the lead.",
-)
 def test_newcomer_signs_up_from_invite_and_comes_back_to_it(client, people, invite, password):
     import re
 

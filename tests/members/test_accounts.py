@@ -39,11 +39,12 @@ def test_signup_confirm_onboard_dashboard(client, mailoutbox):
     assert not user.emailaddress_set.get().verified
     response = client.post(link, follow=True)
     assert user.emailaddress_set.get().verified
-    assert response.redirect_chain[-1][0] == reverse("members:onboarding")
+    assert response.redirect_chain[-1][0].startswith(reverse("members:onboarding"))
 
     # Onboarding comes before anything else.
     response = client.get(reverse("dashboard"))
-    assert response.status_code == 302 and response["Location"] == reverse("members:onboarding")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("members:onboarding") + "?next=%2Fdashboard%2F"
     role = Role.objects.get(slug="ward-manager-senior-nurse")
     response = client.post(
         reverse("members:onboarding"),
@@ -221,3 +222,23 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_off():
         timeout=60,
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_onboarding_ignores_a_next_url_off_the_site(client):
+    user = UserFactory()
+    user.profile.onboarded_at = None
+    user.profile.save()
+    client.force_login(user)
+    role = Role.objects.get(slug="matron")
+    response = client.post(
+        reverse("members:onboarding") + "?next=https://evil.example.com/",
+        {
+            "display_name": "X",
+            "roles": [role.pk],
+            "organisation": "Org",
+            "sector": "health",
+            "time_zone": "UTC",
+            "next": "https://evil.example.com/",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
