@@ -49,17 +49,20 @@ def mail_dir(tmp_path):
 
 
 @pytest.fixture
-def worker(mail_dir, tmp_path):
+def start_worker(mail_dir, tmp_path):
+    """Start a real worker process (``celery -A school worker -Q celery,email``) on the
+    test database; stopped at the end of the test."""
     if connection.vendor == "sqlite":
         pytest.skip(
             "needs a database a worker process can share: set "
             "DATABASE_URL=postgres://… (the SQLite test database lives in memory)"
         )
-    with app.connection_for_write() as conn:  # our queues only; never FLUSHDB
+    with app.connection_for_write() as conn:  # our queues and unacked set only; never FLUSHDB
         for queue in ("celery", "email"):
             conn.default_channel.queue_purge(queue)
+        conn.default_channel.client.delete("unacked", "unacked_index")
     db = connection.settings_dict
-    env = {
+    base_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
         "DATABASE_URL": (
@@ -72,42 +75,55 @@ def worker(mail_dir, tmp_path):
         "SITE_URL": "http://testserver",
         "CONN_MAX_AGE": "0",
     }
-    log_path = tmp_path / "worker.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "school",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            "1",
-            "-Q",
-            "celery,email",
-            "-l",
-            "info",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    process.log_path = log_path
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    connection.close()  # the worker's connections to the test database are gone too
+    started = []
+
+    def start(*, pool="prefork", **env):
+        log_path = tmp_path / f"worker-{len(started)}.log"
+        log = log_path.open("w")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "school",
+                "worker",
+                "--pool",
+                pool,
+                "--concurrency",
+                "1",
+                "-Q",
+                "celery,email",
+                "-l",
+                "info",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env={**base_env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        process.log_path = log_path
+        started.append((process, log))
+        return process
+
+    yield start
+    for process, log in started:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+    connection.close()  # the workers' connections to the test database are gone too
+
+
+@pytest.fixture
+def worker(start_worker):
+    return start_worker()
 
 
 def members_with_something_to_read(n):
@@ -216,3 +232,29 @@ def test_a_response_posted_with_the_broker_down_is_emailed_once_it_is_back(
     wait_until(lambda: sent_to(mail_dir)[author.email] == 2, worker, "the queued email")
     time.sleep(1.5)
     assert sent_to(mail_dir) == Counter({author.email: 2})
+
+
+def test_a_worker_killed_mid_batch_and_restarted_leaves_exactly_one_digest_each(
+    start_worker, mail_dir
+):
+    """The whole worker dies (not just a pool child): its unacked batch stays in Redis and
+    is handed to the restarted worker once the visibility timeout passes."""
+    members = members_with_something_to_read(MEMBERS)
+    readers = {m.email for m in members[:-1]}
+    (mail_dir / "BLOCK").touch()
+    short = {"WORKER_VISIBILITY_TIMEOUT": "3"}
+    first = start_worker(pool="solo", **short)
+
+    run = run_digest()
+    wait_until((mail_dir / "pid").exists, first, "the worker to start sending")
+    assert int((mail_dir / "pid").read_text()) == first.pid
+    (mail_dir / "KILLED").touch()
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    assert DigestDelivery.objects.filter(week=WEEK, status=DeliveryStatus.SENDING).exists()
+
+    second = start_worker(pool="solo", **short)
+    wait_until(finished(run), second, "the restarted worker to finish the run")
+
+    assert sent_to(mail_dir) == Counter({address: 1 for address in readers})
+    assert not DigestDelivery.objects.filter(week=WEEK, status=DeliveryStatus.SENDING).exists()
