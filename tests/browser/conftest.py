@@ -119,23 +119,29 @@ def site(live_server, settings):
 def open_page(browser, site, request):
     """Open a page in a fresh browser context (a separate person with their own cookies).
 
-    ``open_page(java_script_enabled=False)`` gives a person whose browser runs no script.
+    ``open_page(java_script_enabled=False)`` gives a person whose browser runs no script;
+    ``open_page(tab_of=page)`` opens another tab for the person who has ``page`` open.
     Uncaught JavaScript errors and server errors (5xx) fail the test.
     """
     contexts = []
     pages = []
 
-    def _open(*, java_script_enabled: bool = True, viewport: dict | None = None):
-        context = browser.new_context(
-            base_url=site.url,
-            viewport=viewport or DESKTOP,
-            java_script_enabled=java_script_enabled,
-            locale="en-GB",
-            timezone_id="Europe/London",
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
+    def _open(*, java_script_enabled: bool = True, viewport: dict | None = None, tab_of=None):
+        if tab_of is not None:  # a new tab for the same person (say, a link from an email)
+            context = tab_of.context
+        else:
+            context = browser.new_context(
+                base_url=site.url,
+                viewport=viewport or DESKTOP,
+                java_script_enabled=java_script_enabled,
+                locale="en-GB",
+                timezone_id="Europe/London",
+            )
+            context.set_default_timeout(TIMEOUT_MS)
+            context.set_default_navigation_timeout(TIMEOUT_MS)
+            contexts.append(context)
         page = context.new_page()
+        page.sbs_javascript = java_script_enabled if tab_of is None else tab_of.sbs_javascript
         page.sbs_visited = []
         page.sbs_checked = set()
         page.sbs_problems = []
@@ -151,7 +157,6 @@ def open_page(browser, site, request):
                 and page.sbs_problems.append(f"{response.status} from {response.url}")
             ),
         )
-        contexts.append(context)
         pages.append(page)
         return page
 

@@ -58,3 +58,23 @@ def test_help_text_that_a_field_points_at_must_exist(bare_page):
         )
     )
     assert_aria_references_resolve(bare_page)
+
+
+def test_axe_runs_on_a_page_whose_javascript_is_off(browser, site):
+    """axe needs timers, which a no-JavaScript page never fires: it runs in a twin page."""
+    context = browser.new_context(java_script_enabled=False, base_url=site.url)
+    try:
+        page = context.new_page()
+        page.sbs_javascript = False
+        page.route(
+            "**/no-js-probe/",
+            lambda route: route.fulfill(
+                body=CLEAN.replace('<label for="q">Search</label>', ""),
+                content_type="text/html",
+            ),
+        )
+        page.goto("/no-js-probe/")
+        with pytest.raises(pytest.fail.Exception, match="label"):
+            assert_no_axe_violations(page)
+    finally:
+        context.close()

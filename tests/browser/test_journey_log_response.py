@@ -1,0 +1,147 @@
+"""Journey 2: a member writes a draft log and publishes it; a peer finds it and asks a
+question (it appears without a page reload); the author is emailed, opens the log from the
+email and marks the question helpful.
+
+Journey 6: the same journey with the keyboard alone (Tab, Enter, Space), with JavaScript
+on and with JavaScript off (plain POST → redirect instead of HTMX).
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from circles.models import ActionLog, Response
+from notifications.services.responses import response_emails_send
+from tests.browser.helpers import (
+    Keyboard,
+    Mouse,
+    check_page,
+    link_in_last_email,
+    no_page_reload,
+    person,
+    role,
+    save_screenshots,
+    sign_in,
+)
+from tests.factories import PASSWORD, CircleFactory, FacilitatorFactory, MembershipFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CIRCLE = "Safer staffing on the ward"
+TITLE = "Handover huddle at the board"
+QUESTION = "What did the night team make of standing at the board?"
+
+
+@pytest.fixture
+def circle():
+    nurse = role("Ward manager / senior nurse")
+    circle = CircleFactory(name=CIRCLE, slug="safer-staffing", join_policy="open")
+    circle.roles.add(nurse)
+    FacilitatorFactory(circle=circle, member=person("Grace Okafor", nurse))
+    for name in ("Asha Patel", "Ben Adeyemi"):
+        MembershipFactory(circle=circle, member=person(name, nurse))
+    return circle
+
+
+def walk(open_page, hands, *, javascript: bool = True, screenshots: bool = False):
+    """Walk journey 2 with these hands (Mouse or Keyboard), JavaScript on or off."""
+    # --- Asha writes a draft, then publishes it ---------------------------------------------
+    asha = open_page(java_script_enabled=javascript)
+    me = hands(asha)
+    sign_in(asha, email="asha@example.org", password=PASSWORD)
+    me.follow(asha.get_by_role("link", name=f"write a log in {CIRCLE}"))
+    asha.wait_for_url("**/safer-staffing/logs/new/")
+    check_page(asha, heading="Write an action log")
+    me.fill(asha.get_by_label("Title"), TITLE)
+    me.fill(asha.get_by_label("Situation"), "Night-to-day handover overruns by 20 minutes.")
+    me.fill(asha.get_by_label("Action", exact=True), "A 10-minute standing huddle at a board.")
+    me.fill(asha.get_by_label("Prediction"), "Handover ends on time three days in five.")
+    me.fill(
+        asha.get_by_label("Next step (optional)", exact=True),
+        "Try the board with the weekend team.",
+    )
+    me.fill(asha.get_by_label("Ask"), "Has anyone kept a huddle going past the first month?")
+    me.fill(asha.get_by_label("Tags"), "handover, staffing")
+    me.press(asha.get_by_role("button", name="Save draft"))
+    asha.wait_for_url("**/safer-staffing/logs/*/")
+    check_page(asha, heading=TITLE)
+    expect(asha.get_by_text("Draft — only you can see it")).to_be_visible()
+    log = ActionLog.objects.get(title=TITLE)
+    assert log.state == "draft"
+    assert sorted(log.tags.names()) == ["handover", "staffing"]
+
+    me.press(asha.get_by_role("button", name="Publish"))
+    expect(asha.get_by_role("status")).to_contain_text("Your log is published")
+    check_page(asha, heading=TITLE)
+    expect(asha.get_by_text("Draft — only you can see it")).to_have_count(0)
+
+    # --- Ben sees it on his dashboard and in the circle's feed, and asks a question ------------
+    ben = open_page(java_script_enabled=javascript)
+    peer = hands(ben)
+    sign_in(ben, email="ben@example.org", password=PASSWORD)
+    waiting = ben.get_by_role("region", name="Waiting for a response")
+    expect(waiting.get_by_role("link", name=TITLE)).to_be_visible()
+    if screenshots:
+        save_screenshots(ben, "dashboard")
+    peer.follow(ben.get_by_role("complementary").get_by_role("link", name=CIRCLE, exact=True))
+    ben.wait_for_url("**/circles/safer-staffing/")
+    check_page(ben, heading=CIRCLE)
+    feed = ben.get_by_role("region", name="Action logs")
+    expect(feed.get_by_role("link", name=TITLE)).to_be_visible()
+    if screenshots:
+        save_screenshots(ben, "circle-page")
+    peer.follow(feed.get_by_role("link", name=TITLE))
+    ben.wait_for_url(f"**{log.get_absolute_url()}")
+    check_page(ben, heading=TITLE)
+
+    responses = ben.locator("#responses")
+    expect(responses).to_contain_text("No responses yet")
+    peer.choose(ben.get_by_role("radio", name="Question"))
+    peer.fill(ben.get_by_label("Your response"), QUESTION)
+    if javascript:
+        with no_page_reload(ben):
+            peer.press(ben.get_by_role("button", name="Post response"))
+            expect(responses.get_by_role("listitem").filter(has_text=QUESTION)).to_be_visible()
+            expect(ben.get_by_label("Your response")).to_have_value("")  # ready for another
+    else:
+        peer.press(ben.get_by_role("button", name="Post response"))
+        expect(ben.get_by_role("status")).to_contain_text("your response is posted")
+        expect(responses.get_by_role("listitem").filter(has_text=QUESTION)).to_be_visible()
+    expect(ben.get_by_role("heading", name="Responses (1)")).to_be_visible()
+    check_page(ben, heading=TITLE)
+    response = Response.objects.get(log=log)
+    assert (response.kind, response.body) == ("question", QUESTION)
+
+    # --- Asha is emailed, opens the log from the email and marks the question helpful ------
+    # The Celery task waits a few minutes to batch a burst of responses; run its service now.
+    assert response_emails_send(recipient_id=log.author_id) == 1
+    link = link_in_last_email(to="asha@example.org", pattern="/circles/safer-staffing/logs/")
+    asha = open_page(tab_of=asha)
+    asha.goto(link)
+    check_page(asha, heading=TITLE)
+    me = hands(asha)
+    question = asha.locator(f"#response-{response.pk}")
+    expect(question).to_contain_text(QUESTION)
+    if javascript:
+        with no_page_reload(asha):
+            me.press(question.get_by_role("button", name="Mark helpful"))
+            expect(question.get_by_text("Helpful", exact=True)).to_be_visible()
+    else:
+        me.press(question.get_by_role("button", name="Mark helpful"))
+        expect(question.get_by_text("Helpful", exact=True)).to_be_visible()
+    expect(question.get_by_role("button", name="Unmark helpful")).to_be_visible()
+    check_page(asha, heading=TITLE)
+    if screenshots:
+        save_screenshots(asha, "log-page")
+    response.refresh_from_db()
+    assert response.helpful_at is not None
+
+
+def test_member_publishes_a_log_and_a_peer_asks_a_question_the_author_finds_helpful(
+    open_page, circle
+):
+    walk(open_page, Mouse, screenshots=True)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript-on", "javascript-off"])
+def test_the_same_journey_with_the_keyboard_alone(open_page, circle, javascript):
+    walk(open_page, Keyboard, javascript=javascript)
