@@ -172,6 +172,7 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
         Response.objects.filter(
             log__author_id__in=members,
             log__state=LogState.PUBLISHED,
+            log__is_hidden=False,
             log__circle__status=CircleStatus.ACTIVE,
             is_hidden=False,
             created_at__gte=start,

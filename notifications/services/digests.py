@@ -53,7 +53,6 @@ def digest_message(*, content: DigestContent):
             "member": member,
             "digest": content,
             "week": content.week,
-            "log_url": emails.log_url,
             "entries": _entries(content),
         },
         to=member.email,

@@ -58,6 +58,7 @@ def _pending_for(recipient: User, *, now: dt.datetime):
         .filter(
             log__author=recipient,
             log__state=LogState.PUBLISHED,
+            log__is_hidden=False,
             is_hidden=False,
             notification__isnull=True,
             created_at__gte=now - LOOKBACK,
@@ -154,6 +155,7 @@ def response_emails_sweep(*, now: dt.datetime | None = None) -> int:
             notification__isnull=True,
             is_hidden=False,
             log__state=LogState.PUBLISHED,
+            log__is_hidden=False,
             created_at__gte=now - LOOKBACK,
             created_at__lte=now - dt.timedelta(seconds=batch_seconds()),
         )

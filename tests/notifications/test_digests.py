@@ -138,6 +138,8 @@ def test_hidden_logs_and_responses_never_reach_a_digest(frozen, circle):
     ResponseFactory(log=shown, author=reader, created_at=at(19))
     own = log_in(circle, reader, published_at=at(17), title="Reader's log")
     ResponseFactory(log=own, author=writer, created_at=at(19), body="Rude words", is_hidden=True)
+    own_hidden = log_in(circle, reader, published_at=at(17), title="Hidden own", is_hidden=True)
+    ResponseFactory(log=own_hidden, author=writer, created_at=at(19), body="On a hidden log")
     log_in(circle, writer, published_at=None, title="A draft", state="draft")
 
     send(reader, facilitator)
@@ -146,6 +148,7 @@ def test_hidden_logs_and_responses_never_reach_a_digest(frozen, circle):
         text = message.body + message.alternatives[0][0]
         assert "Shown log" in text
         assert "Hidden log" not in text and "Rude words" not in text and "A draft" not in text
+        assert "Hidden own" not in text and "On a hidden log" not in text
 
 
 def test_digest_shows_only_what_the_member_may_see(frozen, circle):
