@@ -1,0 +1,98 @@
+"""Journey 4: a member reports a response; the facilitator finds it in the moderation queue
+and hides it with a reason; the member no longer sees it, its author sees why, and the
+decision is in the circle's audit log. The facilitator then opens the circle's health."""
+
+import pytest
+from playwright.sync_api import expect
+
+from circles.models import ModerationAction, Report
+from tests.browser.helpers import check_page, person, role, sign_in
+from tests.factories import (
+    PASSWORD,
+    ActionLogFactory,
+    CircleFactory,
+    FacilitatorFactory,
+    MembershipFactory,
+    ResponseFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CIRCLE = "Safer staffing on the ward"
+TITLE = "Handover huddle at the board"
+UNKIND = "Honestly, anyone who needs a board to run a handover should not run a ward."
+REASON = "Unkind to a colleague; please ask a question instead."
+
+
+def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(open_page):
+    nurse = role("Ward manager / senior nurse")
+    circle = CircleFactory(name=CIRCLE, slug="safer-staffing", join_policy="open")
+    FacilitatorFactory(circle=circle, member=person("Grace Okafor", nurse))
+    asha = person("Asha Patel", nurse)
+    ben = person("Ben Adeyemi", nurse)
+    for member in (asha, ben):
+        MembershipFactory(circle=circle, member=member)
+    log = ActionLogFactory(circle=circle, author=asha, title=TITLE)
+    ResponseFactory(log=log, author=ben, kind="question", body="How long did the huddle take?")
+    unkind = ResponseFactory(log=log, author=ben, kind="suggestion", body=UNKIND)
+
+    # Asha reports Ben's unkind response from her log page.
+    member = open_page()
+    sign_in(member, email="asha@example.org", password=PASSWORD)
+    member.goto(log.get_absolute_url())
+    check_page(member, heading=TITLE)
+    expect(member.get_by_role("heading", name="Responses (2)")).to_be_visible()
+    member.locator(f"#response-{unkind.pk}").get_by_role("link", name="Report").click()
+    check_page(member, heading="Report a response")
+    expect(member.get_by_role("main")).to_contain_text(UNKIND)
+    member.get_by_role("radio", name="Disrespectful or unkind").check()
+    member.get_by_label("Anything the facilitators should know").fill("It hurt, in front of all.")
+    member.get_by_role("button", name="Send report").click()
+    member.wait_for_url(f"**{log.get_absolute_url()}#response-{unkind.pk}")
+    check_page(member, heading=TITLE)
+    expect(member.get_by_role("status")).to_contain_text("The circle's facilitators will look")
+    assert Report.objects.get().response == unkind
+
+    # Grace finds it in her circle's moderation queue and hides it with a reason.
+    facilitator = open_page()
+    sign_in(facilitator, email="grace@example.org", password=PASSWORD)
+    facilitator.goto(circle.get_absolute_url())
+    check_page(facilitator, heading=CIRCLE)
+    facilitator.get_by_role("link", name="Moderation queue").click()
+    check_page(facilitator, heading="Moderation queue")
+    item = facilitator.locator("article.queue-item").filter(has_text=UNKIND)
+    expect(item).to_contain_text("Asha Patel")
+    expect(item).to_contain_text("It hurt, in front of all.")
+    item.get_by_label("Reason for hiding").fill(REASON)
+    item.get_by_role("button", name="Hide").click()
+    check_page(facilitator, heading="Moderation queue")
+    expect(facilitator.get_by_role("status")).to_contain_text("Hidden.")
+    expect(facilitator.locator("article.queue-item").filter(has_text=UNKIND)).to_have_count(0)
+
+    # The decision is recorded: who, what, why.
+    facilitator.get_by_role("link", name="Audit log").click()
+    check_page(facilitator, heading="Audit log")
+    row = facilitator.get_by_role("row").filter(has_text=REASON)
+    expect(row).to_contain_text("Grace Okafor")
+    action = ModerationAction.objects.get(verb="hide")
+    assert (action.actor.email, action.reason) == ("grace@example.org", REASON)
+
+    # And the circle's health page opens, with its chart and table.
+    facilitator.get_by_role("navigation", name=f"Facilitating {CIRCLE}").get_by_role(
+        "link", name="Health"
+    ).click()
+    check_page(facilitator, heading="Health")
+
+    # Asha no longer sees the response; the question that was not reported is still there.
+    member.reload()
+    check_page(member, heading=TITLE)
+    expect(member.get_by_text(UNKIND)).to_have_count(0)
+    expect(member.get_by_text("How long did the huddle take?")).to_be_visible()
+    expect(member.get_by_role("heading", name="Responses (1)")).to_be_visible()
+
+    # Ben, its author, sees it marked hidden with Grace's reason.
+    author = open_page()
+    sign_in(author, email="ben@example.org", password=PASSWORD)
+    author.goto(log.get_absolute_url())
+    check_page(author, heading=TITLE)
+    expect(author.locator(f"#response-{unkind.pk}")).to_contain_text(REASON)
