@@ -103,3 +103,27 @@ def test_sweep_releases_stale_claims_and_resumes_a_run_that_stopped_moving(circl
         tasks.sweep_task()
     [call] = batches
     assert sorted(call["args"][1]) == sorted([lost.pk, waiting.pk])
+
+
+def test_the_data_migration_creates_the_default_beat_schedules(settings):
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    # Transactional tests elsewhere flush the table: run the migration's function again
+    # (it is idempotent) rather than depend on test order.
+    migration = importlib.import_module("notifications.migrations.0002_default_schedules")
+    migration.create(apps, None)
+    migration.create(apps, None)
+    assert PeriodicTask.objects.filter(task__startswith="notifications.").count() == 3
+    schedules = {t.task: t for t in PeriodicTask.objects.select_related("crontab")}
+    weekly = schedules["notifications.digest_weekly"].crontab
+    assert (weekly.minute, weekly.hour, weekly.day_of_week) == ("0", "7", "1")
+    assert str(weekly.timezone) == settings.TIME_ZONE
+    hourly = schedules["notifications.nudges_sweep"].crontab
+    assert (hourly.hour, hourly.day_of_week) == ("*", "*") and hourly.minute.isdigit()
+    assert schedules["notifications.sweep"].crontab.minute == "*/5"
+    assert all(t.enabled for t in schedules.values())
+    for name in schedules:
+        assert name in app.tasks  # every schedule names a registered task
