@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | md5sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-browser lint format lock bench check-worker clean
+.PHONY: install run test test-browser lint format lock bench clean
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
