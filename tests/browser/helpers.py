@@ -79,8 +79,9 @@ def assert_no_horizontal_scroll(page, width: int = NARROWEST) -> None:
                 const root = document.scrollingElement;
                 if (root.scrollWidth <= root.clientWidth) return null;
                 const wide = [...document.querySelectorAll('body *')]
-                    .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1)
-                    .slice(0, 5)
+                    .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1
+                                  || el.scrollWidth > root.clientWidth + 1)
+                    .slice(-5)
                     .map(el => el.outerHTML.slice(0, 160));
                 return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide};
             }"""
