@@ -331,17 +331,19 @@ RESPONSE_KIND_ORDER = {kind: i for i, kind in enumerate(ResponseKind.values)}
 
 class ResponseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Responses on logs the user may see; hidden ones only for the circle's
-        facilitators, staff and the response's author."""
+        """Responses on logs the user may see, in circles where they are an active member
+        (staff: every circle); hidden ones only for the circle's facilitators, staff and the
+        response's author. A log's author who left or was removed still sees their own log,
+        but no longer what the circle writes in response to it."""
         if not user.is_authenticated:
             return self.none()
         logs = ActionLog.objects.visible_to(user).published()
         qs = self.filter(log__in=logs)
         if user.is_staff:
             return qs
-        facilitates = Membership.objects.filter(
-            member=user, state=MembershipState.ACTIVE, kind=MembershipKind.FACILITATOR
-        ).values("circle")
+        member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
+        facilitates = member_of.filter(kind=MembershipKind.FACILITATOR).values("circle")
+        qs = qs.filter(log__circle__in=member_of.values("circle"))
         return qs.filter(Q(is_hidden=False) | Q(author=user) | Q(log__circle__in=facilitates))
 
 
