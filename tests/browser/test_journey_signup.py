@@ -40,7 +40,7 @@ def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
     page.get_by_role("button", name="Confirm").click()
 
     # Onboarding comes first: role(s), organisation, then the dashboard.
-    page.wait_for_url("**/me/onboarding/")
+    page.wait_for_url(lambda url: "/me/onboarding/" in url)
     check_page(page, heading="Tell us about your work")
     # Submitting without a role is refused with a clear message that names the field.
     page.get_by_role("button", name="Save and continue").click()
@@ -58,7 +58,12 @@ def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
     check_page(page, heading="Welcome, Asha")
     expect(page.get_by_role("status").get_by_text("Welcome!")).to_be_visible()
 
-    # Finds the circles for their role and joins one.
+    # The dashboard shows the circles for their role (and not the others).
+    for_roles = page.get_by_role("region", name="Circles for your roles")
+    expect(for_roles.get_by_role("link", name="Safer staffing on the ward")).to_be_visible()
+    expect(for_roles.get_by_role("link", name="Matrons' forum")).to_have_count(0)
+
+    # Finds the circles for their role in the directory too, and joins one.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Circles").click()
     page.wait_for_url("**/circles/")
     check_page(page, heading="Find a learning circle")
