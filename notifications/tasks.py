@@ -28,6 +28,11 @@ SENDING = {
 }
 
 
+class DigestBatchIncomplete(Exception):
+    """Some digests of a batch were not sent (the SMTP server dropped the connection or
+    refused them mid-batch). Their claims are released as failed; the retry sends those."""
+
+
 @shared_task(name="notifications.digest_weekly", ignore_result=True)
 def digest_weekly_task(week: str | None = None) -> None:
     """Beat, Monday 07:00: start this week's run and fan it out."""
@@ -42,11 +47,16 @@ def digest_run_fanout_task(run_id: int) -> None:
     digests.digest_run_fanout(run_id=run_id)
 
 
-@shared_task(name="notifications.digest_send_batch", bind=True, ignore_result=True, **SENDING)
+@shared_task(
+    name="notifications.digest_send_batch",
+    bind=True,
+    ignore_result=True,
+    **{**SENDING, "autoretry_for": (*RETRY_ON, DigestBatchIncomplete)},
+)
 def digest_send_batch_task(self, week: str, member_ids: list[int], run_id: int | None) -> None:
     if run_id is not None and not DigestRun.objects.filter(pk=run_id).exists():
         return  # the run is gone
-    digests.digest_send_batch(
+    result = digests.digest_send_batch(
         week=dt.date.fromisoformat(week),
         member_ids=member_ids,
         run_id=run_id,
@@ -54,6 +64,8 @@ def digest_send_batch_task(self, week: str, member_ids: list[int], run_id: int |
     )
     if run_id is not None:
         digests.digest_run_refresh(run_id=run_id)
+    if result.failed:  # retried with backoff: the retry sends only the ones marked failed
+        raise DigestBatchIncomplete(f"{result.failed} of the batch's digests were not sent")
 
 
 @shared_task(name="notifications.response_emails_send", bind=True, ignore_result=True, **SENDING)
