@@ -147,13 +147,15 @@ def save_screenshots(page, name: str) -> list[Path]:
 # --- steps a person takes ------------------------------------------------------------------
 
 
-def sign_in(page, *, email: str, password: str) -> None:
-    """Sign in through the real form, as a person would."""
+def sign_in(page, *, email: str, password: str, hands=None) -> None:
+    """Sign in through the real form, as a person would (with ``hands``: Mouse by default,
+    or Keyboard)."""
+    me = (hands or Mouse)(page)
     page.goto("/accounts/login/")
     check_page(page, heading="Sign In")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    me.fill(page.get_by_label("Email"), email)
+    me.fill(page.get_by_label("Password"), password)
+    me.press(page.get_by_role("button", name="Sign In"))
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     check_page(page)
 

@@ -47,7 +47,7 @@ def walk(open_page, hands, *, javascript: bool = True, screenshots: bool = False
     # --- Asha writes a draft, then publishes it ---------------------------------------------
     asha = open_page(java_script_enabled=javascript)
     me = hands(asha)
-    sign_in(asha, email="asha@example.org", password=PASSWORD)
+    sign_in(asha, email="asha@example.org", password=PASSWORD, hands=hands)
     me.follow(asha.get_by_role("link", name=f"write a log in {CIRCLE}"))
     asha.wait_for_url("**/safer-staffing/logs/new/")
     check_page(asha, heading="Write an action log")
@@ -77,7 +77,7 @@ def walk(open_page, hands, *, javascript: bool = True, screenshots: bool = False
     # --- Ben sees it on his dashboard and in the circle's feed, and asks a question ------------
     ben = open_page(java_script_enabled=javascript)
     peer = hands(ben)
-    sign_in(ben, email="ben@example.org", password=PASSWORD)
+    sign_in(ben, email="ben@example.org", password=PASSWORD, hands=hands)
     waiting = ben.get_by_role("region", name="Waiting for a response")
     expect(waiting.get_by_role("link", name=TITLE)).to_be_visible()
     if screenshots:
