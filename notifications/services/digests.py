@@ -35,6 +35,7 @@ BATCH_SIZE = 100
 STREAM_CHUNK_SIZE = 1000
 # A claim older than this whose task has gone (longer than the task time limit) is stale.
 STALE_CLAIM = dt.timedelta(minutes=30)
+LOST_CLAIM = "claim went stale (worker lost)"
 
 
 @dataclass
@@ -315,18 +316,35 @@ def digest_runs_resume(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     DigestDelivery.objects.filter(
         status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=DeliveryStatus.FAILED, error="claim went stale (worker lost)")
+    ).update(status=DeliveryStatus.FAILED, error=LOST_CLAIM)
+    # Released claims count as failed, so when they were a run's last rows the run looks
+    # finished: the latest run of a recent week that still has some goes out again too.
+    lost_weeks = (
+        DigestDelivery.objects.filter(
+            status=DeliveryStatus.FAILED,
+            error=LOST_CLAIM,
+            week__gte=timezone.localdate(now) - dt.timedelta(days=7),
+        )
+        .values_list("week", flat=True)
+        .distinct()
+    )
+    lost_runs = {
+        run.pk
+        for week in lost_weeks
+        if (run := DigestRun.objects.filter(week=week).first()) is not None
+    }
     resumed = 0
     stale_runs = DigestRun.objects.filter(
         Q(state=DigestRunState.QUEUED, created_at__lt=now - dt.timedelta(minutes=2))
         | Q(state=DigestRunState.RUNNING, started_at__lt=now - STALE_CLAIM)
+        | Q(pk__in=lost_runs)
     )
     moving = DigestDelivery.objects.filter(claimed_at__gte=now - dt.timedelta(minutes=10))
     for run in stale_runs:
         run = digest_run_refresh(run_id=run.pk)
-        if run.state == DigestRunState.FINISHED:
+        if run.state == DigestRunState.FINISHED and run.pk not in lost_runs:
             continue
-        if run.state == DigestRunState.RUNNING and moving.filter(week=run.week).exists():
+        if run.state != DigestRunState.QUEUED and moving.filter(week=run.week).exists():
             continue  # batches are still being worked through: nothing is lost yet
         digest_run_fanout(run_id=run.pk)
         resumed += 1
