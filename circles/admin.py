@@ -153,8 +153,12 @@ class ResponseInline(admin.TabularInline):
     model = Response
     extra = 0
     fields = ["author", "kind", "body", "created_at", "helpful_at", "is_hidden"]
-    readonly_fields = ["created_at", "helpful_at", "is_hidden"]
-    raw_id_fields = ["author"]
+    # Who wrote a response is a fact, not something staff may change (or invent).
+    readonly_fields = ["author", "created_at", "helpful_at", "is_hidden"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
     show_change_link = True
 
 
@@ -174,6 +178,13 @@ class ActionLogAdmin(admin.ModelAdmin):
         "is_hidden", "hidden_reason", "pinned_at", "locked_at",
     ]  # fmt: skip
     inlines = [ResponseInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a log to another circle would show it to the wrong people (and leave its
+        # reports with the old circle's facilitators); changing its author impersonates.
+        fixed = ["circle", "author"] if obj is not None else []
+        return [*fixed, *super().get_readonly_fields(request, obj)]
+
     fieldsets = (
         (None, {"fields": ("circle", "author", "follows", "title", "tags")}),
         (
@@ -218,3 +229,7 @@ class ResponseAdmin(admin.ModelAdmin):
     list_select_related = ["log__circle", "author__profile"]
     raw_id_fields = ["log", "author"]
     readonly_fields = ["created_at", "edited_at", "helpful_at", "is_hidden", "hidden_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["log", "author"] if obj is not None else []
+        return [*fixed, *super().get_readonly_fields(request, obj)]

@@ -29,3 +29,24 @@ def test_admin_pages_for_logs_and_responses(client):
 def test_admin_is_for_staff_only(client):
     client.force_login(UserFactory())
     assert client.get(reverse("admin:circles_actionlog_changelist")).status_code == 302
+
+
+def test_admin_cannot_move_a_log_or_change_who_wrote_it(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    response = ResponseFactory()
+    log = response.log
+    other_circle_log = ActionLogFactory()
+    intruder = UserFactory()
+    client.force_login(staff)
+    page = client.get(reverse("admin:circles_actionlog_change", args=[log.pk])).content.decode()
+    assert 'name="circle"' not in page and 'name="author"' not in page
+    page = client.get(reverse("admin:circles_response_change", args=[response.pk])).content
+    assert b'name="log"' not in page and b'name="author"' not in page
+    # A crafted POST with those fields changes neither.
+    client.post(
+        reverse("admin:circles_response_change", args=[response.pk]),
+        {"log": other_circle_log.pk, "author": intruder.pk, "kind": "question", "body": "x"},
+    )
+    response.refresh_from_db()
+    assert (response.log_id, response.author_id) == (log.pk, response.author_id)
+    assert response.author_id != intruder.pk
