@@ -490,7 +490,7 @@ def health_rows(figures: selectors.Health) -> list[tuple[str, str, object]]:
 
 def _csv_safe(value: object) -> object:
     """Keep spreadsheet programs from running member-written text as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 

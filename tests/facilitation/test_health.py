@@ -177,9 +177,11 @@ def test_csv_neutralises_formulas_in_member_text(client, frozen):
     circle = CircleFactory(slug="formula")
     fac = FacilitatorFactory(circle=circle).member
     ActionLogFactory(circle=circle, title='=HYPERLINK("http://evil")')
+    ActionLogFactory(circle=circle, title="  @SUM(A1:A9)")
     client.force_login(fac)
     body = client.get(reverse("facilitation:health_csv", args=["formula"])).content.decode()
     assert "'=HYPERLINK" in body
+    assert "'  @SUM(A1:A9)" in body  # leading spaces do not smuggle a formula through
 
 
 @pytest.mark.parametrize(
