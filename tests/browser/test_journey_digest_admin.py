@@ -1,5 +1,6 @@
 """Journey 5: an admin previews a member's weekly digest in the admin, starts the run and
-watches its progress reach the end, while a real Celery worker sends the digests.
+watches its progress reach the end, while a real Celery worker sends the digests; a member
+then stops the digest with the one-click unsubscribe link in it.
 
 The worker runs in a thread of this test process (celery.contrib.testing), on whatever
 broker the settings pick (Redis with REDIS_URL, kombu's filesystem transport without), so
@@ -15,9 +16,17 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from members.models import User
 from notifications.models import DigestRun
 from notifications.selectors import week_start
-from tests.browser.helpers import check_page, no_page_reload, person, role, sign_in
+from tests.browser.helpers import (
+    check_page,
+    link_in_last_email,
+    no_page_reload,
+    person,
+    role,
+    sign_in,
+)
 from tests.factories import (
     PASSWORD,
     ActionLogFactory,
@@ -128,3 +137,13 @@ def test_admin_previews_a_digest_then_runs_the_week_and_watches_it_finish(open_p
     digests = Counter(to for message in mail.outbox for to in message.to)
     assert run.total == 4 and run.sent == len(digests) >= 3
     assert set(digests.values()) == {1}
+
+    # Ben stops the digest with the link in it, signed in or not.
+    reader = open_page()
+    reader.goto(link_in_last_email(to="ben@example.org", pattern="/email/unsubscribe/"))
+    check_page(reader, heading="Stop")
+    reader.get_by_role("button", name="Unsubscribe from").click()
+    check_page(reader, heading="You are unsubscribed")
+    expect(reader.get_by_role("status")).to_contain_text("We will not send you")
+    ben = User.objects.get(email="ben@example.org")
+    assert ben.profile.digest_enabled is False
