@@ -32,7 +32,8 @@ HOW_TO_GET_CHROMIUM = (
     "install Debian's Chromium with `apt-get install -y chromium` (.ci/run does this), "
     "or point CHROMIUM_PATH at a Chromium binary"
 )
-TIMEOUT_MS = 10_000
+# Generous, for a machine shared with other test runs; a passing journey never waits them out.
+TIMEOUT_MS = 15_000
 
 
 def chromium_path() -> str | None:
@@ -82,6 +83,11 @@ def browser():
     executable = chromium_path()
     if executable is None:
         pytest.skip(f"No Chromium found for the browser tests: {HOW_TO_GET_CHROMIUM}")
+
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)  # only this run's failures
 
     # Playwright's sync API keeps an asyncio loop running in this thread while the
     # browser is open; Django would then refuse ORM calls from the test (set-up data,
