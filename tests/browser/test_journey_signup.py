@@ -45,7 +45,9 @@ def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
     # Submitting without a role is refused with a clear message that names the field.
     page.get_by_role("button", name="Save and continue").click()
     check_page(page, heading="Tell us about your work")
-    expect(page.get_by_role("alert").get_by_text("Pick at least one role")).to_be_visible()
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_text("Pick at least one role")).to_be_visible()
+    expect(summary).to_be_focused()  # the next Tab reaches the link to the field
 
     page.get_by_label("Name shown to your circles").fill("Asha")
     page.get_by_label(nurse.name).check()
