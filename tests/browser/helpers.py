@@ -214,6 +214,8 @@ def tab_to(page, target, *, max_presses: int = 120, backwards: bool = False) -> 
     and check that the focus is visible there (WCAG 2.4.7)."""
     key = "Shift+Tab" if backwards else "Tab"
     for _ in range(max_presses):
+        if target.evaluate_all("els => els.includes(document.activeElement)"):
+            break
         page.keyboard.press(key)
         if target.evaluate_all("els => els.includes(document.activeElement)"):
             break

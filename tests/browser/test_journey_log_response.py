@@ -6,6 +6,8 @@ Journey 6: the same journey with the keyboard alone (Tab, Enter, Space), with Ja
 on and with JavaScript off (plain POST → redirect instead of HTMX).
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -21,6 +23,7 @@ from tests.browser.helpers import (
     role,
     save_screenshots,
     sign_in,
+    tab_to,
 )
 from tests.factories import PASSWORD, CircleFactory, FacilitatorFactory, MembershipFactory
 
@@ -95,6 +98,18 @@ def walk(open_page, hands, *, javascript: bool = True, screenshots: bool = False
 
     responses = ben.locator("#responses")
     expect(responses).to_contain_text("No responses yet")
+    if hands is Keyboard:
+        # Posting nothing is refused; the error summary takes the focus, and its link
+        # takes the keyboard to the field.
+        peer.press(ben.get_by_role("button", name="Post response"))
+        summary = ben.get_by_role("alert")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Your response")
+        check_page(ben, heading=TITLE)
+        tab_to(ben, summary.get_by_role("link", name=re.compile("^Your response")))
+        ben.keyboard.press("Enter")
+        expect(ben.get_by_label("Your response")).to_be_focused()
+        assert not Response.objects.filter(log=log).exists()
     peer.choose(ben.get_by_role("radio", name="Question"))
     peer.fill(ben.get_by_label("Your response"), QUESTION)
     if javascript:
