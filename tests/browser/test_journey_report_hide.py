@@ -65,8 +65,8 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
     expect(item).to_contain_text("It hurt, in front of all.")
     item.get_by_label("Reason for hiding").fill(REASON)
     item.get_by_role("button", name="Hide").click()
-    check_page(facilitator, heading="Moderation queue")
     expect(facilitator.get_by_role("status")).to_contain_text("Hidden.")
+    check_page(facilitator, heading="Moderation queue")
     expect(facilitator.locator("article.queue-item").filter(has_text=UNKIND)).to_have_count(0)
 
     # The decision is recorded: who, what, why.

@@ -44,10 +44,10 @@ def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
     check_page(page, heading="Tell us about your work")
     # Submitting without a role is refused with a clear message that names the field.
     page.get_by_role("button", name="Save and continue").click()
-    check_page(page, heading="Tell us about your work")
     summary = page.get_by_role("alert")
     expect(summary.get_by_text("Pick at least one role")).to_be_visible()
     expect(summary).to_be_focused()  # the next Tab reaches the link to the field
+    check_page(page, heading="Tell us about your work")
 
     page.get_by_label("Name shown to your circles").fill("Asha")
     page.get_by_label(nurse.name).check()
@@ -80,9 +80,8 @@ def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
     results.get_by_role("link", name="Safer staffing on the ward").click()
     check_page(page, heading="Safer staffing on the ward")
     page.get_by_role("button", name="Join Safer staffing on the ward").click()
-    page.wait_for_load_state()
-    check_page(page, heading="Safer staffing on the ward")
     expect(page.get_by_role("status").get_by_text("Welcome to Safer staffing")).to_be_visible()
+    check_page(page, heading="Safer staffing on the ward")
     expect(page.get_by_text("You are a member of this circle.")).to_be_visible()
 
     user = User.objects.get(email="asha.nurse@example.org")
