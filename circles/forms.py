@@ -145,7 +145,7 @@ class ActionLogForm(forms.Form):
     next_step_due = forms.DateField(
         label="Next step due by",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="Optional. We will nudge you when it falls due.",
         error_messages={"invalid": "Please enter a date like 2026-12-31."},
     )

@@ -25,13 +25,13 @@ class WeekField(forms.DateField):
 class DigestRunStartForm(forms.Form):
     week = WeekField(
         help_text="Any day of the week; the digest covers the seven days before its Monday.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 
 class DigestPreviewForm(forms.Form):
     member = forms.EmailField(label="Member's email address")
-    week = WeekField(widget=forms.DateInput(attrs={"type": "date"}))
+    week = WeekField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def clean_member(self):
         email = self.cleaned_data["member"].lower()

@@ -14,14 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DUE = dt.date(2026, 12, 31)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known bug (circles/forms.py, ActionLogForm.next_step_due): DateInput(type=date) "
-    "renders the date in the en-GB input format (31/12/2026), which an <input type=date> "
-    "cannot hold, so the browser shows it empty and saving any edit drops the commitment's "
-    "date. Fix: forms.DateInput(format='%Y-%m-%d', attrs={'type': 'date'}); then remove "
-    "this xfail (strict: the test fails once the bug is fixed, as a reminder).",
-)
 def test_author_edits_a_published_log_and_keeps_the_commitment_date(page):
     nurse = role("Ward manager / senior nurse")
     circle = CircleFactory(name="Safer staffing on the ward", slug="safer-staffing")
