@@ -35,6 +35,7 @@ BATCH_SIZE = 100
 STREAM_CHUNK_SIZE = 1000
 # A claim older than this whose task has gone (longer than the task time limit) is stale.
 STALE_CLAIM = dt.timedelta(minutes=30)
+RETRY_FAILED_FOR = dt.timedelta(days=2)  # after the week starts: a digest gets stale
 LOST_CLAIM = "claim went stale (worker lost)"
 
 
@@ -319,11 +320,18 @@ def digest_runs_resume(*, now: dt.datetime | None = None) -> int:
     ).update(status=DeliveryStatus.FAILED, error=LOST_CLAIM)
     # Released claims count as failed, so when they were a run's last rows the run looks
     # finished: the latest run of a recent week that still has some goes out again too.
+    # So does a run whose sends failed (SMTP down longer than the task's retries): those
+    # are tried again at most every STALE_CLAIM until RETRY_FAILED_FOR after the week
+    # starts, then left for an admin (the run page shows them as failed).
+    today = timezone.localdate(now)
     lost_weeks = (
         DigestDelivery.objects.filter(
             status=DeliveryStatus.FAILED,
-            error=LOST_CLAIM,
-            week__gte=timezone.localdate(now) - dt.timedelta(days=7),
+            claimed_at__lt=now - STALE_CLAIM,
+        )
+        .filter(
+            Q(error=LOST_CLAIM, week__gte=today - dt.timedelta(days=7))
+            | Q(week__gte=today - RETRY_FAILED_FOR)
         )
         .values_list("week", flat=True)
         .distinct()
