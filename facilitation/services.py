@@ -71,6 +71,24 @@ def _record(
     )
 
 
+def _record_content(
+    *, circle: Circle, actor: User, verb: str, reason: str, log=None, response=None
+) -> ModerationAction:
+    """Record a decision about a log or a response, naming its author and what it was."""
+    target = log if log is not None else response
+    label = f"Log “{log.title}”" if log is not None else _response_label(response)
+    return _record(
+        circle=circle,
+        actor=actor,
+        verb=verb,
+        reason=reason,
+        log=log,
+        response=response,
+        member=target.author,
+        label=label,
+    )
+
+
 def _target(*, log: ActionLog | None, response: Response | None) -> ActionLog | Response:
     if (log is None) == (response is None):
         raise ValueError("Pass exactly one of log or response.")
@@ -163,24 +181,15 @@ def report_dismiss(*, actor: User, report: Report, reason: str = "") -> int:
         raise ValidationError("This report has already been dealt with.")
     target = report.log if report.log_id else report.response
     count = _resolve_reports(actor=actor, target=target, state=ReportState.DISMISSED)
-    if isinstance(target, ActionLog):
-        _record(
-            circle=report.circle,
-            actor=actor,
-            verb=ModerationVerb.DISMISS,
-            reason=reason,
-            log=target,
-            label=f"Log “{target.title}”",
-        )
-    else:
-        _record(
-            circle=report.circle,
-            actor=actor,
-            verb=ModerationVerb.DISMISS,
-            reason=reason,
-            response=target,
-            label=_response_label(target),
-        )
+    is_log = isinstance(target, ActionLog)
+    _record_content(
+        circle=report.circle,
+        actor=actor,
+        verb=ModerationVerb.DISMISS,
+        reason=reason,
+        log=target if is_log else None,
+        response=None if is_log else target,
+    )
     return count
 
 
@@ -206,26 +215,14 @@ def content_hide(
     target.hidden_reason = reason[:500]
     target.save(update_fields=["is_hidden", "hidden_reason"])
     _resolve_reports(actor=actor, target=target, state=ReportState.ACTIONED)
-    if log is not None:
-        _record(
-            circle=circle,
-            actor=actor,
-            verb=ModerationVerb.HIDE,
-            reason=reason,
-            log=log,
-            member=log.author,
-            label=f"Log “{log.title}”",
-        )
-    else:
-        _record(
-            circle=circle,
-            actor=actor,
-            verb=ModerationVerb.HIDE,
-            reason=reason,
-            response=response,
-            member=response.author,
-            label=_response_label(response),
-        )
+    _record_content(
+        circle=circle,
+        actor=actor,
+        verb=ModerationVerb.HIDE,
+        reason=reason,
+        log=log,
+        response=response,
+    )
     return target
 
 
@@ -242,26 +239,14 @@ def content_restore(
     target.is_hidden = False
     target.hidden_reason = ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
-    if log is not None:
-        _record(
-            circle=circle,
-            actor=actor,
-            verb=ModerationVerb.RESTORE,
-            reason=reason,
-            log=log,
-            member=log.author,
-            label=f"Log “{log.title}”",
-        )
-    else:
-        _record(
-            circle=circle,
-            actor=actor,
-            verb=ModerationVerb.RESTORE,
-            reason=reason,
-            response=response,
-            member=response.author,
-            label=_response_label(response),
-        )
+    _record_content(
+        circle=circle,
+        actor=actor,
+        verb=ModerationVerb.RESTORE,
+        reason=reason,
+        log=log,
+        response=response,
+    )
     return target
 
 
