@@ -3,10 +3,6 @@ from django.db.models import QuerySet
 from members.models import Role, User
 
 
-def roles_all() -> QuerySet[Role]:
-    return Role.objects.order_by("sector", "name")
-
-
 def roles_of(*, user: User) -> QuerySet[Role]:
     if not user.is_authenticated or not hasattr(user, "profile"):
         return Role.objects.none()
