@@ -173,7 +173,9 @@ def report_dismiss(*, actor: User, report: Report, reason: str = "") -> int:
     decision is about the content). Returns how many reports were dismissed."""
     report = (
         Report.objects.select_for_update(of=("self",))
-        .select_related("circle", "log", "response__log", "response__author__profile")
+        .select_related(
+            "circle", "log__author__profile", "response__log", "response__author__profile"
+        )
         .get(pk=report.pk)
     )
     _require_moderator(actor, report.circle)
@@ -181,14 +183,13 @@ def report_dismiss(*, actor: User, report: Report, reason: str = "") -> int:
         raise ValidationError("This report has already been dealt with.")
     target = report.log if report.log_id else report.response
     count = _resolve_reports(actor=actor, target=target, state=ReportState.DISMISSED)
-    is_log = isinstance(target, ActionLog)
     _record_content(
         circle=report.circle,
         actor=actor,
         verb=ModerationVerb.DISMISS,
         reason=reason,
-        log=target if is_log else None,
-        response=None if is_log else target,
+        log=report.log,
+        response=report.response,
     )
     return count
 
