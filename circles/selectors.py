@@ -128,7 +128,7 @@ def circle_invites(*, circle: Circle) -> QuerySet[Invite]:
 FEED_PAGE_SIZE = 20
 
 
-def _peer_responses():
+def peer_responses():
     """Responses that count as the circle answering a log: not hidden, not by its author."""
     return Response.objects.filter(log=OuterRef("pk"), is_hidden=False).exclude(
         author_id=OuterRef("author_id")
@@ -151,7 +151,7 @@ def logs_for_lists(qs: QuerySet[ActionLog]) -> QuerySet[ActionLog]:
         .prefetch_related("tags")
         .annotate(
             response_count=Coalesce(Subquery(counts), 0),
-            awaiting_response=~Exists(_peer_responses()),
+            awaiting_response=~Exists(peer_responses()),
         )
     )
 
@@ -269,7 +269,7 @@ def dashboard_for(*, user) -> dict:
             .published()
             .filter(circle__in=mine, is_hidden=False, locked_at__isnull=True)
             .exclude(author=user)
-            .exclude(Exists(_peer_responses()))
+            .exclude(Exists(peer_responses()))
         ).order_by("published_at", "pk")[:DASHBOARD_LIST_SIZE]
     )
     followed_up = ActionLog.objects.published().filter(follows=OuterRef("pk"), author=user)

@@ -52,6 +52,7 @@ from circles.models import (
     Response,
     ResponseKind,
 )
+from circles.selectors import peer_responses
 
 SILENT_AFTER = timedelta(weeks=3)
 
@@ -160,14 +161,6 @@ def week_starts(*, now: datetime, weeks: int) -> list[date]:
 def _answered_by_peer():
     """Condition on ``responses__`` for a response that counts as "got a response"."""
     return Q(responses__is_hidden=False) & ~Q(responses__author_id=F("author_id"))
-
-
-def _peer_response_exists():
-    return Exists(
-        Response.objects.filter(log=OuterRef("pk"), is_hidden=False).exclude(
-            author_id=OuterRef("author_id")
-        )
-    )
 
 
 @dataclass
@@ -317,7 +310,7 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
             locked_at__isnull=True,
             published_at__lte=now,
         )
-        .exclude(_peer_response_exists())
+        .exclude(Exists(peer_responses()))
         .order_by("published_at", "pk")
     )
     if detail:
