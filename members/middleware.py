@@ -5,7 +5,7 @@ from django.urls import reverse
 
 # Paths a member who has not finished onboarding may still reach.
 _OPEN_PREFIXES = (
-    "/accounts/", "/admin/", "/static/", "/me/onboarding/", "/u/", "/email/unsubscribe/",
+    "/accounts/", "/admin/", "/static/", "/me/onboarding/", "/email/unsubscribe/",
 )  # fmt: skip
 
 
