@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circles.models import LOG_TEXT_FIELDS, ActionLog, Circle, LogState
-from circles.permissions import can_edit_log, can_post_in
+from circles.permissions import can_edit_log, can_post_in, can_view_log
 from members.models import User
 
 # The fields a writer fills in (the circle, author, state and chain are never taken from data).
@@ -56,7 +56,7 @@ def log_check_follows(*, author: User, follows: ActionLog | None, log: ActionLog
         return
     if follows.author_id != author.pk:
         raise ValidationError({"follows": "A log can only follow up one of your own logs."})
-    if not ActionLog.objects.visible_to(author).filter(pk=follows.pk).exists():
+    if not can_view_log(author, follows):
         raise ValidationError({"follows": "That earlier log is not available."})
     if not follows.is_published:
         raise ValidationError({"follows": "A log can only follow up a published log."})
