@@ -2,6 +2,8 @@
 export. Reads that must filter many rows use the QuerySet methods
 (``ActionLog.objects.visible_to(user)``, ``Response.objects.visible_to(user)``)."""
 
+from django.core.exceptions import PermissionDenied
+
 from circles.models import (
     ActionLog,
     Circle,
@@ -75,3 +77,9 @@ def can_view_response(user, response: Response) -> bool:
 
 def can_edit_response(user, response: Response) -> bool:
     return user.is_authenticated and response.author_id == user.pk
+
+
+def require_moderator(user, circle: Circle) -> None:
+    """For services: refuse unless ``can_moderate`` (raises PermissionDenied)."""
+    if not can_moderate(user, circle):
+        raise PermissionDenied("Only this circle's facilitators can do that.")

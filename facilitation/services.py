@@ -26,7 +26,12 @@ from circles.models import (
     ReportState,
     Response,
 )
-from circles.permissions import can_moderate, can_read_circle, can_view_log, can_view_response
+from circles.permissions import (
+    can_read_circle,
+    can_view_log,
+    can_view_response,
+    require_moderator,
+)
 from members.models import User
 
 LABEL_MAX = 200
@@ -41,11 +46,6 @@ def _response_label(response: Response) -> str:
     return _label(
         f"{response.get_kind_display()} by {response.author.display_name} on “{response.log.title}”"
     )
-
-
-def _require_moderator(actor: User, circle: Circle) -> None:
-    if not can_moderate(actor, circle):
-        raise PermissionDenied("Only this circle's facilitators can do that.")
 
 
 def _record(
@@ -178,7 +178,7 @@ def report_dismiss(*, actor: User, report: Report, reason: str = "") -> int:
         )
         .get(pk=report.pk)
     )
-    _require_moderator(actor, report.circle)
+    require_moderator(actor, report.circle)
     if report.state != ReportState.OPEN:
         raise ValidationError("This report has already been dealt with.")
     target = report.log if report.log_id else report.response
@@ -206,7 +206,7 @@ def content_hide(
     log, response = _locked(log=log, response=response)
     target = _target(log=log, response=response)
     circle = _circle_of(target)
-    _require_moderator(actor, circle)
+    require_moderator(actor, circle)
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": "Say why, in a few words: the author will see it."})
@@ -234,7 +234,7 @@ def content_restore(
     log, response = _locked(log=log, response=response)
     target = _target(log=log, response=response)
     circle = _circle_of(target)
-    _require_moderator(actor, circle)
+    require_moderator(actor, circle)
     if not target.is_hidden:
         raise ValidationError("This is not hidden.")
     target.is_hidden = False
@@ -256,7 +256,7 @@ def content_restore(
 
 def _log_flag(*, actor: User, log: ActionLog, field: str, on: bool, verb: str, reason: str):
     log, _ = _locked(log=log, response=None)
-    _require_moderator(actor, log.circle)
+    require_moderator(actor, log.circle)
     if not log.is_published:
         raise ValidationError("Only published logs can be pinned or locked.")
     if (getattr(log, field) is not None) == on:
@@ -325,7 +325,7 @@ def member_remove(*, actor: User, membership: Membership, reason: str) -> Member
         .select_related("member", "circle")
         .get(pk=membership.pk)
     )
-    _require_moderator(actor, membership.circle)
+    require_moderator(actor, membership.circle)
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": "Say why, in a few words: it is recorded."})
@@ -358,7 +358,7 @@ def facilitator_promote(*, actor: User, membership: Membership, reason: str = ""
         .select_related("member", "circle")
         .get(pk=membership.pk)
     )
-    _require_moderator(actor, membership.circle)
+    require_moderator(actor, membership.circle)
     if membership.state != MembershipState.ACTIVE:
         raise ValidationError("Only active members can become facilitators.")
     if membership.kind == MembershipKind.FACILITATOR:
@@ -385,7 +385,7 @@ def facilitator_demote(*, actor: User, membership: Membership, reason: str = "")
         .select_related("member", "circle")
         .get(pk=membership.pk)
     )
-    _require_moderator(actor, membership.circle)
+    require_moderator(actor, membership.circle)
     if not membership.is_facilitator:
         raise ValidationError("They do not facilitate this circle.")
     if not _other_active_facilitators(membership):
@@ -420,7 +420,7 @@ def circle_update(*, actor: User, circle: Circle, data: dict[str, Any]) -> Circl
     """Edit the circle's description, roles, tags, join policy, entry question, capacity
     and rhythm. ``data`` holds only the fields to change (a form's ``cleaned_data``)."""
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
-    _require_moderator(actor, circle)
+    require_moderator(actor, circle)
     if circle.is_archived:
         raise ValidationError("An archived circle cannot be edited.")
     changed: list[str] = []
@@ -474,7 +474,7 @@ def circle_update(*, actor: User, circle: Circle, data: dict[str, Any]) -> Circl
 def circle_archive(*, actor: User, circle: Circle, reason: str) -> Circle:
     """Archive the circle: it stays readable to its members, nobody can post in it."""
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
-    _require_moderator(actor, circle)
+    require_moderator(actor, circle)
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": "Say why, in a few words: it is recorded."})

@@ -10,7 +10,7 @@ writers to the same effect.
 from datetime import timedelta
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,7 +25,7 @@ from circles.models import (
     ModerationAction,
     ModerationVerb,
 )
-from circles.permissions import can_moderate
+from circles.permissions import require_moderator
 from members.models import User
 
 INVITE_SALT = "circles.invite"
@@ -113,11 +113,6 @@ def _record(
         target_member=target_member,
         target_label=target_label[:200],
     )
-
-
-def _ensure_moderator(actor: User, circle: Circle) -> None:
-    if not can_moderate(actor, circle):
-        raise PermissionDenied("Only this circle's facilitators can do that.")
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -216,7 +211,7 @@ def membership_leave(*, user: User, circle: Circle) -> Membership:
 
 def _pending_locked(*, actor: User, membership: Membership) -> tuple[Circle, Membership]:
     circle = _locked(membership.circle)
-    _ensure_moderator(actor, circle)
+    require_moderator(actor, circle)
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("member__profile")
@@ -273,7 +268,7 @@ def membership_decline(*, actor: User, membership: Membership, reason: str = "")
 
 @transaction.atomic
 def invite_create(*, actor: User, circle: Circle, days: int = 14) -> Invite:
-    _ensure_moderator(actor, circle)
+    require_moderator(actor, circle)
     _ensure_writable(circle)
     if not 1 <= int(days) <= INVITE_DAYS_MAX:
         raise MembershipError(f"An invite link lasts between 1 and {INVITE_DAYS_MAX} days.")
@@ -292,7 +287,7 @@ def invite_create(*, actor: User, circle: Circle, days: int = 14) -> Invite:
 
 @transaction.atomic
 def invite_revoke(*, actor: User, invite: Invite) -> Invite:
-    _ensure_moderator(actor, invite.circle)
+    require_moderator(actor, invite.circle)
     invite = Invite.objects.select_for_update().get(pk=invite.pk)
     if invite.revoked_at is not None:
         return invite
