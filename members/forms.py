@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 
-from members.models import TIME_ZONE_CHOICES, Profile, Role
+from members.models import Profile, Role
+from members.time_zones import time_zone_choices
 
 
 class ProfileForm(forms.ModelForm):
@@ -11,8 +13,11 @@ class ProfileForm(forms.ModelForm):
         error_messages={"required": "Pick at least one role so we can show you circles for it."},
     )
     time_zone = forms.ChoiceField(
-        choices=TIME_ZONE_CHOICES,
         help_text="Reminders and your weekly digest arrive in your local time.",
+        error_messages={
+            "required": "Pick the place whose time you keep, for example London or New York.",
+            "invalid_choice": "Pick the place whose time you keep, for example London or New York.",
+        },
     )
 
     class Meta:
@@ -20,16 +25,38 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "roles", "organisation", "sector", "time_zone", "bio"]
         labels = {"display_name": "Name shown to your circles"}
         help_texts = {
+            "display_name": (
+                "Your name as your colleagues know you, for example Nadia Ward. "
+                "Your circles see it beside your logs and responses."
+            ),
             "organisation": "For example: St Mary's Hospital, Leeds City Council.",
             "bio": "Optional. A sentence or two your peers will see.",
         }
-        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "bio": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "display_name": {"required": "Enter your name, so your circles know who is writing."}
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.is_onboarded:
+            self.fields["time_zone"].choices = time_zone_choices(keep=self.instance.time_zone)
+        else:  # a newcomer starts from the school's zone
+            self.fields["time_zone"].choices = time_zone_choices()
+            self.initial["time_zone"] = settings.TIME_ZONE
         self.fields["display_name"].required = True
         self.fields["organisation"].required = True
         self.fields["sector"].required = True
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"]
+        if "@" in name:
+            raise forms.ValidationError("Use your name, not your email address.")
+        return name
 
 
 class PreferencesForm(forms.ModelForm):

@@ -7,9 +7,8 @@ from members.models import Profile, Role, User
 
 
 def profile_ensure(*, user: User) -> Profile:
-    profile, _ = Profile.objects.get_or_create(
-        user=user, defaults={"display_name": user.email.split("@")[0][:80]}
-    )
+    """The member's profile, created empty: onboarding asks for their name."""
+    profile, _ = Profile.objects.get_or_create(user=user)
     return profile
 
 

@@ -20,6 +20,7 @@ def dashboard(request):
 
 
 def _profile_form_view(request, *, template: str, success_url: str, success_message: str):
+    """``success_message`` may name the member: ``{name}`` is the name just saved."""
     profile = profile_ensure(user=request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -33,7 +34,7 @@ def _profile_form_view(request, *, template: str, success_url: str, success_mess
             time_zone=data["time_zone"],
             bio=data["bio"],
         )
-        messages.success(request, success_message)
+        messages.success(request, success_message.format(name=data["display_name"]))
         return redirect(success_url)
     return render(request, template, {"form": form})
 
@@ -59,7 +60,7 @@ def onboarding(request):
         request,
         template="members/onboarding.html",
         success_url=next_url or "dashboard",
-        success_message="Welcome! Here are the circles for your roles.",
+        success_message="Welcome, {name}! Here are the circles for your roles.",
     )
 
 

@@ -237,7 +237,7 @@ def test_onboarding_ignores_a_next_url_off_the_site(client):
             "roles": [role.pk],
             "organisation": "Org",
             "sector": "health",
-            "time_zone": "UTC",
+            "time_zone": "Europe/Dublin",
             "next": "https://evil.example.com/",
         },
     )
