@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
 
@@ -68,3 +69,40 @@ class PreferencesForm(forms.ModelForm):
             "nudges_enabled": "Nudges (a commitment falls due, a peer's log needs a response)",
             "response_emails_enabled": "An email when someone responds to my log",
         }
+
+
+# --- allauth's account forms, labelled in the site's voice (settings.ACCOUNT_FORMS) ----------
+
+
+class LoginForm(allauth_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _relabel(self, oldpassword="Current password", password1="New password")
+        _relabel(self, password2="New password (again)")
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _relabel(self, password1="New password", password2="New password (again)")
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _relabel(self, email="New email address")
+
+
+def _relabel(form, **labels):
+    """Set each field's label, and its placeholder where allauth repeats the label there."""
+    for name, label in labels.items():
+        field = form.fields[name]
+        field.label = label
+        if "placeholder" in field.widget.attrs:
+            field.widget.attrs["placeholder"] = label

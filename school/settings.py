@@ -205,7 +205,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Social Business School] "
+ACCOUNT_FORMS = {
+    "login": "members.forms.LoginForm",
+    "change_password": "members.forms.ChangePasswordForm",
+    "reset_password_from_key": "members.forms.ResetPasswordKeyForm",
+    "add_email": "members.forms.AddEmailForm",
+}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),

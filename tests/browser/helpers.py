@@ -152,10 +152,10 @@ def sign_in(page, *, email: str, password: str, hands=None) -> None:
     or Keyboard)."""
     me = (hands or Mouse)(page)
     page.goto("/accounts/login/")
-    check_page(page, heading="Sign In")
+    check_page(page, heading="Sign in")
     me.fill(page.get_by_label("Email"), email)
     me.fill(page.get_by_label("Password"), password)
-    me.press(page.get_by_role("button", name="Sign In"))
+    me.press(page.get_by_role("button", name="Sign in"))
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     check_page(page)
 
