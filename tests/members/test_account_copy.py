@@ -170,3 +170,20 @@ def test_changing_email_sends_a_confirmation_that_names_the_member(client, mailo
     _assert_email_in_site_voice(
         message, greeting="Hello Nadia Ward,", link="/accounts/confirm-email/"
     )
+
+
+def test_security_notice_after_a_password_change_names_the_member(client, mailoutbox, settings):
+    settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
+    client.force_login(_member())
+    new = "another-Long-passphrase-99"
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    assert message.subject == f"Your password for {SCHOOL} was changed"
+    _assert_email_in_site_voice(
+        message, greeting="Hello Nadia Ward,", link="/accounts/password/reset/"
+    )
+    assert "If this was not you" in message.body
