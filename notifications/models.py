@@ -109,7 +109,7 @@ class NudgeDelivery(models.Model):
     )
     kind = models.CharField(max_length=32, choices=NudgeKind.choices)
     subject_key = models.CharField(max_length=100)
-    # The member's day (in the school's time zone) the nudge went out on.
+    # The day the nudge went out on, on the member's own clock (her profile's time zone).
     day = models.DateField()
     status = models.CharField(
         max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.SENDING

@@ -7,11 +7,13 @@ circle where they are active) — and digests leave hidden content out for every
 """
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from circles.models import (
@@ -25,7 +27,8 @@ from circles.models import (
     ReportState,
     Response,
 )
-from members.models import User
+from members.local_time import zone_named
+from members.models import Profile, User
 
 DIGEST_SECTION_LIMIT = 10
 WAITING_LOOKBACK_DAYS = 21
@@ -33,7 +36,7 @@ WAITING_LOOKBACK_DAYS = 21
 
 def week_start(day: dt.date | None = None) -> dt.date:
     """The Monday of the week holding ``day`` (today in the school's time zone)."""
-    day = day or timezone.localdate()
+    day = day or timezone.localdate(timezone=timezone.get_default_timezone())
     return day - dt.timedelta(days=day.weekday())
 
 
@@ -237,13 +240,50 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
 # --- nudges ------------------------------------------------------------------------------
 
 
-def nudge_recipients():
-    return reachable_members().filter(profile__nudges_enabled=True)
+# Nudges go out in the recipient's morning: from 07:00 to 11:59 on her own clock.
+MORNING_HOURS = range(7, 12)
 
 
-def commitments_due(*, today: dt.date, lookback_days: int = 30):
-    """Published logs whose next step fell due before today, with no follow-up by their
-    author, whose author is still an active member, reachable and wants nudges."""
+def local_days_in_morning(*, now: dt.datetime) -> dict[str, dt.date]:
+    """The members' time zones (as stored on their profiles) where it is morning at
+    ``now``, each with its local date: who may be nudged now, and what "today" is for them."""
+    found = {}
+    for name in Profile.objects.order_by().values_list("time_zone", flat=True).distinct():
+        local = timezone.localtime(now, zone_named(name))
+        if local.hour in MORNING_HOURS:
+            found[name] = local.date()
+    return found
+
+
+def nudge_recipients(*, zones=None):
+    """Members a nudge may go to; with ``zones``, only those whose time zone is one of them."""
+    members = reachable_members().filter(profile__nudges_enabled=True)
+    if zones is not None:
+        members = members.filter(profile__time_zone__in=zones)
+    return members
+
+
+def commitments_due(*, local_days: dict[str, dt.date], lookback_days: int = 30):
+    """Published logs whose next step fell due before today on their author's clock
+    (``local_days``: time zone → its date today; authors in other zones are left out),
+    with no follow-up by their author, whose author is still an active member, reachable
+    and wants nudges."""
+    if not local_days:
+        return ActionLog.objects.none()
+    zones_by_day: dict[dt.date, list[str]] = defaultdict(list)
+    for zone, day in local_days.items():
+        zones_by_day[day].append(zone)
+    due_before_today = reduce(
+        operator.or_,
+        (
+            Q(
+                author__profile__time_zone__in=zones,
+                next_step_due__lt=today,
+                next_step_due__gte=today - dt.timedelta(days=lookback_days),
+            )
+            for today, zones in zones_by_day.items()
+        ),
+    )
     followed_up = Exists(
         ActionLog.objects.filter(follows=OuterRef("pk"), author=OuterRef("author"))
     )
@@ -257,10 +297,9 @@ def commitments_due(*, today: dt.date, lookback_days: int = 30):
             state=LogState.PUBLISHED,
             is_hidden=False,
             circle__status=CircleStatus.ACTIVE,
-            next_step_due__lt=today,
-            next_step_due__gte=today - dt.timedelta(days=lookback_days),
             author__in=nudge_recipients(),
         )
+        .filter(due_before_today)
         .exclude(next_step="")
         .exclude(followed_up)
         .filter(still_member)
@@ -287,14 +326,15 @@ def logs_unanswered(*, now: dt.datetime, after_hours: int = 48, lookback_days: i
     )
 
 
-def peers_to_ask(*, log: ActionLog, exclude_member_ids=()):
+def peers_to_ask(*, log: ActionLog, exclude_member_ids=(), zones=None):
     """Active members of the log's circle who may be asked to respond, in fair rotation:
-    the least recently asked first. Never the author, never someone who opted out."""
+    the least recently asked first. Never the author, never someone who opted out; with
+    ``zones``, only members in those time zones."""
     return (
         Membership.objects.filter(
             circle_id=log.circle_id,
             state=MembershipState.ACTIVE,
-            member__in=nudge_recipients(),
+            member__in=nudge_recipients(zones=zones),
         )
         .exclude(member_id=log.author_id)
         .exclude(member_id__in=exclude_member_ids)
@@ -303,9 +343,9 @@ def peers_to_ask(*, log: ActionLog, exclude_member_ids=()):
     )
 
 
-def members_quiet(*, now: dt.datetime, days: int = 14):
+def members_quiet(*, now: dt.datetime, days: int = 14, zones=None):
     """Active memberships (joined ``days`` ago or more) whose member has published no log
-    in the circle for ``days``."""
+    in the circle for ``days``; with ``zones``, only members in those time zones."""
     since = now - dt.timedelta(days=days)
     recent_log = Exists(
         ActionLog.objects.filter(
@@ -320,7 +360,7 @@ def members_quiet(*, now: dt.datetime, days: int = 14):
             state=MembershipState.ACTIVE,
             circle__status=CircleStatus.ACTIVE,
             joined_at__lte=since,
-            member__in=nudge_recipients(),
+            member__in=nudge_recipients(zones=zones),
         )
         .exclude(recent_log)
         .select_related("circle", "member__profile")
@@ -366,13 +406,13 @@ def circles_with_waiting_work(*, now: dt.datetime, after_hours: int = 48) -> dic
     return found
 
 
-def facilitators_of(*, circle_ids):
+def facilitators_of(*, circle_ids, zones=None):
     return (
         Membership.objects.filter(
             circle_id__in=circle_ids,
             state=MembershipState.ACTIVE,
             kind=MembershipKind.FACILITATOR,
-            member__in=nudge_recipients(),
+            member__in=nudge_recipients(zones=zones),
         )
         .select_related("circle", "member__profile")
         .order_by("pk")

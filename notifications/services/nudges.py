@@ -5,9 +5,11 @@
 - quiet member: no log in a circle for 14 days → one gentle nudge, at most every 14 days;
 - facilitator: a report or join request has waited more than 48 hours.
 
-Each nudge claims a ``NudgeDelivery`` row first: unique per (member, kind, subject) and
-per (member, day), so nobody gets the same nudge twice or more than one nudge a day. A
-failed send deletes the claim, and the next hourly sweep tries again.
+Each member is nudged in her own morning (``MORNING_HOURS`` on her clock, from her
+profile's time zone), and "today" and "due" are her local dates. Each nudge claims a
+``NudgeDelivery`` row first: unique per (member, kind, subject) and per (member, local
+day), so nobody gets the same nudge twice or more than one nudge a day. A failed send
+deletes the claim, and the next hourly sweep tries again.
 """
 
 import datetime as dt
@@ -26,6 +28,7 @@ from notifications.selectors import (
     circles_with_waiting_work,
     commitments_due,
     facilitators_of,
+    local_days_in_morning,
     logs_unanswered,
     members_quiet,
     peers_to_ask,
@@ -111,27 +114,35 @@ def _try(result: SweepResult, kind: str, **kwargs) -> bool:
 
 
 def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
-    """The hourly sweep: every nudge that is due, facilitators' first, then commitments,
-    then requests to respond, then quiet members (a member gets at most one a day)."""
+    """The hourly sweep: every nudge that is due to members whose morning it is,
+    facilitators' first, then commitments, then requests to respond, then quiet members (a
+    member gets at most one a day)."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     result = SweepResult()
     # A claim whose worker died before sending (or marking it sent) is released.
     NudgeDelivery.objects.filter(
         status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
     ).delete()
+    # Time zone → its date today, for the zones where it is morning: who is nudged now.
+    local_days = local_days_in_morning(now=now)
+    if not local_days:
+        return result
+    zones = list(local_days)
+
+    def today_of(member) -> dt.date:
+        return local_days[member.profile.time_zone]
 
     # Facilitators: reports or join requests waiting more than 48 hours.
     waiting = circles_with_waiting_work(now=now)
     if waiting:
-        for fm in facilitators_of(circle_ids=list(waiting)):
+        for fm in facilitators_of(circle_ids=list(waiting), zones=zones):
             work = waiting[fm.circle_id]
             _try(
                 result,
                 NudgeKind.FACILITATOR_WAITING,
                 member=fm.member,
                 subject_key=f"circle:{fm.circle_id}:{work.oldest_key}",
-                today=today,
+                today=today_of(fm.member),
                 circle=fm.circle,
                 context={
                     "circle": fm.circle,
@@ -141,13 +152,13 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
             )
 
     # Commitments that fell due with no follow-up.
-    for log in commitments_due(today=today):
+    for log in commitments_due(local_days=local_days):
         _try(
             result,
             NudgeKind.COMMITMENT_DUE,
             member=log.author,
             subject_key=f"log:{log.pk}",
-            today=today,
+            today=today_of(log.author),
             circle=log.circle,
             log=log,
             context={
@@ -170,7 +181,7 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
         wanted = PEERS_PER_LOG - len(asked)
         if wanted <= 0:
             continue
-        for membership in peers_to_ask(log=log, exclude_member_ids=asked):
+        for membership in peers_to_ask(log=log, exclude_member_ids=asked, zones=zones):
             if wanted <= 0:
                 break
             if _try(
@@ -178,7 +189,7 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
                 NudgeKind.UNANSWERED_LOG,
                 member=membership.member,
                 subject_key=key,
-                today=today,
+                today=today_of(membership.member),
                 circle=log.circle,
                 log=log,
                 context={
@@ -198,9 +209,10 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
             kind=NudgeKind.QUIET_MEMBER, claimed_at__gte=now - dt.timedelta(days=QUIET_DAYS)
         ).values_list("member_id", "circle_id")
     )
-    for membership in members_quiet(now=now, days=QUIET_DAYS):
+    for membership in members_quiet(now=now, days=QUIET_DAYS, zones=zones):
         if (membership.member_id, membership.circle_id) in recently:
             continue
+        today = today_of(membership.member)
         _try(
             result,
             NudgeKind.QUIET_MEMBER,

@@ -3,6 +3,7 @@ opens a follow-up log that shows the earlier prediction and commitment beside wh
 """
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -26,6 +27,7 @@ EARLIER = "Handover huddle at the board"
 PREDICTION = "Handover ends on time three days in five."
 COMMITMENT = "Try the board with the weekend team."
 FOLLOW_UP = "Weekend huddle: what happened"
+LONDON = zoneinfo.ZoneInfo("Europe/London")  # Asha's time zone (the profile's default)
 
 
 def test_a_commitment_falls_due_and_the_nudge_opens_a_follow_up(open_page):
@@ -47,8 +49,9 @@ def test_a_commitment_falls_due_and_the_nudge_opens_a_follow_up(open_page):
     )
     ResponseFactory(log=earlier, author=ben, created_at=ten_days_ago)
 
-    # The hourly sweep (its service, run here as the worker would) sends Asha the nudge.
-    nudges_send_due()
+    # The hourly sweep (its service, run here as the worker would) sends Asha the nudge
+    # in her morning.
+    nudges_send_due(now=dt.datetime.combine(timezone.localdate(), dt.time(9), LONDON))
     link = link_in_last_email(to="asha@example.org", pattern="/circles/safer-staffing/logs/new/")
 
     page = open_page()
