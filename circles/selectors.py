@@ -15,7 +15,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from taggit.models import Tag
 
 from circles.models import (
@@ -30,6 +29,7 @@ from circles.models import (
     ResponseKind,
 )
 from circles.permissions import can_moderate, can_post_in, can_respond, can_view_log
+from members.local_time import member_today
 from members.selectors import roles_of
 
 # --- directory and circle pages (memberships engineer) --------------------------------------
@@ -293,7 +293,7 @@ def dashboard_for(*, user) -> dict:
         "my_circles": my_circles,
         "waiting": waiting,
         "commitments": commitments,
-        "today": timezone.localdate(),
+        "today": member_today(user),
         "drafts": drafts,
         "circles_for_roles": list(circles_for_roles(user=user)[:DASHBOARD_LIST_SIZE]),
     }

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -453,11 +454,12 @@ def health(request, slug: str):
 
 
 def health_rows(figures: selectors.Health) -> list[tuple[str, str, object]]:
-    """The figures of the health page as (section, name, value) rows: the CSV."""
+    """The figures of the health page as (section, name, value) rows: the CSV. Dates and
+    times are on the reader's clock (the time zone ``TimeZoneMiddleware`` activates)."""
     rate = figures.response_rate_percent
     rows: list[tuple[str, str, object]] = [
         ("summary", "circle", figures.circle.name),
-        ("summary", "as of", figures.now.isoformat(timespec="minutes")),
+        ("summary", "as of", timezone.localtime(figures.now).isoformat(timespec="minutes")),
         ("summary", "window starts", figures.window_start.isoformat()),
         ("summary", "active members", figures.active_members),
         ("summary", "logs in window", figures.logs_in_window),
@@ -477,12 +479,12 @@ def health_rows(figures: selectors.Health) -> list[tuple[str, str, object]]:
         (
             "silent member",
             m.member.display_name,
-            m.last_active_at.date().isoformat() if m.last_active_at else "never",
+            timezone.localdate(m.last_active_at).isoformat() if m.last_active_at else "never",
         )
         for m in figures.silent_members
     ]
     rows += [
-        ("unanswered log", log.title, log.published_at.date().isoformat())
+        ("unanswered log", log.title, timezone.localdate(log.published_at).isoformat())
         for log in figures.unanswered_logs
     ]
     return rows
@@ -501,7 +503,7 @@ def health_csv(request, slug: str):
     circle = _circle_for_moderator(request, slug)
     figures = selectors.circle_health(circle=circle)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = figures.now.date().isoformat()
+    stamp = timezone.localdate(figures.now).isoformat()
     response["Content-Disposition"] = f'attachment; filename="{circle.slug}-health-{stamp}.csv"'
     writer = csv.writer(response)
     writer.writerow(["section", "name", "value"])

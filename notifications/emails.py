@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
+from members.local_time import zone_of
 from notifications.services.unsubscribe import EMAIL_TYPES, unsubscribe_token_make
 
 
@@ -58,7 +60,8 @@ def message_build(
     *, template: str, context: dict, to: str, member_id: int, email_type: str | None
 ) -> EmailMultiAlternatives:
     """Render ``templates/emails/<template>/`` for one recipient. With ``email_type``
-    (digest, nudges, responses) the message carries List-Unsubscribe headers."""
+    (digest, nudges, responses) the message carries List-Unsubscribe headers. Dates and
+    times are rendered on the recipient's clock (``context["member"]``'s time zone)."""
     context = {
         **context,
         "site_name": settings.SITE_NAME,
@@ -75,9 +78,10 @@ def message_build(
         headers["List-Unsubscribe"] = f"<{url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         headers["Auto-Submitted"] = "auto-generated"
-    subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
-    text = render_to_string(f"emails/{template}/body.txt", context)
-    html = render_to_string(f"emails/{template}/body.html", context)
+    with timezone.override(zone_of(context.get("member"))):
+        subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
+        text = render_to_string(f"emails/{template}/body.txt", context)
+        html = render_to_string(f"emails/{template}/body.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

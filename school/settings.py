@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "members.middleware.OnboardingMiddleware",
+    "members.middleware.TimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "school.urls"

@@ -268,11 +268,12 @@ def test_staff_overview_query_count_does_not_grow(client, frozen, django_assert_
     for extra in (0, 8):
         for i in range(extra):
             _busy_circle(f"more-{i}", 3)
-        # session, user, circles, logs in window, members, unanswered counts
-        with django_assert_num_queries(6) as ctx:
+        # session, user, her profile (time zone), circles, logs in window, members,
+        # unanswered counts
+        with django_assert_num_queries(7) as ctx:
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
-    assert counts == [6, 6]
+    assert counts == [7, 7]
 
 
 def test_staff_find_the_overview_in_the_navigation(client, world):
