@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from members.models import Role
 
@@ -201,7 +202,7 @@ class ActionLogForm(forms.Form):
                 earlier = earlier.exclude(pk=exclude_pk)
         self.fields["follows"].queryset = earlier
         self.fields["follows"].label_from_instance = lambda log: (
-            f"{log.title} ({log.circle.name}, {log.published_at:%d %b %Y})"
+            f"{log.title} ({log.circle.name}, {timezone.localtime(log.published_at):%d %b %Y})"
         )
 
     @property

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
@@ -272,7 +273,8 @@ def invites(request, slug):
             messages.success(
                 request,
                 f"New invite link created; it works until "
-                f"{invite.expires_at:%d %B %Y}. Copy it from the list below.",
+                f"{timezone.localtime(invite.expires_at):%d %B %Y}. "
+                "Copy it from the list below.",
             )
             return redirect("circles:invites", slug=circle.slug)
     links = [

@@ -111,3 +111,24 @@ def test_health_csv_dates_are_the_facilitators_local_dates(client, circle):
     disposition, dates = unanswered(london)
     assert dates == {"Summer night log": "2026-10-21", "Evening log": "2026-11-24"}
     assert 'filename="ward-north-health-2026-11-24.csv"' in disposition
+
+
+def test_a_new_invite_links_expiry_is_dated_on_the_facilitators_clock(client, circle):
+    new_york = in_zone(FacilitatorFactory(circle=circle).member, "America/New_York")
+    client.force_login(new_york)
+    with time_machine.travel(MONDAY_EVENING_IN_NEW_YORK, tick=False):
+        page = client.post(
+            reverse("circles:invites", args=[circle.slug]), {"days": 14}, follow=True
+        )
+    # 14 days after Monday 21:30 in New York is Monday 7 December there (8 December in UTC).
+    assert "it works until 07 December 2026" in page.content.decode()
+
+
+def test_earlier_logs_to_follow_up_are_dated_on_the_authors_clock(client, circle):
+    new_york = member_in(circle, "America/New_York")
+    ActionLogFactory(
+        circle=circle, author=new_york, title="Board trial", published_at=MONDAY_EVENING_IN_NEW_YORK
+    )
+    client.force_login(new_york)
+    page = client.get(reverse("circles:log_create", args=[circle.slug])).content.decode()
+    assert f"Board trial ({circle.name}, 23 Nov 2026)" in page
