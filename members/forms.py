@@ -14,7 +14,7 @@ class ProfileForm(forms.ModelForm):
         error_messages={"required": "Pick at least one role so we can show you circles for it."},
     )
     time_zone = forms.ChoiceField(
-        help_text="Reminders and your weekly digest arrive in your local time.",
+        help_text="Dates show on this clock, and reminders arrive in its morning.",
         error_messages={
             "required": "Pick the place whose time you keep, for example London or New York.",
             "invalid_choice": "Pick the place whose time you keep, for example London or New York.",
