@@ -2,7 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -213,6 +213,30 @@ class ActionLogQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=LogState.PUBLISHED)
 
+    def answered(self):
+        """Logs someone other than their author has answered (``Response.objects.answering``)."""
+        return self.filter(Exists(Response.objects.answering().filter(log=OuterRef("pk"))))
+
+    def unanswered(self):
+        """Logs still waiting for an answer: the author's own words never count."""
+        return self.exclude(Exists(Response.objects.answering().filter(log=OuterRef("pk"))))
+
+    def followed_up(self):
+        """Logs whose author has published a follow-up to them (a draft does not count)."""
+        return self.filter(Exists(_published_follow_ups()))
+
+    def not_followed_up(self):
+        return self.exclude(Exists(_published_follow_ups()))
+
+    def open_commitments(self):
+        """Published logs with a dated next step that no published follow-up has ended."""
+        return (
+            self.published()
+            .filter(next_step_due__isnull=False)
+            .exclude(next_step="")
+            .not_followed_up()
+        )
+
     def visible_to(self, user):
         """The one rule for who sees which log.
 
@@ -235,6 +259,12 @@ class ActionLogQuerySet(models.QuerySet):
             )
             | Q(state=LogState.PUBLISHED, circle__in=facilitates.values("circle"))
         )
+
+
+def _published_follow_ups():
+    return ActionLog.objects.filter(
+        follows=OuterRef("pk"), author=OuterRef("author"), state=LogState.PUBLISHED
+    )
 
 
 LOG_TEXT_FIELDS = (
@@ -330,6 +360,11 @@ RESPONSE_KIND_ORDER = {kind: i for i, kind in enumerate(ResponseKind.values)}
 
 
 class ResponseQuerySet(models.QuerySet):
+    def answering(self):
+        """Responses that count as the circle answering a log: shown (not hidden) and
+        written by someone other than the log's author."""
+        return self.filter(is_hidden=False).exclude(author_id=F("log__author_id"))
+
     def visible_to(self, user):
         """Responses on logs the user may see, in circles where they are an active member
         (staff: every circle); hidden ones only for the circle's facilitators, staff and the

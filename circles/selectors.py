@@ -128,17 +128,10 @@ def circle_invites(*, circle: Circle) -> QuerySet[Invite]:
 FEED_PAGE_SIZE = 20
 
 
-def peer_responses():
-    """Responses that count as the circle answering a log: not hidden, not by its author."""
-    return Response.objects.filter(log=OuterRef("pk"), is_hidden=False).exclude(
-        author_id=OuterRef("author_id")
-    )
-
-
 def logs_for_lists(qs: QuerySet[ActionLog]) -> QuerySet[ActionLog]:
     """Logs shaped for a card: circle, author and profile joined, tags prefetched,
-    ``response_count`` (responses not hidden) and ``awaiting_response`` (no peer has
-    answered yet) annotated."""
+    ``response_count`` (responses not hidden) and ``awaiting_response`` (no one but
+    the author has answered yet: ``Response.objects.answering``) annotated."""
     counts = (
         Response.objects.filter(log=OuterRef("pk"), is_hidden=False)
         .order_by()
@@ -151,7 +144,7 @@ def logs_for_lists(qs: QuerySet[ActionLog]) -> QuerySet[ActionLog]:
         .prefetch_related("tags")
         .annotate(
             response_count=Coalesce(Subquery(counts), 0),
-            awaiting_response=~Exists(peer_responses()),
+            awaiting_response=~Exists(Response.objects.answering().filter(log=OuterRef("pk"))),
         )
     )
 
@@ -259,8 +252,8 @@ DASHBOARD_LIST_SIZE = 10
 def dashboard_for(*, user) -> dict:
     """Everything the dashboard shows, already shaped so the template runs no query:
     ``my_circles``; ``waiting`` (published logs in my circles that no peer has answered
-    yet, oldest first, not mine); ``commitments`` (my published logs' next steps with a
-    date and no published follow-up, soonest first); ``drafts``; ``circles_for_roles``."""
+    yet, oldest first, not mine); ``commitments`` (my open commitments:
+    ``ActionLog.objects.open_commitments``, soonest first); ``drafts``; ``circles_for_roles``."""
     my_circles = list(Circle.objects.of_member(user).order_by("name", "pk"))
     mine = [c.pk for c in my_circles]
     waiting = list(
@@ -269,15 +262,12 @@ def dashboard_for(*, user) -> dict:
             .published()
             .filter(circle__in=mine, is_hidden=False, locked_at__isnull=True)
             .exclude(author=user)
-            .exclude(Exists(peer_responses()))
+            .unanswered()
         ).order_by("published_at", "pk")[:DASHBOARD_LIST_SIZE]
     )
-    followed_up = ActionLog.objects.published().filter(follows=OuterRef("pk"), author=user)
     commitments = list(
-        ActionLog.objects.published()
-        .filter(author=user, next_step_due__isnull=False)
-        .exclude(next_step="")
-        .exclude(Exists(followed_up))
+        ActionLog.objects.open_commitments()
+        .filter(author=user)
         .select_related("circle")
         .order_by("next_step_due", "pk")[:DASHBOARD_LIST_SIZE]
     )

@@ -29,9 +29,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Count,
-    Exists,
     F,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -52,7 +50,6 @@ from circles.models import (
     Response,
     ResponseKind,
 )
-from circles.selectors import peer_responses
 
 SILENT_AFTER = timedelta(weeks=3)
 
@@ -158,11 +155,6 @@ def week_starts(*, now: datetime, weeks: int) -> list[date]:
     return [this_monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
 
 
-def _answered_by_peer():
-    """Condition on ``responses__`` for a response that counts as "got a response"."""
-    return Q(responses__is_hidden=False) & ~Q(responses__author_id=F("author_id"))
-
-
 @dataclass
 class Health:
     circle: Circle
@@ -237,7 +229,13 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
     ids = list(by_id)
     index = {monday: i for i, monday in enumerate(starts)}
 
-    # 1. Logs published in the window, with their first response from a peer.
+    # 1. Logs published in the window, with their first answer (``Response.answering``).
+    first_answer = (
+        Response.objects.answering()
+        .filter(log=OuterRef("pk"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
     logs = (
         ActionLog.objects.filter(
             circle_id__in=ids,
@@ -246,7 +244,7 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
             published_at__gte=window_start,
             published_at__lte=now,
         )
-        .annotate(first_response=Min("responses__created_at", filter=_answered_by_peer()))
+        .annotate(first_response=Subquery(first_answer))
         .values_list("circle_id", "published_at", "first_response")
     )
     waits: dict[int, list[timedelta]] = defaultdict(list)
@@ -310,7 +308,7 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
             locked_at__isnull=True,
             published_at__lte=now,
         )
-        .exclude(Exists(peer_responses()))
+        .unanswered()
         .order_by("published_at", "pk")
     )
     if detail:

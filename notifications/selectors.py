@@ -142,7 +142,6 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
     visible_logs = ActionLog.objects.filter(
         state=LogState.PUBLISHED, is_hidden=False, circle_id__in=circle_ids
     ).select_related("circle", "author__profile")
-    has_response = Exists(Response.objects.filter(log=OuterRef("pk"), is_hidden=False))
 
     # Logs still waiting for a first response (an invitation to help).
     waiting = list(
@@ -150,7 +149,7 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
             published_at__gte=end - dt.timedelta(days=WAITING_LOOKBACK_DAYS),
             published_at__lt=end,
         )
-        .exclude(has_response)
+        .unanswered()
         .order_by("published_at")
     )
     waiting_ids = {log.pk for log in waiting}
@@ -190,20 +189,15 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
         if response.log.circle_id in circles_of[response.log.author_id]:
             content.responses.append(response)
 
-    # The member's commitments due in the coming week, not yet followed up.
-    followed_up = Exists(
-        ActionLog.objects.filter(follows=OuterRef("pk"), author=OuterRef("author"))
-    )
+    # The member's open commitments due in the coming week.
     commitments = (
-        ActionLog.objects.filter(
+        ActionLog.objects.open_commitments()
+        .filter(
             author_id__in=members,
-            state=LogState.PUBLISHED,
             circle__status=CircleStatus.ACTIVE,
             next_step_due__gte=week,
             next_step_due__lt=week + dt.timedelta(days=7),
         )
-        .exclude(next_step="")
-        .exclude(followed_up)
         .select_related("circle")
         .order_by("next_step_due")
     )
@@ -266,8 +260,8 @@ def nudge_recipients(*, zones=None):
 def commitments_due(*, local_days: dict[str, dt.date], lookback_days: int = 30):
     """Published logs whose next step fell due before today on their author's clock
     (``local_days``: time zone → its date today; authors in other zones are left out),
-    with no follow-up by their author, whose author is still an active member, reachable
-    and wants nudges."""
+    with no published follow-up by their author, whose author is still an active member,
+    reachable and wants nudges."""
     if not local_days:
         return ActionLog.objects.none()
     zones_by_day: dict[dt.date, list[str]] = defaultdict(list)
@@ -284,24 +278,19 @@ def commitments_due(*, local_days: dict[str, dt.date], lookback_days: int = 30):
             for today, zones in zones_by_day.items()
         ),
     )
-    followed_up = Exists(
-        ActionLog.objects.filter(follows=OuterRef("pk"), author=OuterRef("author"))
-    )
     still_member = Exists(
         Membership.objects.filter(
             member=OuterRef("author"), circle=OuterRef("circle"), state=MembershipState.ACTIVE
         )
     )
     return (
-        ActionLog.objects.filter(
-            state=LogState.PUBLISHED,
+        ActionLog.objects.open_commitments()
+        .filter(
             is_hidden=False,
             circle__status=CircleStatus.ACTIVE,
             author__in=nudge_recipients(),
         )
         .filter(due_before_today)
-        .exclude(next_step="")
-        .exclude(followed_up)
         .filter(still_member)
         .select_related("circle", "author__profile")
         .order_by("next_step_due", "pk")
@@ -309,8 +298,7 @@ def commitments_due(*, local_days: dict[str, dt.date], lookback_days: int = 30):
 
 
 def logs_unanswered(*, now: dt.datetime, after_hours: int = 48, lookback_days: int = 14):
-    """Published, visible logs with no response after ``after_hours``."""
-    has_response = Exists(Response.objects.filter(log=OuterRef("pk"), is_hidden=False))
+    """Published, visible logs no one but their author has answered after ``after_hours``."""
     return (
         ActionLog.objects.filter(
             state=LogState.PUBLISHED,
@@ -320,7 +308,7 @@ def logs_unanswered(*, now: dt.datetime, after_hours: int = 48, lookback_days: i
             published_at__lte=now - dt.timedelta(hours=after_hours),
             published_at__gte=now - dt.timedelta(days=lookback_days),
         )
-        .exclude(has_response)
+        .unanswered()
         .select_related("circle", "author__profile")
         .order_by("published_at", "pk")
     )

@@ -33,9 +33,9 @@ def to(member):
 
 
 def recent(circle, member, days_ago=1):
-    """A recent, answered log so the member is not 'quiet' in the circle."""
+    """A recent log, answered by someone else, so the member is not 'quiet' in the circle."""
     log = log_in(circle, member, published_at=NOW - dt.timedelta(days=days_ago), title="recent")
-    ResponseFactory(log=log, author=member)
+    ResponseFactory(log=log)
     return log
 
 
