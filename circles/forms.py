@@ -237,3 +237,20 @@ class ResponseForm(forms.Form):
         from circles.models import ResponseKind
 
         self.fields["kind"].choices = ResponseKind.choices  # question first
+
+
+class ReplyForm(forms.Form):
+    """A reply to one response. Pass ``auto_id=f"reply-{response.pk}-%s"``: the log page
+    holds one reply form per response."""
+
+    body = forms.CharField(
+        label="Your reply",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Markdown. Up to 5000 characters.",
+        error_messages={
+            "required": "Please write your reply.",
+            "max_length": "Please keep your reply to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )

@@ -358,18 +358,34 @@ class ResponseKind(models.TextChoices):
 
 RESPONSE_KIND_ORDER = {kind: i for i, kind in enumerate(ResponseKind.values)}
 
+# A reply answers one response (one level deep) and has no kind of its own; its ``kind``
+# is this value, so that "reply" reads wherever a response's kind is named.
+REPLY = "reply"
+
 
 class ResponseQuerySet(models.QuerySet):
     def answering(self):
-        """Responses that count as the circle answering a log: shown (not hidden) and
-        written by someone other than the log's author."""
-        return self.filter(is_hidden=False).exclude(author_id=F("log__author_id"))
+        """Responses (and replies) that count as the circle answering a log: shown (not
+        hidden, nor under a hidden response) and written by someone other than the log's
+        author."""
+        return (
+            self.filter(is_hidden=False)
+            .exclude(parent__is_hidden=True)
+            .exclude(author_id=F("log__author_id"))
+        )
+
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+    def replies(self):
+        return self.filter(parent__isnull=False)
 
     def visible_to(self, user):
         """Responses on logs the user may see, in circles where they are an active member
         (staff: every circle); hidden ones only for the circle's facilitators, staff and the
-        response's author. A log's author who left or was removed still sees their own log,
-        but no longer what the circle writes in response to it."""
+        response's author. A reply is seen only by those who may see the response it
+        answers. A log's author who left or was removed still sees their own log, but no
+        longer what the circle writes in response to it."""
         if not user.is_authenticated:
             return self.none()
         logs = ActionLog.objects.visible_to(user).published()
@@ -379,7 +395,14 @@ class ResponseQuerySet(models.QuerySet):
         member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
         facilitates = member_of.filter(kind=MembershipKind.FACILITATOR).values("circle")
         qs = qs.filter(log__circle__in=member_of.values("circle"))
-        return qs.filter(Q(is_hidden=False) | Q(author=user) | Q(log__circle__in=facilitates))
+        return qs.filter(
+            Q(is_hidden=False) | Q(author=user) | Q(log__circle__in=facilitates)
+        ).filter(
+            Q(parent__isnull=True)
+            | Q(parent__is_hidden=False)
+            | Q(parent__author=user)
+            | Q(log__circle__in=facilitates)
+        )
 
 
 class Response(models.Model):
@@ -387,7 +410,15 @@ class Response(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="log_responses"
     )
-    kind = models.CharField(max_length=16, choices=ResponseKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        help_text="The response this replies to (replies go one level deep).",
+    )
+    kind = models.CharField(max_length=16, choices=[*ResponseKind.choices, (REPLY, "Reply")])
     body = models.TextField(max_length=5000)
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -401,6 +432,13 @@ class Response(models.Model):
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["log", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, kind__in=ResponseKind.values)
+                | Q(parent__isnull=False, kind=REPLY),
+                name="response_has_a_kind_and_reply_has_a_parent",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.log}"
@@ -418,6 +456,19 @@ class Response(models.Model):
     @property
     def is_helpful(self) -> bool:
         return self.helpful_at is not None
+
+    @property
+    def is_reply(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def recipient_ids(self) -> list[int]:
+        """Who hears of it (emails, digest): the log's author and, for a reply, the author
+        of the response it answers; never the one who wrote it."""
+        ids = [self.log.author_id]
+        if self.parent_id is not None:
+            ids.append(self.parent.author_id)
+        return [pk for pk in dict.fromkeys(ids) if pk != self.author_id]
 
 
 class ReportReason(models.TextChoices):

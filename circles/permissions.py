@@ -61,13 +61,31 @@ def can_post_in(user, circle: Circle) -> bool:
     return not circle.is_archived and is_active_member(user, circle)
 
 
-def can_respond(user, log: ActionLog) -> bool:
+def log_takes_writing(user, log: ActionLog) -> bool:
+    """Write on this log (respond, reply, edit one's words): a published log that is
+    neither locked nor hidden, which the user sees and may post in."""
     return (
         log.is_published
         and not log.is_locked
         and not log.is_hidden
         and can_post_in(user, log.circle)
         and can_view_log(user, log)
+    )
+
+
+def can_respond(user, log: ActionLog) -> bool:
+    """Respond to a log: its peers. The author answers with replies, never a response."""
+    return log.author_id != getattr(user, "pk", None) and log_takes_writing(user, log)
+
+
+def can_reply(user, response: Response) -> bool:
+    """Reply to a response (one level deep): whoever may respond to the log, and its
+    author; never under a hidden response."""
+    return (
+        not response.is_reply
+        and not response.is_hidden
+        and log_takes_writing(user, response.log)
+        and can_view_response(user, response)
     )
 
 

@@ -28,7 +28,13 @@ from circles.models import (
     Response,
     ResponseKind,
 )
-from circles.permissions import can_moderate, can_post_in, can_respond, can_view_log
+from circles.permissions import (
+    can_moderate,
+    can_post_in,
+    can_respond,
+    can_view_log,
+    log_takes_writing,
+)
 from members.local_time import member_today
 from members.selectors import roles_of
 
@@ -130,10 +136,11 @@ FEED_PAGE_SIZE = 20
 
 def logs_for_lists(qs: QuerySet[ActionLog]) -> QuerySet[ActionLog]:
     """Logs shaped for a card: circle, author and profile joined, tags prefetched,
-    ``response_count`` (responses not hidden) and ``awaiting_response`` (no one but
+    ``response_count`` (responses not hidden, replies aside) and ``awaiting_response`` (no one but
     the author has answered yet: ``Response.objects.answering``) annotated."""
     counts = (
-        Response.objects.filter(log=OuterRef("pk"), is_hidden=False)
+        Response.objects.top_level()
+        .filter(log=OuterRef("pk"), is_hidden=False)
         .order_by()
         .values("log")
         .annotate(n=Count("pk"))
@@ -204,21 +211,37 @@ def _kind_order():
 
 def log_responses(*, log: ActionLog, user) -> list[Response]:
     """The responses to a log this user may see: questions first, then reflections,
-    resources and suggestions, each oldest first."""
-    return list(
+    resources and suggestions, each oldest first. Each carries ``visible_replies`` (its
+    replies this user may see, oldest first) and ``answered`` (a question the log's author
+    has replied to)."""
+    rows = list(
         Response.objects.visible_to(user)
         .filter(log=log)
         .select_related("author__profile")
         .annotate(kind_order=_kind_order())
         .order_by("kind_order", "created_at", "pk")
     )
+    responses = [r for r in rows if r.parent_id is None]
+    by_pk = {r.pk: r for r in responses}
+    for response in responses:
+        response.visible_replies = []
+    for reply in rows:
+        if reply.parent_id in by_pk:
+            by_pk[reply.parent_id].visible_replies.append(reply)
+    for response in responses:
+        response.answered = response.kind == ResponseKind.QUESTION and any(
+            reply.author_id == log.author_id and not reply.is_hidden
+            for reply in response.visible_replies
+        )
+    return responses
 
 
 def log_page(*, log: ActionLog, user) -> dict:
     """Everything a log's page shows. ``log`` should come from ``log_for_page``.
     Keys: ``log``, ``responses``, ``response_counts`` (list of (kind, label, count) in
     kind order), ``earlier`` (the log it follows, if this user may see it), ``later``
-    (its follow-ups this user may see), ``is_author``, ``can_respond``, ``can_moderate``."""
+    (its follow-ups this user may see), ``is_author``, ``can_respond``, ``can_reply`` (may
+    reply to the responses that take replies), ``can_moderate``."""
     responses = log_responses(log=log, user=user)
     counts = {kind: 0 for kind in ResponseKind.values}
     for response in responses:
@@ -242,6 +265,7 @@ def log_page(*, log: ActionLog, user) -> dict:
         "later": later,
         "is_author": log.author_id == user.pk,
         "can_respond": can_respond(user, log),
+        "can_reply": log_takes_writing(user, log),
         "can_moderate": can_moderate(user, log.circle),
     }
 

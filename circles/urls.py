@@ -34,6 +34,11 @@ urlpatterns = [
         name="response_edit",
     ),
     path(
+        "<slug:slug>/logs/<int:pk>/responses/<int:rpk>/replies/",
+        log_views.reply_create,
+        name="reply_create",
+    ),
+    path(
         "<slug:slug>/logs/<int:pk>/responses/<int:rpk>/helpful/",
         log_views.response_helpful,
         name="response_helpful",

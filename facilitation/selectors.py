@@ -316,11 +316,11 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
             by_id[log.circle_id].unanswered_logs.append(log)
             by_id[log.circle_id].unanswered_count += 1
 
-        # 4. Responses by kind in the window.
+        # 4. Responses by kind in the window (replies have no kind of their own).
         kinds: dict[int, dict[str, int]] = defaultdict(
             lambda: dict.fromkeys(ResponseKind.values, 0)
         )
-        rows = Response.objects.filter(
+        rows = Response.objects.top_level().filter(
             log__circle_id__in=ids,
             log__state=LogState.PUBLISHED,
             log__is_hidden=False,

@@ -138,11 +138,12 @@ class NudgeDelivery(models.Model):
 
 
 class ResponseNotification(models.Model):
-    """ "Someone responded to your log": one row per response, so a burst of responses is
-    sent as one email (rows claimed together) and none is sent twice."""
+    """ "Someone responded to your log": one row per response and recipient (the log's
+    author; for a reply, also the author of the response it answers), so a burst of
+    responses is sent as one email (rows claimed together) and none is sent twice."""
 
-    response = models.OneToOneField(
-        "circles.Response", on_delete=models.CASCADE, related_name="notification"
+    response = models.ForeignKey(
+        "circles.Response", on_delete=models.CASCADE, related_name="notifications"
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="response_notifications"
@@ -159,7 +160,10 @@ class ResponseNotification(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),
                 name="sent_response_notification_has_sent_at",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["response", "recipient"], name="one_notification_per_response_recipient"
+            ),
         ]
 
     def __str__(self):

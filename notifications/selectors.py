@@ -169,10 +169,10 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
             lg for lg in waiting if lg.circle_id in mine and lg.author_id != own
         ][:DIGEST_SECTION_LIMIT]
 
-    # Responses to the member's own logs during the week.
+    # Responses to the member's own logs, and replies to her responses, during the week.
     responses = (
         Response.objects.filter(
-            log__author_id__in=members,
+            Q(log__author_id__in=members) | Q(parent__author_id__in=members),
             log__state=LogState.PUBLISHED,
             log__is_hidden=False,
             log__circle__status=CircleStatus.ACTIVE,
@@ -180,14 +180,14 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
             created_at__gte=start,
             created_at__lt=end,
         )
-        .exclude(author_id=F("log__author_id"))
-        .select_related("author__profile", "log__circle")
+        .exclude(parent__is_hidden=True)
+        .select_related("author__profile", "log__circle", "parent")
         .order_by("created_at")
     )
     for response in responses:
-        content = contents[response.log.author_id]
-        if response.log.circle_id in circles_of[response.log.author_id]:
-            content.responses.append(response)
+        for member_id in response.recipient_ids:
+            if member_id in contents and response.log.circle_id in circles_of[member_id]:
+                contents[member_id].responses.append(response)
 
     # The member's open commitments due in the coming week.
     commitments = (

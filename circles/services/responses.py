@@ -1,12 +1,19 @@
 """Peer responses to a published log: questions first (Revans), then reflections,
-resources and suggestions. Only the log's author marks a response helpful."""
+resources and suggestions; and replies to a response, one level deep (the log's author
+answers a question with a reply). Only the log's author marks a response helpful."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from circles.models import ActionLog, Response
-from circles.permissions import can_edit_response, can_respond, can_view_response
+from circles.models import REPLY, ActionLog, Response
+from circles.permissions import (
+    can_edit_response,
+    can_reply,
+    can_respond,
+    can_view_response,
+    log_takes_writing,
+)
 from circles.services.logs import check_text_lengths
 from members.models import User
 from notifications.services.responses import response_email_enqueue
@@ -27,10 +34,34 @@ def response_create(*, author: User, log: ActionLog, kind: str, body: str) -> Re
 
 
 @transaction.atomic
+def reply_create(*, author: User, response: Response, body: str) -> Response:
+    """Reply to a response, shown under it. Replies go one level deep and have no kind."""
+    if not can_reply(author, response):
+        raise PermissionDenied("You cannot reply to this response.")
+    reply = Response(
+        log=response.log,
+        parent=response,
+        author=author,
+        kind=REPLY,
+        body=body,
+        created_at=timezone.now(),
+    )
+    check_text_lengths(reply, ["body"])
+    reply.full_clean()
+    reply.save()
+    # Emailed like a response: to the log's author and the replied-to response's author.
+    response_email_enqueue(response=reply)
+    return reply
+
+
+@transaction.atomic
 def response_update(*, author: User, response: Response, body: str, kind: str) -> Response:
-    """Change one's own response; a change is marked edited (``edited_at``)."""
-    if not can_edit_response(author, response) or not can_respond(author, response.log):
+    """Change one's own response or reply (a reply keeps no kind); a change is marked
+    edited (``edited_at``)."""
+    if not can_edit_response(author, response) or not log_takes_writing(author, response.log):
         raise PermissionDenied("You cannot change this response.")
+    if response.is_reply:
+        kind = REPLY
     if response.body != body or response.kind != kind:
         response.body = body
         response.kind = kind
@@ -49,6 +80,8 @@ def response_mark_helpful(*, actor: User, response: Response, helpful: bool = Tr
         raise PermissionDenied("Only the log's author can mark a response helpful.")
     if response.author_id == actor.pk:
         raise PermissionDenied("You cannot mark your own response helpful.")
+    if response.is_reply:
+        raise PermissionDenied("Mark the response helpful, not a reply to it.")
     if helpful and response.helpful_at is None:
         response.helpful_at = timezone.now()
     elif not helpful:

@@ -1,11 +1,11 @@
-"""Action logs and peer responses: write (draft, then publish), read, edit, respond and
-mark helpful; and "my logs". The dashboard view lives in ``members.views`` and is filled
-by ``circles.selectors.dashboard_for``.
+"""Action logs and peer responses: write (draft, then publish), read, edit, respond,
+reply to a response and mark helpful; and "my logs". The dashboard view lives in
+``members.views`` and is filled by ``circles.selectors.dashboard_for``.
 
 Who may do what comes from ``circles.permissions`` and ``ActionLog.objects.visible_to``:
 a log (or response) a person may not see answers 404; one they can see but may not act
 on answers 403; anonymous visitors are sent to sign in. Every form is a plain
-POST → redirect; responding and marking helpful also answer HTMX with partials.
+POST → redirect; responding, replying and marking helpful also answer HTMX with partials.
 """
 
 from django.contrib import messages
@@ -17,18 +17,21 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from circles import selectors
-from circles.forms import ActionLogForm, ResponseForm
+from circles.forms import ActionLogForm, ReplyForm, ResponseForm
 from circles.models import ActionLog, Circle, Response
 from circles.permissions import (
     can_edit_log,
     can_edit_response,
     can_post_in,
     can_read_circle,
+    can_reply,
     can_respond,
+    log_takes_writing,
 )
 from circles.services.logs import log_create as log_create_service
 from circles.services.logs import log_publish as log_publish_service
 from circles.services.logs import log_update
+from circles.services.responses import reply_create as reply_create_service
 from circles.services.responses import response_create as response_create_service
 from circles.services.responses import response_mark_helpful, response_update
 
@@ -232,24 +235,67 @@ def _response_or_404(request, slug, pk, rpk) -> Response:
     return response
 
 
+def _in_thread(request, log: ActionLog, pk: int) -> tuple[dict, Response]:
+    """The log page's context and, from it, the top-level response ``pk`` shaped as the
+    page shows it (its replies, whether it is answered)."""
+    context = _log_page_context(request, log)
+    for response in context["responses"]:
+        if response.pk == pk:
+            return context, response
+    raise Http404("No such response.")
+
+
+@login_required
+@require_POST
+def reply_create(request, slug, pk, rpk):
+    response = _response_or_404(request, slug, pk, rpk)
+    log = response.log
+    if not can_reply(request.user, response):
+        raise PermissionDenied("This response is not taking replies.")
+    form = ReplyForm(request.POST, auto_id=f"reply-{response.pk}-%s")
+    if form.is_valid():
+        try:
+            reply = reply_create_service(
+                author=request.user, response=response, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if request.htmx:
+                context, shaped = _in_thread(request, log, response.pk)
+                context["response"] = shaped
+                return render(request, "circles/_response.html", context)
+            messages.success(request, "Thank you: your reply is posted.")
+            return redirect(reply.get_absolute_url())
+    context, shaped = _in_thread(request, log, response.pk)
+    shaped.reply_form = form
+    if request.htmx:
+        context["response"] = shaped
+        return render(request, "circles/_response.html", context)
+    return render(request, "circles/log_detail.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_edit(request, slug, pk, rpk):
     response = _response_or_404(request, slug, pk, rpk)
     if not can_edit_response(request.user, response):
         raise PermissionDenied("Only its author can change a response.")
-    if not can_respond(request.user, response.log):
+    if not log_takes_writing(request.user, response.log):
         raise PermissionDenied("This log is not taking changes to responses.")
-    form = ResponseForm(
-        request.POST or None, initial={"kind": response.kind, "body": response.body}
-    )
+    if response.is_reply:
+        form = ReplyForm(request.POST or None, initial={"body": response.body})
+    else:
+        form = ResponseForm(
+            request.POST or None, initial={"kind": response.kind, "body": response.body}
+        )
     if request.method == "POST" and form.is_valid():
         try:
             response_update(
                 author=request.user,
                 response=response,
                 body=form.cleaned_data["body"],
-                kind=form.cleaned_data["kind"],
+                kind=form.cleaned_data.get("kind", response.kind),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -270,11 +316,9 @@ def response_helpful(request, slug, pk, rpk):
     helpful = request.POST.get("helpful", "1") != "0"
     response_mark_helpful(actor=request.user, response=response, helpful=helpful)
     if request.htmx:
-        return render(
-            request,
-            "circles/_response.html",
-            {"response": response, "log": response.log, "is_author": True},
-        )
+        context, shaped = _in_thread(request, response.log, response.pk)
+        context["response"] = shaped
+        return render(request, "circles/_response.html", context)
     messages.success(request, "Marked as helpful." if helpful else "No longer marked as helpful.")
     return redirect(response.get_absolute_url())
 

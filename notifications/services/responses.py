@@ -1,11 +1,13 @@
-""" "Someone responded to your log": one email per burst of responses.
+""" "Someone responded to your log": one email per burst of responses and replies.
 
-``response_create`` (circles.services.responses) calls ``response_email_enqueue`` inside
-its transaction; once it commits a task is published with a countdown of
-``BATCH_SECONDS``. When it runs it sends every response not yet notified in one email, so
-a burst of responses within a few minutes becomes one email (later tasks of the burst
-find nothing left). The database is the source of truth: when the broker is down nothing
-is published, and ``response_emails_sweep`` finds the responses later.
+``response_create`` and ``reply_create`` (circles.services.responses) call
+``response_email_enqueue`` inside their transaction; once it commits a task is published,
+for each recipient (the log's author; for a reply, also the author of the response it
+answers), with a countdown of ``BATCH_SECONDS``. When it runs it sends every response not
+yet notified to that recipient in one email, so a burst of responses within a few minutes
+becomes one email (later tasks of the burst find nothing left). The database is the source
+of truth: when the broker is down nothing is published, and ``response_emails_sweep`` finds
+the responses later.
 """
 
 import datetime as dt
@@ -14,7 +16,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from circles.models import LogState, Response
@@ -38,32 +40,35 @@ STALE_CLAIM = dt.timedelta(minutes=30)
 
 
 def response_email_enqueue(*, response: Response) -> None:
-    """After commit, queue the email to the log's author (never for their own response).
+    """After commit, queue the email to each recipient (``Response.recipient_ids``).
     Publishing never raises: a broker outage only delays the email until the sweep."""
-    if response.author_id == response.log.author_id:
-        return
     from notifications.services.enqueue import task_enqueue_on_commit
     from notifications.tasks import response_emails_send_task
 
-    task_enqueue_on_commit(
-        response_emails_send_task, response.log.author_id, countdown=batch_seconds()
-    )
+    for recipient_id in response.recipient_ids:
+        task_enqueue_on_commit(response_emails_send_task, recipient_id, countdown=batch_seconds())
+
+
+def _for_recipient(recipient_id) -> Q:
+    """Responses on the recipient's logs, and replies to the recipient's responses."""
+    return Q(log__author_id=recipient_id) | Q(parent__author_id=recipient_id)
 
 
 def _pending_for(recipient: User, *, now: dt.datetime):
-    """Responses on the recipient's logs, by someone else, that the recipient may see and
-    no email has covered yet."""
+    """Responses on the recipient's logs and replies to the recipient's responses, by
+    someone else, that the recipient may see and no email to them has covered yet."""
     return (
         Response.objects.visible_to(recipient)
         .filter(
-            log__author=recipient,
+            _for_recipient(recipient.pk),
             log__state=LogState.PUBLISHED,
             log__is_hidden=False,
             is_hidden=False,
-            notification__isnull=True,
             created_at__gte=now - LOOKBACK,
         )
+        .exclude(parent__is_hidden=True)
         .exclude(author=recipient)
+        .exclude(notifications__recipient=recipient)
     )
 
 
@@ -103,7 +108,7 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
         recipient=recipient, claim_token=token, status=DeliveryStatus.SENDING
     )
     responses = list(
-        Response.objects.filter(notification__in=claimed)
+        Response.objects.filter(notifications__in=claimed)
         .select_related("author__profile", "log__circle")
         .order_by("log_id", "created_at")
     )
@@ -128,7 +133,13 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
         )
     message = emails.message_build(
         template="responses",
-        context={"member": recipient, "logs": logs, "count": len(responses)},
+        context={
+            "member": recipient,
+            "logs": logs,
+            "count": len(responses),
+            # False when it holds a reply to the recipient's response on someone else's log.
+            "on_own_logs": all(r.log.author_id == recipient.pk for r in responses),
+        },
         to=recipient.email,
         member_id=recipient.pk,
         email_type="responses",
@@ -144,27 +155,32 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
 
 def response_emails_sweep(*, now: dt.datetime | None = None) -> int:
     """Send what a lost (or never published) task left behind: responses older than the
-    batching window with no notification row. Returns how many emails were sent."""
+    batching window that no email to a recipient has covered. Returns how many emails were
+    sent."""
     now = now or timezone.now()
     # A claim whose worker died before sending (or marking it sent) is released.
     ResponseNotification.objects.filter(
         status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
     ).delete()
-    recipients = (
-        Response.objects.filter(
-            notification__isnull=True,
-            is_hidden=False,
-            log__state=LogState.PUBLISHED,
-            log__is_hidden=False,
-            created_at__gte=now - LOOKBACK,
-            created_at__lte=now - dt.timedelta(seconds=batch_seconds()),
+    unsent = Response.objects.filter(
+        is_hidden=False,
+        log__state=LogState.PUBLISHED,
+        log__is_hidden=False,
+        created_at__gte=now - LOOKBACK,
+        created_at__lte=now - dt.timedelta(seconds=batch_seconds()),
+    ).exclude(parent__is_hidden=True)
+    recipients = set()
+    for who in ("log__author_id", "parent__author_id"):
+        told = ResponseNotification.objects.filter(response=OuterRef("pk"), recipient=OuterRef(who))
+        recipients |= set(
+            unsent.filter(**{f"{who}__isnull": False})
+            .exclude(author_id=F(who))
+            .exclude(Exists(told))
+            .values_list(who, flat=True)
+            .distinct()
         )
-        .exclude(author_id=F("log__author_id"))
-        .values_list("log__author_id", flat=True)
-        .distinct()
-    )
     sent = 0
-    for recipient_id in list(recipients):
+    for recipient_id in sorted(recipients):
         if response_emails_send(recipient_id=recipient_id):
             sent += 1
     return sent

@@ -122,10 +122,13 @@ LOG_PAGE_QUERIES = 10
 def test_log_page_query_count_does_not_grow(client, world, django_assert_num_queries, n):
     kinds = list(ResponseKind.values)
     for i in range(n):
-        ResponseFactory(log=world.log, kind=kinds[i % 4], helpful_at=ago() if i % 3 else None)
-    """The log page: LOG_PAGE_QUERIES (10) queries with 3 responses or 50 (session, user,
-    profile, the log with circle/author/tags, responses with authors, the chain, and the
-    permission checks for responding and moderating)."""
+        response = ResponseFactory(
+            log=world.log, kind=kinds[i % 4], helpful_at=ago() if i % 3 else None
+        )
+        ResponseFactory(log=world.log, parent=response, author=world.author, kind="reply")
+    """The log page: LOG_PAGE_QUERIES (10) queries with 3 responses or 50, each with a
+    reply (session, user, profile, the log with circle/author/tags, responses and replies
+    with authors, the chain, and the permission checks for responding and moderating)."""
     follow_ups = [
         ActionLogFactory(circle=world.circle, author=world.author, follows=world.log)
         for _ in range(3 if n == 3 else 5)
@@ -133,7 +136,9 @@ def test_log_page_query_count_does_not_grow(client, world, django_assert_num_que
     client.force_login(world.author)
     with django_assert_num_queries(LOG_PAGE_QUERIES):
         response = client.get(follow_ups[0].follows.get_absolute_url())
-    assert response.content.decode().count('class="card response ') == n + 1
+    html = response.content.decode()
+    assert html.count('class="card response ') == n + 1
+    assert html.count('class="reply"') == n
 
 
 # --- the dashboard --------------------------------------------------------------------------

@@ -95,7 +95,13 @@ def test_journeys_2_to_4(client):
     client.force_login(asha)
     page = client.get(log.get_absolute_url()).content.decode()
     assert "Who runs it when you are off?" in page and "Mark helpful" in page
-    client.post(respond, {"kind": "reflection", "body": "The senior nurse on shift does."})
+    client.post(
+        reverse(
+            "circles:reply_create",
+            kwargs={"slug": open_circle.slug, "pk": log.pk, "rpk": question.pk},
+        ),
+        {"body": "The senior nurse on shift does."},
+    )
     client.post(
         reverse(
             "circles:response_helpful",
@@ -107,4 +113,5 @@ def test_journeys_2_to_4(client):
     assert question.is_helpful
     page = client.get(log.get_absolute_url()).content.decode()
     assert page.index("Who runs it when you are off?") < page.index("The senior nurse on shift")
-    assert "Question: 1" in page and "Reflection: 1" in page and "Helpful" in page
+    assert "Question: 1" in page and "Reflections: 0" in page and "Helpful" in page
+    assert "Answered" in page

@@ -88,7 +88,7 @@ CREATE = {
     "non_member": 404,
     "pending": 404,
     "member": 302,
-    "author": 302,  # answering a question on their own log
+    "author": 403,  # answers questions on their own log with replies
     "other_facilitator": 404,
     "facilitator": 302,
     "staff": 403,  # staff may read every circle but only members respond

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from circles.models import LogState, MembershipState, ResponseKind
+from circles.models import ActionLog, LogState, Membership, MembershipState, ResponseKind
 from facilitation.charts import weekly_logs_chart
 from facilitation.selectors import circle_health, health_overview
 from members.models import Profile
@@ -282,3 +282,24 @@ def test_staff_find_the_overview_in_the_navigation(client, world):
     assert url in client.get(reverse("dashboard")).content.decode()
     client.force_login(world.facilitator)
     assert url not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_replies_are_no_kind_and_answer_a_log_only_from_a_peer(known):
+    l4 = ActionLog.objects.get(title="L4")  # only its author's reflection so far
+    own = l4.responses.get()
+    ResponseFactory(
+        log=l4, parent=own, author=l4.author, kind="reply", created_at=at(2026, 3, 18, 9)
+    )
+    assert [log.title for log in circle_health(circle=known).unanswered_logs] == [
+        "L7", "L3", "L4",
+    ]  # fmt: skip
+    peer = Membership.objects.get(circle=known, member__profile__display_name="Ann").member
+    ResponseFactory(log=l4, parent=own, author=peer, kind="reply", created_at=at(2026, 3, 18, 10))
+
+    health = circle_health(circle=known)
+
+    assert [log.title for log in health.unanswered_logs] == ["L7", "L3"]
+    assert health.logs_answered == 4
+    assert health.responses_by_kind == [
+        ("Question", 2), ("Reflection", 2), ("Resource", 0), ("Suggestion", 1),
+    ]  # fmt: skip

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from circles.models import ActionLog, Response
-from circles.services.responses import response_create
+from circles.services.responses import reply_create, response_create
 from notifications.models import DeliveryStatus, ResponseNotification
 from notifications.services.responses import (
     BATCH_SECONDS,
@@ -46,9 +46,11 @@ def test_a_response_queues_the_email_after_commit_with_a_batching_delay(
         callback()
     assert published == [{"args": (author.pk,), "kwargs": None, "countdown": BATCH_SECONDS}]
 
+    question = Response.objects.get(log=log)
     with django_capture_on_commit_callbacks(execute=True):
-        response_create(author=author, log=log, kind="reflection", body="Answering my own log")
-    assert len(published) == 1  # the author's own response queues nothing
+        reply_create(author=author, response=question, body="Answering the question")
+    # The author's reply is for the one who asked, never for the author herself.
+    assert published[1:] == [{"args": (peer.pk,), "kwargs": None, "countdown": BATCH_SECONDS}]
 
 
 def test_a_burst_of_responses_becomes_one_email_listing_them_all(circle):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from circles.models import (
+    REPLY,
     ActionLog,
     Circle,
     Invite,
@@ -357,15 +358,6 @@ RESPONSES = [
         False,
     ),
     (
-        "huddle",
-        "asha@example.org",
-        "reflection",
-        "Tom — on those days the most senior nurse ran it, and it was shorter but it happened. "
-        "Writing it on the board made it less dependent on me.",
-        30,
-        False,
-    ),
-    (
         "huddle-2",
         "grace@example.org",
         "question",
@@ -408,6 +400,18 @@ RESPONSES = [
         "Your consent step is what we are missing.",
         8,
         True,
+    ),
+]
+
+# Replies: (log key, who wrote the response replied to, who replies, body, hours after it).
+REPLIES = [
+    (
+        "huddle",
+        "tom@example.org",
+        "asha@example.org",
+        "Tom — on those days the most senior nurse ran it, and it was shorter but it happened. "
+        "Writing it on the board made it less dependent on me.",
+        25,
     ),
 ]
 
@@ -489,6 +493,18 @@ def seed_circles_and_logs(*, now) -> Invite | None:
                 "created_at": created,
                 "helpful_at": created + timedelta(hours=4) if helpful else None,
             },
+        )
+
+    for key, asked_by, email, body, hours in REPLIES:
+        parent = Response.objects.filter(
+            log=logs[key], author=_user(asked_by), parent__isnull=True
+        ).first()
+        Response.objects.get_or_create(
+            log=logs[key],
+            parent=parent,
+            author=_user(email),
+            body=body,
+            defaults={"kind": REPLY, "created_at": parent.created_at + timedelta(hours=hours)},
         )
 
     cross = circles[CROSS]
