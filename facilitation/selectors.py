@@ -320,14 +320,18 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
         kinds: dict[int, dict[str, int]] = defaultdict(
             lambda: dict.fromkeys(ResponseKind.values, 0)
         )
-        rows = Response.objects.top_level().filter(
-            log__circle_id__in=ids,
-            log__state=LogState.PUBLISHED,
-            log__is_hidden=False,
-            is_hidden=False,
-            created_at__gte=window_start,
-            created_at__lte=now,
-        ).values_list("log__circle_id", "kind")
+        rows = (
+            Response.objects.top_level()
+            .filter(
+                log__circle_id__in=ids,
+                log__state=LogState.PUBLISHED,
+                log__is_hidden=False,
+                is_hidden=False,
+                created_at__gte=window_start,
+                created_at__lte=now,
+            )
+            .values_list("log__circle_id", "kind")
+        )
         for circle_id, kind in rows:
             kinds[circle_id][kind] += 1
         for circle_id, health in by_id.items():
