@@ -1,6 +1,7 @@
 """Journey 2: a member writes a draft log and publishes it; a peer finds it and asks a
 question (it appears without a page reload); the author is emailed, opens the log from the
-email and marks the question helpful.
+email, marks the question helpful and answers it with a reply (shown under it, and the
+question as answered); the peer is emailed the answer and finds his question answered.
 
 Journey 6: the same journey with the keyboard alone (Tab, Enter, Space), with JavaScript
 on and with JavaScript off (plain POST → redirect instead of HTMX).
@@ -32,6 +33,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CIRCLE = "Safer staffing on the ward"
 TITLE = "Handover huddle at the board"
 QUESTION = "What did the night team make of standing at the board?"
+ANSWER = "They liked it: nights left on time four days out of five."
 
 
 @pytest.fixture
@@ -149,6 +151,38 @@ def walk(open_page, hands, *, javascript: bool = True, screenshots: bool = False
         save_screenshots(asha, "log-page")
     response.refresh_from_db()
     assert response.helpful_at is not None
+
+    # --- Asha answers Ben's question with a reply: shown under it, and answered -------------
+    expect(asha.get_by_role("button", name="Post response")).to_have_count(0)
+    expect(asha.get_by_role("radio", name="Question")).to_have_count(0)
+    expect(asha.locator("#responses")).not_to_contain_text("what would you ask")
+    expect(question.get_by_text("Answered", exact=True)).to_have_count(0)
+    me.press(question.locator("summary").filter(has_text="Reply"))
+    me.fill(question.get_by_label("Your reply"), ANSWER)
+    if javascript:
+        with no_page_reload(asha):
+            me.press(question.get_by_role("button", name="Post reply"))
+            expect(question.locator(".reply").filter(has_text=ANSWER)).to_be_visible()
+    else:
+        me.press(question.get_by_role("button", name="Post reply"))
+        expect(asha.get_by_role("status")).to_contain_text("your reply is posted")
+    expect(question.get_by_text("Answered", exact=True)).to_be_visible()
+    expect(question.locator(".reply")).to_contain_text(ANSWER)
+    expect(asha.get_by_role("heading", name="Responses (1)")).to_be_visible()
+    check_page(asha, heading=TITLE)
+    reply = Response.objects.get(parent=response)
+    assert (reply.author_id, reply.kind, reply.body) == (log.author_id, "reply", ANSWER)
+
+    # --- Ben is emailed the answer and finds his question answered ---------------------------
+    assert response_emails_send(recipient_id=response.author_id) == 1
+    link = link_in_last_email(to="ben@example.org", pattern="/circles/safer-staffing/logs/")
+    assert link.endswith(f"#response-{reply.pk}")
+    ben = open_page(tab_of=ben)
+    ben.goto(link)
+    check_page(ben, heading=TITLE)
+    question = ben.locator(f"#response-{response.pk}")
+    expect(question.get_by_text("Answered", exact=True)).to_be_visible()
+    expect(question.locator(".reply")).to_contain_text(ANSWER)
 
 
 def test_member_publishes_a_log_and_a_peer_asks_a_question_the_author_finds_helpful(
