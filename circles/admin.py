@@ -227,7 +227,7 @@ class ResponseAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_hidden", "log__circle"]
     search_fields = ["body", "author__email", "log__title"]
     list_select_related = ["log__circle", "author__profile"]
-    raw_id_fields = ["log", "author"]
+    raw_id_fields = ["log", "author", "parent"]
     readonly_fields = ["created_at", "edited_at", "helpful_at", "is_hidden", "hidden_reason"]
 
     def get_readonly_fields(self, request, obj=None):

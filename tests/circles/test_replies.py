@@ -10,7 +10,7 @@ from django.urls import reverse
 from circles.models import ActionLog, MembershipState, Report, Response
 from circles.permissions import can_respond
 from circles.selectors import dashboard_for
-from circles.services.responses import reply_create, response_create
+from circles.services.responses import reply_create, response_create, response_mark_helpful
 from tests.circles.logs_world import WHO, db_state, is_login_redirect, sign_in
 from tests.factories import MembershipFactory, ResponseFactory
 
@@ -244,3 +244,30 @@ def test_reply_urls_must_match_their_log_and_circle(client, world):
     # The response is in another circle (and on another log) than the address says.
     assert client.post(reply_url(world, other), {"body": "Sneaky"}).status_code == 404
     assert not Response.objects.filter(body="Sneaky").exists()
+
+
+def test_the_author_edits_her_reply_which_stays_a_reply(client, world):
+    reply = reply_create(author=world.author, response=world.response, body=ANSWER)
+    edit = reverse("circles:response_edit", args=[world.circle.slug, world.log.pk, reply.pk])
+    client.force_login(world.member)
+    assert client.get(edit).status_code == 403  # only its author
+    client.force_login(world.author)
+    html = client.get(edit).content.decode()
+    assert "Edit your reply" in html and 'name="kind"' not in html and ANSWER in html
+
+    response = client.post(edit, {"body": "Nights liked it, mostly.", "kind": "suggestion"})
+
+    assert response["Location"].endswith(f"#response-{reply.pk}")
+    reply.refresh_from_db()
+    assert (reply.body, reply.kind, reply.parent) == (
+        "Nights liked it, mostly.",
+        "reply",
+        world.response,
+    )
+    assert reply.edited_at is not None
+
+
+def test_a_reply_is_not_marked_helpful(world):
+    reply = reply_create(author=world.member, response=world.response, body="Me again")
+    with pytest.raises(PermissionDenied):
+        response_mark_helpful(actor=world.author, response=reply)
