@@ -37,12 +37,15 @@ def test_seed_demo_twice_gives_the_same_rows(client):
     circles = {c.slug: c for c in Circle.objects.all()}
     assert {c.join_policy for c in circles.values()} == {"open", "request", "invite"}
     assert circles["city-service-delivery"].entry_question
-    # Some follow-ups, some due next steps, some unanswered logs, typed responses.
+    # Some follow-ups, some due next steps, some unanswered logs, typed responses, and an
+    # author's reply to a question on her log.
     assert ActionLog.objects.filter(follows__isnull=False).exists()
     assert ActionLog.objects.filter(state=LogState.DRAFT).exists()
-    assert {r.kind for r in Response.objects.all()} == {
+    assert {r.kind for r in Response.objects.top_level()} == {
         "question", "reflection", "resource", "suggestion"
     }  # fmt: skip
+    reply = Response.objects.replies().select_related("parent", "log").get()
+    assert reply.author_id == reply.log.author_id and reply.parent.kind == "question"
     tom = User.objects.get(email="tom@example.org")
     ben = User.objects.get(email="ben@example.org")
     assert dashboard_for(user=tom)["waiting"] == []  # all of Asha's logs are answered…
