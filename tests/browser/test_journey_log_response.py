@@ -170,6 +170,8 @@ def walk(open_page, hands, *, javascript: bool = True, screenshots: bool = False
     expect(question.locator(".reply")).to_contain_text(ANSWER)
     expect(asha.get_by_role("heading", name="Responses (1)")).to_be_visible()
     check_page(asha, heading=TITLE)
+    if screenshots:
+        save_screenshots(asha, "log-page-answered")
     reply = Response.objects.get(parent=response)
     assert (reply.author_id, reply.kind, reply.body) == (log.author_id, "reply", ANSWER)
 
