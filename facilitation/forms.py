@@ -10,7 +10,7 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     details = forms.CharField(
-        label="Anything the facilitators should know (optional)",
+        label="Anything the facilitators should know",
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -27,8 +27,16 @@ class ReasonForm(forms.Form):
         help_text="A few words. It is recorded in the circle's audit log.",
     )
 
-    def __init__(self, *args, label: str | None = None, help_text: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        label: str | None = None,
+        help_text: str | None = None,
+        required_message: str = "Please give a reason.",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = required_message
         if label:
             self.fields["reason"].label = label
         if help_text:
@@ -39,7 +47,7 @@ class OptionalReasonForm(ReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = False
-        self.fields["reason"].label = "Reason (optional)"
+        self.fields["reason"].label = "Reason"
 
 
 class CircleSettingsForm(forms.ModelForm):

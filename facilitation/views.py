@@ -67,13 +67,16 @@ def _run(request, action: Callable[[], object], *, success: str, back: str):
     return redirect(_next_url(request, back))
 
 
-def _reports_partial(request, circle: Circle, status: tuple[str, str]):
-    """The HTMX answer to a decision taken in the queue: the fresh list of reports."""
+def _reports_partial(
+    request, circle: Circle, status: tuple[str, str] | None, *, failed: dict | None = None
+):
+    """The HTMX answer to a decision taken in the queue: the fresh list of reports (with
+    ``failed``, the error summary on the item whose decision was refused)."""
     queue = selectors.moderation_queue(circle=circle)
     return render(
         request,
         "facilitation/_reports.html",
-        {"circle": circle, "items": queue["items"], "status": status},
+        {"circle": circle, "items": queue["items"], "status": status, "failed": failed},
     )
 
 
@@ -211,6 +214,7 @@ def _hide(request, circle: Circle, *, log=None, response=None):
         request.POST or None,
         label="Reason for hiding",
         help_text="The author sees this reason. The text is kept, not deleted.",
+        required_message="Please say why you are hiding it: its author sees the reason.",
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,8 +230,10 @@ def _hide(request, circle: Circle, *, log=None, response=None):
             messages.success(request, done)
             return redirect(_next_url(request, _queue_url(circle)))
     if request.method == "POST" and request.htmx:
-        problem = " ".join(e for errors in form.errors.values() for e in errors)
-        return _reports_partial(request, circle, ("error", f"Not hidden: {problem}"))
+        kind = "log" if log is not None else "response"
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        failed = {"kind": kind, "pk": target.pk, "errors": errors}
+        return _reports_partial(request, circle, None, failed=failed)
     return render(
         request,
         "facilitation/hide_form.html",

@@ -31,7 +31,7 @@ class ProfileForm(forms.ModelForm):
                 "Your circles see it beside your logs and responses."
             ),
             "organisation": "For example: St Mary's Hospital, Leeds City Council.",
-            "bio": "Optional. A sentence or two your peers will see.",
+            "bio": "A sentence or two your peers will see.",
         }
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),

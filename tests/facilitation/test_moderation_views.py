@@ -1,6 +1,7 @@
 """Every moderation action through the real views: the circle's facilitator (and staff)
 succeed and the decision is audited; everyone else is refused and nothing changes."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -385,3 +386,19 @@ def test_facilitator_who_steps_down_loses_powers_at_once(client, world):
     assert (record.verb, record.actor, record.target_member) == (
         ModerationVerb.DEMOTE, world.facilitator, world.facilitator,
     )  # fmt: skip
+
+
+def test_hiding_from_the_queue_without_a_reason_shows_the_error_summary(client, world):
+    """HTMX answer: the reports list, with the site's error summary on that item, linked to
+    its reason field; nothing is hidden."""
+    client.force_login(world.facilitator)
+    url = reverse("facilitation:response_hide", args=[world.circle.slug, world.response.pk])
+    response = client.post(url, {"reason": " "}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    field_id = f"hide-reason-response-{world.response.pk}"
+    summary = html[html.find('class="error-summary"') :]
+    assert 'class="error-summary"' in html and 'role="alert"' in summary[:200]
+    assert f'href="#{field_id}"' in summary
+    assert "Please say why you are hiding it" in summary
+    assert re.search(rf'<input[^>]*id="{field_id}"[^>]*aria-invalid="true"', html)
+    assert not Response.objects.get(pk=world.response.pk).is_hidden

@@ -175,7 +175,7 @@ def test_queue_decisions_work_in_place_with_htmx(client, world):
     url = reverse("facilitation:response_hide", args=[world.circle.slug, world.response.pk])
     blank = client.post(url, {"reason": "   "}, HTTP_HX_REQUEST="true")
     assert blank.status_code == 200
-    assert "Not hidden" in blank.content.decode()
+    assert "There is a problem" in blank.content.decode()
     assert not Response.objects.get(pk=world.response.pk).is_hidden
     answer = client.post(url, {"reason": "Unkind to a peer"}, HTTP_HX_REQUEST="true")
     html = answer.content.decode()
