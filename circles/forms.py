@@ -51,7 +51,7 @@ class DirectoryFilterForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (optional)",
+        label="Reason",
         required=False,
         max_length=500,
         error_messages={"max_length": "Please keep the reason to %(limit_value)d characters."},
@@ -111,50 +111,67 @@ def _limited(model_field_name: str, **kwargs):
 
 class ActionLogForm(forms.Form):
     """One turn of the action-learning cycle, with PRODUCT.md's prompts. The circle and the
-    author come from the URL and the signed-in user, never from the form."""
+    author come from the URL and the signed-in user, never from the form.
+
+    A draft needs only its title. With ``publishing=True`` the form also checks what
+    publishing needs (``log_publish_problems``), so one error summary names every problem.
+    ``STEPS`` groups the fields by the cycle's steps for the template."""
+
+    STEPS = (
+        ("What is happening and what I will try", ("title", "situation", "action")),
+        ("What I expect", ("prediction",)),
+        ("What happened", ("outcome",)),
+        ("What I learnt", ("insight",)),
+        ("Next step and ask", ("next_step", "next_step_due", "ask")),
+        ("Tags and earlier log", ("tags", "follows")),
+    )
 
     title = _limited("title", label="Title", help_text="One line a peer would recognise.")
     situation = _limited(
         "situation",
         label="Situation",
-        help_text="What is the challenge, and why does it matter now? (Markdown)",
+        required=False,
+        help_text="What is the challenge, and why does it matter now?",
     )
     action = _limited(
-        "action", label="Action", help_text="What did I try (or what will I try)? (Markdown)"
+        "action",
+        label="Action",
+        required=False,
+        help_text="What did I try (or what will I try)?",
     )
     prediction = _limited(
         "prediction",
         label="Prediction",
         required=False,
-        help_text="What did I expect to happen? (Markdown)",
+        help_text="What did I expect to happen?",
     )
     outcome = _limited(
-        "outcome", label="Outcome", required=False, help_text="What actually happened? (Markdown)"
+        "outcome", label="Outcome", required=False, help_text="What actually happened?"
     )
     insight = _limited(
         "insight",
         label="Insight",
         required=False,
-        help_text="What did I learn — about the work, the people, myself? (Markdown)",
+        help_text="What did I learn — about the work, the people, myself?",
     )
     next_step = _limited(
         "next_step",
         label="Next step",
         required=False,
-        help_text="What will I do next, and by when? This is your commitment. (Markdown)",
+        help_text="What will I do next, and by when? This is your commitment.",
     )
     next_step_due = forms.DateField(
         label="Next step due by",
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        help_text="Optional. We will nudge you when it falls due.",
+        help_text="We will nudge you when it falls due.",
         error_messages={"invalid": "Please enter a date like 2026-12-31."},
     )
     ask = _limited(
         "ask",
         label="Ask",
         required=False,
-        help_text="What would I like from the circle? (Markdown)",
+        help_text="What would I like from the circle?",
     )
     tags = TagsField(
         label="Tags",
@@ -172,9 +189,25 @@ class ActionLogForm(forms.Form):
         error_messages={"invalid_choice": "Please choose one of your own published logs."},
     )
 
-    def __init__(self, *args, author=None, exclude_pk=None, preview_url=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        author=None,
+        exclude_pk=None,
+        preview_url=None,
+        publishing=False,
+        kept_due=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         from circles.models import ActionLog
+        from circles.services.logs import NEEDED_TO_PUBLISH
+
+        self.author = author
+        self.publishing = publishing
+        self.kept_due = kept_due
+        for name in NEEDED_TO_PUBLISH:
+            self.fields[name].needed_to_publish = True
 
         if preview_url:
             # HTMX: choosing the earlier log refreshes its prediction and next step beside
@@ -204,6 +237,24 @@ class ActionLogForm(forms.Form):
         self.fields["follows"].label_from_instance = lambda log: (
             f"{log.title} ({log.circle.name}, {timezone.localtime(log.published_at):%d %b %Y})"
         )
+
+    def clean(self):
+        data = super().clean()
+        if self.publishing and self.author is not None:
+            from circles.services.logs import log_publish_problems
+            from members.dates import member_today
+
+            problems = log_publish_problems(
+                values=data, today=member_today(self.author), kept_due=self.kept_due
+            )
+            for name, problem in problems.items():
+                if name not in self.errors:
+                    self.add_error(name, problem)
+        return data
+
+    def steps(self):
+        """(legend, bound fields) for each step of the cycle, in order."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.STEPS]
 
     @property
     def log_data(self) -> dict:

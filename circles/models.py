@@ -283,9 +283,9 @@ class ActionLog(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
     )
     title = models.CharField(max_length=140)
-    situation = models.TextField(max_length=5000)
+    situation = models.TextField(max_length=5000, blank=True)
     situation_html = models.TextField(blank=True, editable=False)
-    action = models.TextField(max_length=5000)
+    action = models.TextField(max_length=5000, blank=True)
     action_html = models.TextField(blank=True, editable=False)
     prediction = models.TextField(max_length=3000, blank=True)
     prediction_html = models.TextField(blank=True, editable=False)

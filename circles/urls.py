@@ -20,6 +20,7 @@ urlpatterns = [
     path("<slug:slug>/invites/<int:pk>/revoke/", circle_views.invite_revoke, name="invite_revoke"),
     # --- logs engineer's routes (a2): "<slug:slug>/logs/…" ---------------------------------
     path("<slug:slug>/logs/new/", log_views.log_create, name="log_create"),
+    path("<slug:slug>/logs/preview/", log_views.log_preview, name="log_preview"),
     path("<slug:slug>/logs/<int:pk>/", log_views.log_detail, name="log_detail"),
     path("<slug:slug>/logs/<int:pk>/edit/", log_views.log_edit, name="log_edit"),
     path("<slug:slug>/logs/<int:pk>/publish/", log_views.log_publish, name="log_publish"),

@@ -5,16 +5,22 @@ about who or where is trusted. Every write runs ``full_clean()`` inside one tran
 so a log is either saved whole (fields, tags, chain) or not at all.
 """
 
+import datetime as dt
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from circles.models import LOG_TEXT_FIELDS, ActionLog, Circle, LogState
 from circles.permissions import can_edit_log, can_post_in, can_view_log
+from members.dates import member_today
 from members.models import User
 
 # The fields a writer fills in (the circle, author, state and chain are never taken from data).
 LOG_FIELDS = ("title", *LOG_TEXT_FIELDS, "next_step_due")
+# A draft needs only its title; these are also needed before the circle sees the log.
+NEEDED_TO_PUBLISH = ("situation", "action")
 MAX_TAGS = 8
 MAX_TAG_LENGTH = 50
 
@@ -30,6 +36,36 @@ def check_text_lengths(instance, names) -> None:
             errors[name] = f"Please keep this to {limit} characters (it has {len(value)})."
     if errors:
         raise ValidationError(errors)
+
+
+def log_publish_problems(
+    *, values: Mapping, today: dt.date, kept_due: dt.date | None = None
+) -> dict[str, str]:
+    """What stops these values from being published, by field (empty when nothing does).
+
+    Publishing needs a situation and an action, and a commitment dated today or later
+    (``today`` in the author's own time zone). ``kept_due`` is the date an already
+    published log has: keeping it unchanged is fine even once it has passed."""
+    problems = {}
+    for name in NEEDED_TO_PUBLISH:
+        if not (values.get(name) or "").strip():
+            problems[name] = "Please fill this in to publish (a draft can leave it empty)."
+    due = values.get("next_step_due")
+    if due is not None and due < today and due != kept_due:
+        problems["next_step_due"] = (
+            f"This date has passed. To publish, choose today ({today.day} {today:%b %Y}) or later, "
+            "or save the log as a draft."
+        )
+    return problems
+
+
+def _refuse_unless_publishable(log: ActionLog, *, kept_due: dt.date | None = None) -> None:
+    values = {name: getattr(log, name) for name in LOG_FIELDS}
+    problems = log_publish_problems(
+        values=values, today=member_today(log.author), kept_due=kept_due
+    )
+    if problems:
+        raise ValidationError(problems)
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -107,6 +143,7 @@ def log_create(
     log = ActionLog(circle=circle, author=author, follows=follows, created_at=now)
     _fill(log, data)
     if publish:
+        _refuse_unless_publishable(log)
         log.state = LogState.PUBLISHED
         log.published_at = now
     check_text_lengths(log, LOG_TEXT_FIELDS)
@@ -139,6 +176,7 @@ def log_update(
     ``follows`` left at ``False`` keeps the chain as it is. ``publish=True`` also publishes
     a draft, in the same transaction (both happen or neither)."""
     _refuse_unless_author(author, log)
+    kept_due = log.next_step_due if log.is_published else None
     changed = _fill(log, data)
     if follows is not False and follows != log.follows:
         log_check_follows(author=author, follows=follows, log=log)
@@ -147,6 +185,8 @@ def log_update(
     names = _clean_tags(tags)
     if {n.lower() for n in names} != {t.name.lower() for t in log.tags.all()}:
         changed = True
+    if log.is_published or publish:
+        _refuse_unless_publishable(log, kept_due=kept_due)
     if changed and log.is_published:
         log.edited_at = timezone.now()
     check_text_lengths(log, LOG_TEXT_FIELDS)
@@ -160,12 +200,14 @@ def log_update(
 
 @transaction.atomic
 def log_publish(*, author: User, log: ActionLog) -> ActionLog:
-    """Publish a draft: from now on the circle sees it."""
+    """Publish a draft: from now on the circle sees it. Refused, listing every problem,
+    while it lacks what publishing needs (``log_publish_problems``)."""
     _refuse_unless_author(author, log)
     if log.is_published:
         return log
     if log.follows_id is not None:
         log_check_follows(author=author, follows=log.follows, log=log)
+    _refuse_unless_publishable(log)
     log.state = LogState.PUBLISHED
     log.published_at = timezone.now()
     check_text_lengths(log, LOG_TEXT_FIELDS)

@@ -2,6 +2,10 @@
 reply to a response and mark helpful; and "my logs". The dashboard view lives in
 ``members.views`` and is filled by ``circles.selectors.dashboard_for``.
 
+Writing a log offers a preview: the unsaved text rendered through the same Markdown
+sanitiser as a saved log, as an HTMX tab (``log_preview``) or, without JavaScript, a
+Preview button that redisplays the form with the preview above it. Nothing is saved.
+
 Who may do what comes from ``circles.permissions`` and ``ActionLog.objects.visible_to``:
 a log (or response) a person may not see answers 404; one they can see but may not act
 on answers 403; anonymous visitors are sent to sign in. Every form is a plain
@@ -14,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
 from circles import selectors
@@ -28,12 +34,13 @@ from circles.permissions import (
     can_respond,
     log_takes_writing,
 )
+from circles.services.logs import LOG_FIELDS, log_update
 from circles.services.logs import log_create as log_create_service
 from circles.services.logs import log_publish as log_publish_service
-from circles.services.logs import log_update
 from circles.services.responses import reply_create as reply_create_service
 from circles.services.responses import response_create as response_create_service
 from circles.services.responses import response_mark_helpful, response_update
+from circles.text import render_markdown
 
 
 def _add_errors(form, error: ValidationError):
@@ -75,20 +82,92 @@ def _chosen_earlier(form) -> ActionLog | None:
 # --- writing a log ----------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def log_create(request, slug):
+def _log_values(log: ActionLog) -> dict:
+    """A saved log as the form's values (for editing it, or showing why it cannot publish)."""
+    values = {name: getattr(log, name) for name in LOG_FIELDS}
+    values["tags"] = ", ".join(t.name for t in log.tags.all())
+    values["follows"] = log.follows_id
+    return values
+
+
+# The log page's headings, in the order the log page shows them.
+PREVIEW_SECTIONS = (
+    ("situation", "Situation"),
+    ("action", "Action"),
+    ("prediction", "Prediction"),
+    ("outcome", "Outcome"),
+    ("insight", "Insight"),
+    ("next_step", "Next step"),
+    ("ask", "Ask of the circle"),
+)
+
+
+def _preview(data) -> dict:
+    """Unsaved text as the circle would see it: each field rendered through the same
+    sanitiser as a saved log (cut to the field's limit), and nothing stored."""
+    sections = []
+    for name, heading in PREVIEW_SECTIONS:
+        limit = ActionLog._meta.get_field(name).max_length
+        html = render_markdown(str(data.get(name) or "")[:limit])
+        if html:
+            sections.append({"name": name, "heading": heading, "html": html})
+    try:
+        due = parse_date(str(data.get("next_step_due") or ""))
+    except ValueError:
+        due = None
+    title = str(data.get("title") or "")[: ActionLog._meta.get_field("title").max_length]
+    return {"title": title, "sections": sections, "due": due}
+
+
+def _circle_to_write_in(request, slug) -> Circle:
     circle = get_object_or_404(Circle, slug=slug)
     if not can_post_in(request.user, circle):
         if can_read_circle(request.user, circle):
             raise PermissionDenied("This circle is archived: no new logs.")
         raise Http404("No such circle page.")
-    form = ActionLogForm(request.POST or None, author=request.user, preview_url=request.path)
+    return circle
+
+
+def _form_page(request, *, circle, form, earlier, editing, preview=None, status=200):
+    return render(
+        request,
+        "circles/log_form.html",
+        {
+            "circle": circle,
+            "form": form,
+            "earlier": earlier,
+            "editing": editing,
+            "preview": preview,
+            "log_preview_url": reverse("circles:log_preview", kwargs={"slug": circle.slug}),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_create(request, slug):
+    circle = _circle_to_write_in(request, slug)
+    if "preview" in request.POST:
+        form = ActionLogForm(
+            initial=request.POST.dict(), author=request.user, preview_url=request.path
+        )
+        return _form_page(
+            request,
+            circle=circle,
+            form=form,
+            earlier=_chosen_earlier(form),
+            editing=None,
+            preview=_preview(request.POST),
+        )
+    publish = "publish" in request.POST
+    form = ActionLogForm(
+        request.POST or None, author=request.user, preview_url=request.path, publishing=publish
+    )
     if request.method == "GET" and request.GET.get("follows"):
         form.initial["follows"] = request.GET["follows"]
     earlier = _chosen_earlier(form)
     if request.method == "POST" and form.is_valid():
-        publish = "publish" in request.POST
         try:
             log = log_create_service(
                 author=request.user,
@@ -106,29 +185,42 @@ def log_create(request, slug):
             else:
                 messages.success(request, "Draft saved. Only you can see it until you publish.")
             return redirect(log)
-    return render(
-        request,
-        "circles/log_form.html",
-        {"circle": circle, "form": form, "earlier": earlier, "editing": None},
-    )
+    return _form_page(request, circle=circle, form=form, earlier=earlier, editing=None)
+
+
+@login_required
+@require_POST
+def log_preview(request, slug):
+    """The HTMX preview tab: the unsaved log rendered as the circle would see it."""
+    _circle_to_write_in(request, slug)
+    return render(request, "circles/_log_preview.html", {"preview": _preview(request.POST)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_edit(request, slug, pk):
     log = _own_log_or_refuse(request, slug, pk)
-    initial = {
-        name: getattr(log, name)
-        for name in ("title", "situation", "action", "prediction", "outcome", "insight",
-                     "next_step", "next_step_due", "ask")
-    }  # fmt: skip
-    initial["tags"] = ", ".join(t.name for t in log.tags.all())
-    initial["follows"] = log.follows_id
+    earlier = log.follows if log.follows_id else None
+    if "preview" in request.POST:
+        form = ActionLogForm(initial=request.POST.dict(), author=request.user, exclude_pk=log.pk)
+        return _form_page(
+            request,
+            circle=log.circle,
+            form=form,
+            earlier=earlier,
+            editing=log,
+            preview=_preview(request.POST),
+        )
+    publish = "publish" in request.POST and not log.is_published
     form = ActionLogForm(
-        request.POST or None, initial=initial, author=request.user, exclude_pk=log.pk
+        request.POST or None,
+        initial=_log_values(log),
+        author=request.user,
+        exclude_pk=log.pk,
+        publishing=publish or log.is_published,
+        kept_due=log.next_step_due if log.is_published else None,
     )
     if request.method == "POST" and form.is_valid():
-        publish = "publish" in request.POST and not log.is_published
         try:
             log = log_update(
                 author=request.user,
@@ -148,24 +240,29 @@ def log_edit(request, slug, pk):
             else:
                 messages.success(request, "Draft saved. Only you can see it until you publish.")
             return redirect(log)
-    earlier = log.follows if log.follows_id else None
-    return render(
-        request,
-        "circles/log_form.html",
-        {"circle": log.circle, "form": form, "earlier": earlier, "editing": log},
-    )
+    return _form_page(request, circle=log.circle, form=form, earlier=earlier, editing=log)
 
 
 @login_required
 @require_POST
 def log_publish(request, slug, pk):
+    """Publish a draft from its page. When it lacks what publishing needs, the edit form
+    opens with every problem in its error summary (posting it saves through the edit page)."""
     log = _own_log_or_refuse(request, slug, pk)
     try:
         log_publish_service(author=request.user, log=log)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Your log is published: the circle can see it now.")
+        form = ActionLogForm(
+            _log_values(log), author=request.user, exclude_pk=log.pk, publishing=True
+        )
+        form.is_valid()
+        problems = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+        for field, errors in problems.items():
+            if field not in form.errors:
+                form.add_error(field if field in form.fields else None, errors)
+        earlier = log.follows if log.follows_id else None
+        return _form_page(request, circle=log.circle, form=form, earlier=earlier, editing=log)
+    messages.success(request, "Your log is published: the circle can see it now.")
     return redirect(log)
 
 

@@ -1,6 +1,7 @@
 """Shared set-up for the action-log and response tests: one circle with every kind of
 person who might try to read or act on its logs (imported by the test_log* modules)."""
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -122,7 +123,7 @@ def log_post_data(**overrides) -> dict:
         "outcome": "",
         "insight": "",
         "next_step": "Try it for two weeks and count missed observations.",
-        "next_step_due": "2026-12-15",
+        "next_step_due": (datetime.date.today() + datetime.timedelta(days=14)).isoformat(),
         "ask": "Has anyone measured this?",
         "tags": "staffing, nights",
         "follows": "",

@@ -22,7 +22,7 @@ DATA = {
     "outcome": "",
     "insight": "",
     "next_step": "Ask the kitchen to log missed trays.",
-    "next_step_due": datetime.date(2026, 12, 10),
+    "next_step_due": datetime.date.today() + datetime.timedelta(days=14),
     "ask": "",
 }
 
