@@ -5,14 +5,20 @@ question as answered); the peer is emailed the answer and finds his question ans
 
 Journey 6: the same journey with the keyboard alone (Tab, Enter, Space), with JavaScript
 on and with JavaScript off (plain POST → redirect instead of HTMX).
+
+Writing the log, step by step: a draft needs only a title; publishing names everything
+missing and refuses a commitment dated before today; the form is grouped by the cycle's
+steps and previews the log (an HTMX tab with JavaScript, a Preview button without).
 """
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from circles.models import ActionLog, Response
+from circles.models import ActionLog, LogState, Response
+from members.dates import member_today
 from notifications.services.responses import response_emails_send
 from tests.browser.helpers import (
     Keyboard,
@@ -58,7 +64,10 @@ def walk(open_page, hands, *, javascript: bool = True, screenshots: bool = False
     check_page(asha, heading="Write an action log")
     me.fill(asha.get_by_label("Title"), TITLE)
     me.fill(asha.get_by_label("Situation"), "Night-to-day handover overruns by 20 minutes.")
-    me.fill(asha.get_by_label("Action", exact=True), "A 10-minute standing huddle at a board.")
+    me.fill(
+        asha.get_by_label("Action (needed to publish)", exact=True),
+        "A 10-minute standing huddle at a board.",
+    )
     me.fill(asha.get_by_label("Prediction"), "Handover ends on time three days in five.")
     me.fill(
         asha.get_by_label("Next step (optional)", exact=True),
@@ -196,3 +205,96 @@ def test_member_publishes_a_log_and_a_peer_asks_a_question_the_author_finds_help
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript-on", "javascript-off"])
 def test_the_same_journey_with_the_keyboard_alone(open_page, circle, javascript):
     walk(open_page, Keyboard, javascript=javascript)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript-on", "javascript-off"])
+def test_a_draft_needs_a_title_and_publishing_says_what_is_missing(open_page, circle, javascript):
+    asha = open_page(java_script_enabled=javascript)
+    sign_in(asha, email="asha@example.org", password=PASSWORD)
+    asha.goto(f"/circles/{circle.slug}/logs/new/")
+    check_page(asha, heading="Write an action log")
+    steps = asha.locator("fieldset.log-step > legend")
+    expect(steps).to_have_text(
+        [
+            "What is happening and what I will try",
+            "What I expect",
+            "What happened",
+            "What I learnt",
+            "Next step and ask",
+            "Tags and earlier log",
+        ]
+    )
+    expect(asha.get_by_text("Markdown")).to_have_count(1)
+    asha.get_by_text("Formatting help").click()
+    expect(asha.get_by_role("table")).to_contain_text("a numbered list")
+
+    # A draft needs only its title.
+    asha.get_by_label("Title").fill(TITLE)
+    asha.get_by_role("button", name="Save draft").click()
+    asha.wait_for_url("**/safer-staffing/logs/*/")
+    check_page(asha, heading=TITLE)
+    log = ActionLog.objects.get(title=TITLE)
+    assert log.state == LogState.DRAFT and (log.situation, log.action) == ("", "")
+
+    # Publishing it opens the form with every missing field in the error summary.
+    asha.get_by_role("button", name="Publish").click()
+    summary = asha.get_by_role("alert")
+    expect(summary).to_contain_text("Situation: Please fill this in to publish")
+    expect(summary).to_contain_text("Action: Please fill this in to publish")
+    check_page(asha, heading="Edit your log")
+    summary.get_by_role("link", name=re.compile("^Situation")).click()
+    expect(asha.get_by_label("Situation (needed to publish)")).to_be_focused()
+
+    # A commitment dated yesterday (in Asha's own time zone) is refused on publish.
+    asha.get_by_label("Situation (needed to publish)").fill("Handover is **late** most days.")
+    asha.get_by_label("Action (needed to publish)", exact=True).fill("- a board\n- a timer")
+    asha.get_by_label("Next step (optional)", exact=True).fill("Try it at the weekend.")
+    yesterday = member_today(log.author) - dt.timedelta(days=1)
+    asha.get_by_label("Next step due by (optional)").fill(yesterday.isoformat())
+    asha.get_by_role("button", name="Publish").click()
+    expect(asha.get_by_role("alert")).to_contain_text("Next step due by: This date has passed")
+    check_page(asha, heading="Edit your log")
+    if javascript:
+        save_screenshots(asha, "log-form-errors")
+    log.refresh_from_db()
+    assert log.state == LogState.DRAFT
+
+    # The preview shows the log as the circle will see it, with the Markdown rendered.
+    if javascript:
+        expect(asha.get_by_role("button", name="Preview", exact=True)).to_be_hidden()
+        write_tab = asha.get_by_role("tab", name="Write")
+        preview_tab = asha.get_by_role("tab", name="Preview")
+        with no_page_reload(asha):
+            write_tab.focus()
+            asha.keyboard.press("ArrowRight")
+            panel = asha.get_by_role("tabpanel", name="Preview")
+            expect(preview_tab).to_have_attribute("aria-selected", "true")
+            expect(panel.locator("strong")).to_have_text("late")
+            expect(panel.get_by_role("listitem")).to_have_count(2)
+            expect(asha.get_by_label("Title")).to_be_hidden()
+            check_page(asha, heading="Edit your log")
+            save_screenshots(asha, "log-form-preview")
+            write_tab.click()
+            expect(asha.get_by_label("Title")).to_be_visible()
+            expect(panel).to_be_hidden()
+    else:
+        expect(asha.get_by_role("tab")).to_have_count(0)
+        asha.get_by_role("button", name="Preview", exact=True).click()
+        preview = asha.get_by_role("region", name="Preview")
+        expect(preview.locator("strong")).to_have_text("late")
+        expect(preview.get_by_role("listitem")).to_have_count(2)
+        check_page(asha, heading="Edit your log")
+        expect(asha.get_by_label("Situation (needed to publish)")).to_have_value(
+            "Handover is **late** most days."
+        )
+    log.refresh_from_db()
+    assert log.state == LogState.DRAFT and log.situation == ""  # previewing saved nothing
+
+    # With today's date it publishes.
+    today = member_today(log.author)
+    asha.get_by_label("Next step due by (optional)").fill(today.isoformat())
+    asha.get_by_role("button", name="Publish").click()
+    expect(asha.get_by_role("status")).to_contain_text("Your log is published")
+    check_page(asha, heading=TITLE)
+    log.refresh_from_db()
+    assert log.state == LogState.PUBLISHED and log.next_step_due == today

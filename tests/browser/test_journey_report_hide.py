@@ -2,6 +2,8 @@
 and hides it with a reason; the member no longer sees it, its author sees why, and the
 decision is in the circle's audit log. The facilitator then opens the circle's health."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -63,6 +65,14 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
     item = facilitator.locator("article.queue-item").filter(has_text=UNKIND)
     expect(item).to_contain_text("Asha Patel")
     expect(item).to_contain_text("It hurt, in front of all.")
+    # Hiding without a reason is refused in the site's error summary (not a browser bubble).
+    item.get_by_role("button", name="Hide").click()
+    summary = item.get_by_role("alert")
+    expect(summary).to_contain_text("Reason for hiding: Please say why you are hiding it")
+    check_page(facilitator, heading="Moderation queue")
+    summary.get_by_role("link", name=re.compile("^Reason for hiding")).click()
+    expect(item.get_by_label("Reason for hiding")).to_be_focused()
+    assert not ModerationAction.objects.exists()
     item.get_by_label("Reason for hiding").fill(REASON)
     item.get_by_role("button", name="Hide").click()
     expect(facilitator.get_by_role("status")).to_contain_text("Hidden.")
