@@ -128,7 +128,7 @@ def _circle_to_write_in(request, slug) -> Circle:
     return circle
 
 
-def _form_page(request, *, circle, form, earlier, editing, preview=None, status=200):
+def _form_page(request, *, circle, form, earlier, editing, preview=None):
     return render(
         request,
         "circles/log_form.html",
@@ -140,7 +140,6 @@ def _form_page(request, *, circle, form, earlier, editing, preview=None, status=
             "preview": preview,
             "log_preview_url": reverse("circles:log_preview", kwargs={"slug": circle.slug}),
         },
-        status=status,
     )
 
 
