@@ -68,7 +68,9 @@ def test_a_commitment_falls_due_and_the_nudge_opens_a_follow_up(open_page):
     expect(earlier_card).to_contain_text(COMMITMENT)
     page.get_by_label("Title").fill(FOLLOW_UP)
     page.get_by_label("Situation").fill("The weekend team tried the board for two weekends.")
-    page.get_by_label("Action", exact=True).fill("Same huddle, led by the weekend charge nurse.")
+    page.get_by_label("Action (needed to publish)", exact=True).fill(
+        "Same huddle, led by the weekend charge nurse."
+    )
     page.get_by_label("Outcome").fill("On time on three of four days.")
     page.get_by_label("Insight").fill("Who leads the huddle matters more than the board.")
     page.get_by_role("button", name="Publish").click()
