@@ -242,7 +242,7 @@ class ActionLogForm(forms.Form):
         data = super().clean()
         if self.publishing and self.author is not None:
             from circles.services.logs import log_publish_problems
-            from members.dates import member_today
+            from members.local_time import member_today
 
             problems = log_publish_problems(
                 values=data, today=member_today(self.author), kept_due=self.kept_due

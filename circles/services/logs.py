@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from circles.models import LOG_TEXT_FIELDS, ActionLog, Circle, LogState
 from circles.permissions import can_edit_log, can_post_in, can_view_log
-from members.dates import member_today
+from members.local_time import member_today
 from members.models import User
 
 # The fields a writer fills in (the circle, author, state and chain are never taken from data).

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from members.dates import member_today
+from members.local_time import member_today
 from tests.browser.helpers import check_page, person, role, sign_in
 from tests.factories import PASSWORD, ActionLogFactory, CircleFactory, MembershipFactory
 

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from circles.models import ActionLog, LogState, Response
-from members.dates import member_today
+from members.local_time import member_today
 from notifications.services.responses import response_emails_send
 from tests.browser.helpers import (
     Keyboard,
