@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("circles", "0002_reports_and_moderation_actions"),
+        ("circles", "0003_response_replies"),
     ]
 
     operations = [
