@@ -23,6 +23,7 @@ class DigestRunState(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     FINISHED = "finished", "Finished"
+    STOPPED = "stopped", "Stopped by an error"
 
 
 class DigestRun(models.Model):
@@ -42,6 +43,8 @@ class DigestRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Why the run stopped (a failure that retrying would repeat); empty otherwise.
+    error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -62,7 +65,8 @@ class DigestRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.state == DigestRunState.FINISHED
+        """Nothing more will happen: finished, or stopped by an error."""
+        return self.state in (DigestRunState.FINISHED, DigestRunState.STOPPED)
 
 
 class DigestDelivery(models.Model):

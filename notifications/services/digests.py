@@ -10,14 +10,18 @@ Beat, the admin and ``manage.py send_weekly_digest`` all go through these functi
 import contextlib
 import datetime as dt
 import logging
+import smtplib
 import uuid
 from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import InterfaceError, transaction
+from django.db import OperationalError as DatabaseOperationalError
 from django.db.models import Count, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from members.models import User
 from notifications import emails
@@ -37,6 +41,26 @@ STREAM_CHUNK_SIZE = 1000
 STALE_CLAIM = dt.timedelta(minutes=30)
 RETRY_FAILED_FOR = dt.timedelta(days=2)  # after the week starts: a digest gets stale
 LOST_CLAIM = "claim went stale (worker lost)"
+
+# Failures that pass — the SMTP server, the network, the database, the broker, a slow
+# batch — and are worth trying again. Anything else (a bad week, a bug) is not: it
+# stops the run instead of failing the same way every sweep.
+TRANSIENT_ERRORS = (
+    smtplib.SMTPException,
+    OSError,  # ConnectionError, TimeoutError, socket errors
+    DatabaseOperationalError,
+    InterfaceError,
+    BrokerOperationalError,
+    SoftTimeLimitExceeded,
+)
+
+
+def error_is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, TRANSIENT_ERRORS)
+
+
+def error_describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 @dataclass
@@ -176,6 +200,14 @@ def digest_run_fanout(*, run_id: int, batch_size: int | None = None) -> int:
     return count
 
 
+def digest_run_stop(*, run_id: int, error: str) -> None:
+    """Stop a run that failed in a way a retry would repeat: the sweep leaves it alone and
+    the admin shows the error. Starting a new run for the week tries again."""
+    DigestRun.objects.filter(pk=run_id).exclude(state=DigestRunState.FINISHED).update(
+        state=DigestRunState.STOPPED, error=error[:500], finished_at=timezone.now()
+    )
+
+
 def digest_run_refresh(*, run_id: int) -> DigestRun | None:
     """Count the week's deliveries into the run; finished once every recipient is done."""
     run = DigestRun.objects.filter(pk=run_id).first()
@@ -252,10 +284,14 @@ def digest_send_batch(
 ) -> BatchResult:
     """Send the week's digest to these members, each at most once.
 
-    Claims first (committed), builds every message with a fixed number of queries, sends
-    them over one SMTP connection, then marks them sent. A connection failure releases
-    the claims (marked failed, so a retry or re-run claims them again) and re-raises for
-    the task's retry. Not one transaction: email is never sent inside one.
+    Claims first (committed), builds every message with a fixed number of queries, then
+    sends them over one SMTP connection, recording each as sent as soon as the server
+    accepts it — so a worker killed mid-batch leaves on record everything it delivered,
+    and its redelivered task repeats at most the one message in flight at the kill.
+    A refused message is marked failed (a retry sends it). Any other error releases
+    every claim not yet recorded (marked failed, with the error) and re-raises; an error
+    that is not transient also stops the run, so the sweep leaves the week to an admin.
+    Not one transaction: email is never sent inside one.
     """
     token = token or uuid.uuid4().hex
     result = BatchResult()
@@ -264,7 +300,18 @@ def digest_send_batch(
     result.already = len(member_ids) - len(owned)
     if not owned:
         return result
+    try:
+        _send_claimed(week=week, owned=owned, token=token, result=result)
+    except Exception as exc:
+        error = error_describe(exc)
+        _mark(week=week, member_ids=owned, token=token, status=DeliveryStatus.FAILED, error=error)
+        if run_id is not None and not error_is_transient(exc):
+            digest_run_stop(run_id=run_id, error=error)
+        raise
+    return result
 
+
+def _send_claimed(*, week: dt.date, owned: set[int], token: str, result: BatchResult) -> None:
     contents = digest_contents(member_ids=sorted(owned), week=week)
     to_send = {pk: c for pk, c in contents.items() if not c.is_empty}
     skipped = owned - set(to_send)
@@ -272,39 +319,31 @@ def digest_send_batch(
     result.skipped = len(skipped)
 
     messages = {pk: digest_message(content=c) for pk, c in to_send.items()}
-    sent, failed = [], []
-    if messages:
-        connection = get_connection()
-        try:
-            connection.open()
-        except Exception as exc:
-            _mark(
-                week=week,
-                member_ids=messages,
-                token=token,
-                status=DeliveryStatus.FAILED,
-                error=repr(exc),
-            )
-            raise
-        try:
-            for pk, message in messages.items():
-                message.connection = connection
-                try:
-                    connection.send_messages([message])
-                except Exception as exc:  # one refused recipient does not stop the batch
-                    logger.warning("Digest to member %s failed: %r", pk, exc)
-                    failed.append(pk)
-                else:
-                    sent.append(pk)
-        finally:
-            with contextlib.suppress(Exception):  # closing a broken connection may fail too
-                connection.close()
-    _mark(week=week, member_ids=sent, token=token, status=DeliveryStatus.SENT)
-    _mark(
-        week=week, member_ids=failed, token=token, status=DeliveryStatus.FAILED, error="send failed"
-    )
-    result.sent, result.failed = len(sent), len(failed)
-    return result
+    if not messages:
+        return
+    connection = get_connection()
+    connection.open()
+    try:
+        for pk, message in messages.items():
+            message.connection = connection
+            try:
+                connection.send_messages([message])
+            except Exception as exc:  # one refused recipient does not stop the batch
+                logger.warning("Digest to member %s failed: %r", pk, exc)
+                _mark(
+                    week=week,
+                    member_ids=[pk],
+                    token=token,
+                    status=DeliveryStatus.FAILED,
+                    error=f"send failed: {error_describe(exc)}",
+                )
+                result.failed += 1
+            else:  # on record before the next send: a kill now repeats nothing sent
+                _mark(week=week, member_ids=[pk], token=token, status=DeliveryStatus.SENT)
+                result.sent += 1
+    finally:
+        with contextlib.suppress(Exception):  # closing a broken connection may fail too
+            connection.close()
 
 
 # --- the sweep ---------------------------------------------------------------------------
@@ -336,17 +375,19 @@ def digest_runs_resume(*, now: dt.datetime | None = None) -> int:
         .values_list("week", flat=True)
         .distinct()
     )
+    # A week whose latest run was stopped by an error is left to an admin.
     lost_runs = {
         run.pk
         for week in lost_weeks
         if (run := DigestRun.objects.filter(week=week).first()) is not None
+        and run.state != DigestRunState.STOPPED
     }
     resumed = 0
     stale_runs = DigestRun.objects.filter(
         Q(state=DigestRunState.QUEUED, created_at__lt=now - dt.timedelta(minutes=2))
         | Q(state=DigestRunState.RUNNING, started_at__lt=now - STALE_CLAIM)
         | Q(pk__in=lost_runs)
-    )
+    ).exclude(state=DigestRunState.STOPPED)
     moving = DigestDelivery.objects.filter(claimed_at__gte=now - dt.timedelta(minutes=10))
     for run in stale_runs:
         run = digest_run_refresh(run_id=run.pk)

@@ -2,7 +2,9 @@
 
 import smtplib
 
+from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.locmem import EmailBackend
 
 
 class BrokenSMTPBackend(BaseEmailBackend):
@@ -40,3 +42,22 @@ class DirectoryBackend(BaseEmailBackend):
             name = folder / f"{uuid.uuid4().hex}.eml"
             name.write_bytes(message.message().as_bytes())
         return len(email_messages)
+
+
+class WorkerKilled(BaseException):
+    """Stands for a SIGKILL: nothing after it runs, no ``except Exception`` sees it."""
+
+
+class DyingBackend(EmailBackend):
+    """The SMTP server accepts ``die_after`` messages; the worker dies while sending the
+    next one (it never reaches the server). ``None`` lets everything through."""
+
+    die_after: int | None = None
+
+    def send_messages(self, email_messages):
+        accepted = 0
+        for message in email_messages:
+            if DyingBackend.die_after is not None and len(mail.outbox) >= DyingBackend.die_after:
+                raise WorkerKilled
+            accepted += super().send_messages([message])
+        return accepted
