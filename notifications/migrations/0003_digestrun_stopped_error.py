@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_default_schedules'),
+        ("notifications", "0002_default_schedules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='digestrun',
-            name='error',
+            model_name="digestrun",
+            name="error",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AlterField(
-            model_name='digestrun',
-            name='state',
-            field=models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('finished', 'Finished'), ('stopped', 'Stopped by an error')], default='queued', max_length=16),
+            model_name="digestrun",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Queued"),
+                    ("running", "Running"),
+                    ("finished", "Finished"),
+                    ("stopped", "Stopped by an error"),
+                ],
+                default="queued",
+                max_length=16,
+            ),
         ),
     ]
