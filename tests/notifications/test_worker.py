@@ -1,5 +1,6 @@
 """The weekly digest through a real Celery worker and Redis: exactly one email each, a
-re-run sends none, and a batch whose worker dies is handed out again without duplicates.
+re-run sends none, and a batch whose worker dies is handed out again without duplicates —
+also when it dies after part of the batch reached the SMTP server.
 
 The worker is a separate process (``celery -A school worker``, prefork, queues
 ``celery,email``) on the test database, writing each email to a file the test counts.
@@ -26,6 +27,7 @@ from notifications.tasks import sweep_task
 from school.celery import app
 from tests.factories import CircleFactory, MembershipFactory, UserFactory
 from tests.notifications.conftest import WEEK, at, broker_unreachable, log_in
+from tests.notifications.smtp_sink import SMTPSink
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 30
@@ -257,4 +259,66 @@ def test_a_worker_killed_mid_batch_and_restarted_leaves_exactly_one_digest_each(
     wait_until(finished(run), second, "the restarted worker to finish the run")
 
     assert sent_to(mail_dir) == Counter({address: 1 for address in readers})
+    assert not DigestDelivery.objects.filter(week=WEEK, status=DeliveryStatus.SENDING).exists()
+
+
+@pytest.fixture
+def smtp_sink():
+    with SMTPSink() as sink:
+        yield sink
+
+
+def pool_child(worker) -> int:
+    """The process id of the prefork worker's one pool child (the one that sends)."""
+    children = [
+        int(pid)
+        for path in Path(f"/proc/{worker.pid}/task").glob("*/children")
+        for pid in path.read_text().split()
+    ]
+    assert len(children) == 1, children
+    return children[0]
+
+
+def test_a_pool_child_killed_after_k_digests_reached_smtp_sends_none_of_them_twice(
+    start_worker, smtp_sink
+):
+    """SIGKILL to the pool child once 13 digests (a batch and a part of the next) reached
+    the SMTP server and the 14th is in flight: the redelivered batch sends only the rest."""
+    members = members_with_something_to_read(MEMBERS)
+    readers = {m.email for m in members[:-1]}
+    smtp_sink.block_after = 13
+    worker = start_worker(EMAIL_URL=smtp_sink.url)
+
+    run = run_digest()
+    wait_until(smtp_sink.holding.is_set, worker, "13 digests to reach the SMTP server")
+    os.kill(pool_child(worker), signal.SIGKILL)
+    smtp_sink.release()
+
+    wait_until(finished(run), worker, "the run to finish after the redelivery")
+    assert smtp_sink.delivered() == Counter({address: 1 for address in readers})
+    assert "WorkerLostError" in worker.log_path.read_text()
+    assert DigestRun.objects.get(pk=run.pk).sent == MEMBERS
+
+
+def test_a_worker_killed_after_k_digests_reached_smtp_and_restarted_sends_none_twice(
+    start_worker, smtp_sink
+):
+    """The whole worker dies after 5 digests were accepted: its unacked batch goes to the
+    restarted worker, which sends only the ones not on record as sent."""
+    members = members_with_something_to_read(MEMBERS)
+    readers = {m.email for m in members[:-1]}
+    smtp_sink.block_after = 5
+    env = {"EMAIL_URL": smtp_sink.url, "WORKER_VISIBILITY_TIMEOUT": "3"}
+    first = start_worker(pool="solo", **env)
+
+    run = run_digest()
+    wait_until(smtp_sink.holding.is_set, first, "5 digests to reach the SMTP server")
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    smtp_sink.release()
+    assert DigestDelivery.objects.filter(week=WEEK, status=DeliveryStatus.SENT).count() == 5
+
+    second = start_worker(pool="solo", **env)
+    wait_until(finished(run), second, "the restarted worker to finish the run")
+    assert smtp_sink.delivered() == Counter({address: 1 for address in readers})
     assert not DigestDelivery.objects.filter(week=WEEK, status=DeliveryStatus.SENDING).exists()
