@@ -11,6 +11,7 @@ the responses later.
 """
 
 import datetime as dt
+import logging
 import uuid
 from itertools import groupby
 
@@ -25,6 +26,8 @@ from members.models import User
 from notifications import emails
 from notifications.models import DeliveryStatus, ResponseNotification
 from notifications.selectors import reachable_members
+
+logger = logging.getLogger(__name__)
 
 BATCH_SECONDS = 5 * 60
 
@@ -155,7 +158,8 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
 
 def response_emails_sweep(*, now: dt.datetime | None = None) -> int:
     """Send what a lost (or never published) task left behind: responses older than the
-    batching window that no email to a recipient has covered. Returns how many emails were
+    batching window that no email to a recipient has covered. A failed send is logged and
+    left for the next sweep; it does not stop the others. Returns how many emails were
     sent."""
     now = now or timezone.now()
     # A claim whose worker died before sending (or marking it sent) is released.
@@ -181,6 +185,11 @@ def response_emails_sweep(*, now: dt.datetime | None = None) -> int:
         )
     sent = 0
     for recipient_id in sorted(recipients):
-        if response_emails_send(recipient_id=recipient_id):
+        try:
+            covered = response_emails_send(recipient_id=recipient_id)
+        except Exception:  # released; the next sweep tries again. The others still go.
+            logger.exception("Response email to member %s failed", recipient_id)
+            continue
+        if covered:
             sent += 1
     return sent

@@ -61,3 +61,13 @@ class DyingBackend(EmailBackend):
                 raise WorkerKilled
             accepted += super().send_messages([message])
         return accepted
+
+
+class RefusingBackend(EmailBackend):
+    """Refuses every message to an address that starts with ``refused``."""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            if any(address.startswith("refused") for address in message.to):
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"No such user")})
+        return super().send_messages(email_messages)

@@ -8,7 +8,13 @@ import time_machine
 from django.core import mail
 
 from notifications import tasks
-from notifications.models import DigestDelivery, DigestRun, DigestRunState, NudgeDelivery
+from notifications.models import (
+    DigestDelivery,
+    DigestRun,
+    DigestRunState,
+    NudgeDelivery,
+    ResponseNotification,
+)
 from school.celery import app
 from tests.factories import ResponseFactory
 from tests.notifications.conftest import MONDAY_7AM, WEEK, at, log_in, member_of
@@ -70,6 +76,26 @@ def test_sweep_task_finds_lost_work(circle, batches):
     with time_machine.travel(at(23, 10), tick=False):
         tasks.sweep_task()
     assert [m.to for m in mail.outbox] == [[author.email]]
+    stuck.refresh_from_db()
+    assert stuck.state == DigestRunState.RUNNING and len(batches) == 1
+
+
+def test_a_refused_email_does_not_stop_the_sweep_from_sending_the_rest_and_resuming_runs(
+    circle, batches, settings
+):
+    settings.EMAIL_BACKEND = "tests.notifications.mailbackends.RefusingBackend"
+    refused = member_of(circle, member__email="refused@example.org")
+    author, peer = member_of(circle), member_of(circle)
+    with time_machine.travel(at(23, 9), tick=False):
+        for writer in (refused, author):
+            ResponseFactory(log=log_in(circle, writer, published_at=at(20)), author=peer)
+        stuck = DigestRun.objects.create(week=WEEK)  # its fan-out message was lost
+
+    with time_machine.travel(at(23, 10), tick=False):
+        tasks.sweep_task()
+
+    assert [m.to for m in mail.outbox] == [[author.email]]
+    assert not ResponseNotification.objects.filter(recipient=refused).exists()  # released
     stuck.refresh_from_db()
     assert stuck.state == DigestRunState.RUNNING and len(batches) == 1
 
