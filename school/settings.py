@@ -141,12 +141,20 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 else:
-    # A message taken by a worker that vanished without acking is handed out again
-    # after this long (prefork workers also requeue at once: task_reject_on_worker_lost).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+        # A message taken by a worker that vanished without acking is handed out again
+        # after this long (prefork workers also requeue at once: task_reject_on_worker_lost).
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # Publishing tries the broker once: kombu's retry sleeps two seconds before it
+        # looks at any deadline, and a page must not wait for a broker that is down (the
+        # sweep sends the work later). The worker's own reconnecting is not affected: it
+        # follows broker_connection_max_retries below.
+        "max_retries": 0,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker keeps reconnecting (every few seconds, then every 30 s)
+# until it is back, however long the outage.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

@@ -15,6 +15,7 @@ NOTIFICATIONS_RESPONSE_BATCH_SECONDS = 1
 # A worker killed outright leaves its message unacked in Redis: hand it out again quickly.
 if os.environ.get("WORKER_VISIBILITY_TIMEOUT"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
         "visibility_timeout": int(os.environ["WORKER_VISIBILITY_TIMEOUT"]),
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
