@@ -17,7 +17,7 @@ from notifications.services.digests import digest_preview, digest_run_start
 class DigestRunAdmin(admin.ModelAdmin):
     list_display = [
         "week", "state", "total", "sent", "skipped", "failed", "started_by", "created_at",
-        "finished_at", "progress_link",
+        "finished_at", "progress_link", "error",
     ]  # fmt: skip
     list_filter = ["state"]
     date_hierarchy = "week"

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from circles.models import (
     ActionLog,
@@ -38,6 +40,29 @@ def week_start(day: dt.date | None = None) -> dt.date:
     """The Monday of the week holding ``day`` (today in the school's time zone)."""
     day = day or timezone.localdate(timezone=timezone.get_default_timezone())
     return day - dt.timedelta(days=day.weekday())
+
+
+def digest_week_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last Monday a digest may be for: from the school's first week
+    (``SCHOOL_FIRST_WEEK``) to a year ahead of today."""
+    today = today or timezone.localdate(timezone=timezone.get_default_timezone())
+    first = week_start(settings.SCHOOL_FIRST_WEEK)
+    last = week_start(today + dt.timedelta(days=365))
+    return first, last
+
+
+def digest_week_problem(week: dt.date) -> str | None:
+    """Why ``week`` cannot be a digest's week (a sentence for the person who typed it), or
+    None when it is a Monday in range."""
+    first, last = digest_week_bounds()
+    if not first <= week_start(week) <= last:
+        return f"Choose a week from {date_format(first, 'j F Y')} to {date_format(last, 'j F Y')}."
+    if week.weekday() != 0:
+        return (
+            f"{date_format(week, 'j F Y')} is a {date_format(week, 'l')}: enter the Monday "
+            f"of its week, {date_format(week_start(week), 'j F Y')}."
+        )
+    return None
 
 
 def local_midnight(day: dt.date) -> dt.datetime:

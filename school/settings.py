@@ -5,6 +5,7 @@ filesystem transport and email written to files, all under ``var/``. Set ``DATAB
 and ``REDIS_URL`` to run on PostgreSQL and Redis. ``.env.example`` lists every variable.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -33,6 +34,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 SITE_NAME = "Social Business School"
+# The school's first week: no digest can be previewed, started or sent for an earlier one.
+SCHOOL_FIRST_WEEK = datetime.date.fromisoformat(env.str("SCHOOL_FIRST_WEEK", default="2026-01-05"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

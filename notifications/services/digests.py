@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import InterfaceError, transaction
 from django.db import OperationalError as DatabaseOperationalError
@@ -30,6 +31,7 @@ from notifications.selectors import (
     DigestContent,
     digest_contents,
     digest_recipients,
+    digest_week_problem,
 )
 
 logger = logging.getLogger(__name__)
@@ -127,7 +129,10 @@ def _entries(content: DigestContent) -> dict:
 
 def digest_preview(*, member: User, week: dt.date) -> tuple[DigestContent | None, object]:
     """What ``member`` would get for ``week`` (content, message), sending nothing. The
-    message is None when the member gets no digest (not eligible or nothing to read)."""
+    message is None when the member gets no digest (not eligible or nothing to read).
+    A week out of range raises ValidationError."""
+    if problem := digest_week_problem(week):
+        raise ValidationError(problem)
     content = digest_contents(member_ids=[member.pk], week=week).get(member.pk)
     if content is None or content.is_empty:
         return content, None
@@ -139,8 +144,11 @@ def digest_preview(*, member: User, week: dt.date) -> tuple[DigestContent | None
 
 @transaction.atomic
 def digest_run_start(*, week: dt.date, started_by: User | None = None, enqueue: bool = True):
-    """Record a run for ``week``; with ``enqueue`` its fan-out goes to the worker once this
-    commits (a broker outage leaves it queued for the sweep)."""
+    """Record a run for ``week`` (a Monday in range, else ValidationError and no run); with
+    ``enqueue`` its fan-out goes to the worker once this commits (a broker outage leaves
+    it queued for the sweep)."""
+    if problem := digest_week_problem(week):
+        raise ValidationError(problem)
     run = DigestRun.objects.create(week=week, started_by=started_by)
     if enqueue:
         from notifications.services.enqueue import task_enqueue_on_commit

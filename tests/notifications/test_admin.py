@@ -44,12 +44,12 @@ def test_changelist_offers_start_and_preview_and_lists_past_runs(client, staff):
 def test_preview_renders_any_members_digest_and_sends_nothing(client, staff, frozen, circle):
     reader = member_of(circle)
     log_in(circle, member_of(circle), published_at=at(20), title="Previewed <b>log</b>")
-    page = client.get(PREVIEW, {"member": reader.email, "week": "2026-11-25"})
+    page = client.get(PREVIEW, {"member": reader.email, "week": "2026-11-23"})
     assert page.status_code == 200
     assert b"Subject: Your circles this week (23 Nov)" in page.content
     assert b"srcdoc=" in page.content and b"Previewed &amp;lt;b&amp;gt;log" in page.content
     assert mail.outbox == []
-    nobody = client.get(PREVIEW, {"member": "nobody@example.org", "week": "2026-11-25"})
+    nobody = client.get(PREVIEW, {"member": "nobody@example.org", "week": "2026-11-23"})
     assert b"No member has that email address." in nobody.content
 
 
@@ -58,7 +58,7 @@ def test_start_creates_a_run_queues_it_after_commit_and_shows_progress(
 ):
     assert client.get(START).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(START, {"week": "2026-11-25"})
+        page = client.post(START, {"week": "2026-11-23"})
     run = DigestRun.objects.get()
     assert (run.week, run.started_by, run.state) == (WEEK, staff, DigestRunState.QUEUED)
     assert page["Location"] == reverse("admin:notifications_digestrun_progress", args=[run.pk])
@@ -101,5 +101,5 @@ def test_non_staff_are_refused_everything(client, who, enqueued):
             assert page.status_code == 403
         else:
             assert page.status_code == 302 and "/admin/login/" in page["Location"]
-    client.post(START, {"week": "2026-11-25"})
+    client.post(START, {"week": "2026-11-23"})
     assert DigestRun.objects.count() == 1 and enqueued == []

@@ -319,7 +319,7 @@ def test_command_dry_run_sends_nothing_and_a_run_sends_once(frozen, circle, caps
     assert "3 would get a digest, 1 have nothing to read" in out
     assert mail.outbox == [] and not DigestDelivery.objects.exists()
 
-    call_command("send_weekly_digest", "--week", "2026-11-25")
+    call_command("send_weekly_digest", "--week", "2026-11-23")
     out = capsys.readouterr().out
     assert "Sent 3, skipped 1, failed 0" in out
     run = DigestRun.objects.get()

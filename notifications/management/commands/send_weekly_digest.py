@@ -6,6 +6,7 @@ Runs the same services as beat and the admin, batch by batch in this process (so
 without a worker). ``--dry-run`` counts who would get a digest and sends nothing.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -18,6 +19,7 @@ from notifications.services.digests import (
     digest_run_refresh,
     digest_run_start,
     digest_send_batch,
+    error_describe,
 )
 
 
@@ -25,7 +27,7 @@ class Command(BaseCommand):
     help = "Send the weekly digest (one per member per week; a re-run sends nothing twice)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--week", help="Any day of the week, or an ISO week (2026-W48).")
+        parser.add_argument("--week", help="A Monday (2026-11-23) or an ISO week (2026-W48).")
         parser.add_argument(
             "--dry-run", action="store_true", help="Count who would get one; send nothing."
         )
@@ -35,8 +37,8 @@ class Command(BaseCommand):
         if week:
             try:
                 week = WeekField().clean(week)
-            except Exception as exc:
-                raise CommandError(f"--week: {exc}") from None
+            except ValidationError as exc:
+                raise CommandError(f"--week {week}: {' '.join(exc.messages)}") from None
         else:
             week = week_start()
         batches = list(digest_member_batches(week=week, batch_size=batch_size))
@@ -60,7 +62,15 @@ class Command(BaseCommand):
         digest_run_begin(run_id=run.pk)
         totals = {"sent": 0, "skipped": 0, "failed": 0}
         for batch in batches:
-            result = digest_send_batch(week=week, member_ids=batch, run_id=run.pk)
+            try:
+                result = digest_send_batch(week=week, member_ids=batch, run_id=run.pk)
+            except Exception as exc:  # its claims are released (failed) and the run updated
+                bar.close()
+                run = digest_run_refresh(run_id=run.pk)
+                raise CommandError(
+                    f"{error_describe(exc)}. Sent {totals['sent']} before it; the batch's "
+                    f"digests are marked failed (run {run.pk}: {run.get_state_display().lower()})."
+                ) from exc
             for key in totals:
                 totals[key] += getattr(result, key)
             bar.update(len(batch))
