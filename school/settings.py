@@ -106,6 +106,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that does not answer must not hang pages until gunicorn kills its
+    # workers (30 s): give up connecting after DATABASE_CONNECT_TIMEOUT seconds and cancel
+    # any statement running longer than DATABASE_STATEMENT_TIMEOUT seconds (0: no limit,
+    # as the release step's migrations use). Either answers 503 (school.views).
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+        "options": "-c statement_timeout="
+        f"{int(env.float('DATABASE_STATEMENT_TIMEOUT', default=15) * 1000)}",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache ---------------------------------------------------------------

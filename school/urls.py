@@ -13,3 +13,5 @@ urlpatterns = [
     path("email/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "school.views.server_error"
