@@ -225,3 +225,25 @@ def test_a_claim_left_by_a_dead_worker_is_released_and_sent_later(circle):
 
     assert [m.to for m in mail.outbox] == [[author.email]]
     assert NudgeDelivery.objects.get(member=author).status == "sent"
+
+
+def test_a_sweep_killed_after_k_nudges_repeats_none_of_them(circle, settings):
+    """The worker dies sending the second of three nudges: the first is on record as sent;
+    the redelivered sweep sends the third, and the one in flight once its claim is stale."""
+    from tests.notifications.mailbackends import DyingBackend, WorkerKilled
+
+    authors = [member_of(circle) for _ in range(3)]
+    for author in authors:
+        log_in(circle, author, published_at=at(10), next_step_due=dt.date(2026, 11, 20))
+        recent(circle, author)
+    settings.EMAIL_BACKEND = "tests.notifications.mailbackends.DyingBackend"
+    DyingBackend.die_after = 1
+
+    with pytest.raises(WorkerKilled):
+        sweep()
+    assert NudgeDelivery.objects.filter(status="sent").count() == 1
+
+    DyingBackend.die_after = None
+    sweep(NOW + dt.timedelta(minutes=1))  # the redelivered task
+    sweep(NOW + dt.timedelta(minutes=45))  # the next sweep: the stale claim goes out
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(a.email for a in authors)

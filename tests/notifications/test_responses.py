@@ -176,3 +176,30 @@ def test_a_claim_left_by_a_dead_worker_is_released_and_sent_by_the_sweep(circle)
     with time_machine.travel(NOW + dt.timedelta(minutes=40), tick=False):
         assert response_emails_sweep() == 1
     assert [m.to for m in mail.outbox] == [[author.email]]
+
+
+def test_a_sweep_killed_after_k_emails_repeats_none_of_them(circle, settings):
+    """The worker dies sending the second of three authors' emails: the first is on record
+    as sent; the next sweeps send the third, and the one in flight once its claim is stale."""
+    from collections import Counter
+
+    from tests.notifications.mailbackends import DyingBackend, WorkerKilled
+
+    authors = [member_of(circle) for _ in range(3)]
+    peer = member_of(circle)
+    with time_machine.travel(NOW, tick=False):
+        for author in authors:
+            ResponseFactory(log=log_in(circle, author, published_at=at(20)), author=peer)
+    settings.EMAIL_BACKEND = "tests.notifications.mailbackends.DyingBackend"
+    DyingBackend.die_after = 1
+
+    with pytest.raises(WorkerKilled), time_machine.travel(NOW + dt.timedelta(minutes=6)):
+        response_emails_sweep()
+    assert ResponseNotification.objects.filter(status=DeliveryStatus.SENT).count() == 1
+
+    DyingBackend.die_after = None
+    with time_machine.travel(NOW + dt.timedelta(minutes=7), tick=False):
+        response_emails_sweep()
+    with time_machine.travel(NOW + dt.timedelta(minutes=45), tick=False):
+        response_emails_sweep()
+    assert Counter(m.to[0] for m in mail.outbox) == Counter({a.email: 1 for a in authors})
