@@ -51,6 +51,7 @@ def test_a_page_stuck_behind_a_frozen_table_answers_503_within_the_statement_tim
     finally:
         other.rollback()
         other.close()
+        connection.close()  # the next connection starts with the configured timeout again
 
     assert page.status_code == 503 and page["Retry-After"] == "30"
     assert "The school is busy for a moment" in page.content.decode()
