@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_default_schedules"),
+        ("notifications", "0003_response_notification_per_recipient"),
     ]
 
     operations = [
