@@ -307,6 +307,24 @@ def log_unlock(*, actor: User, log: ActionLog, reason: str = "") -> ActionLog:
 # --- members and facilitators -----------------------------------------------------------------
 
 
+def _membership_locked(membership: Membership) -> Membership:
+    """The circle row, then the membership row, both locked until the transaction ends.
+
+    Every change to who facilitates a circle (promote, demote, remove, and leaving in
+    ``circles.services.memberships``) takes the circle's lock first, so two of them on the
+    same circle take turns: the second one checks "at least one facilitator" and the
+    actor's powers against what the first one committed.
+    """
+    circle = Circle.objects.select_for_update().get(pk=membership.circle_id)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("member__profile")
+        .get(pk=membership.pk)
+    )
+    membership.circle = circle
+    return membership
+
+
 def _other_active_facilitators(membership: Membership) -> bool:
     return (
         Membership.objects.facilitators()
@@ -320,11 +338,7 @@ def _other_active_facilitators(membership: Membership) -> bool:
 def member_remove(*, actor: User, membership: Membership, reason: str) -> Membership:
     """Remove an active member (or co-facilitator) from the circle. A removed facilitator
     loses their powers at once; if they ever come back, it is as a member."""
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("member", "circle")
-        .get(pk=membership.pk)
-    )
+    membership = _membership_locked(membership)
     require_moderator(actor, membership.circle)
     reason = " ".join(reason.split())
     if not reason:
@@ -353,11 +367,7 @@ def member_remove(*, actor: User, membership: Membership, reason: str) -> Member
 @transaction.atomic
 def facilitator_promote(*, actor: User, membership: Membership, reason: str = "") -> Membership:
     """Make an active member a co-facilitator."""
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("member", "circle")
-        .get(pk=membership.pk)
-    )
+    membership = _membership_locked(membership)
     require_moderator(actor, membership.circle)
     if membership.state != MembershipState.ACTIVE:
         raise ValidationError("Only active members can become facilitators.")
@@ -380,11 +390,7 @@ def facilitator_promote(*, actor: User, membership: Membership, reason: str = ""
 def facilitator_demote(*, actor: User, membership: Membership, reason: str = "") -> Membership:
     """A facilitator steps down (or is stepped down) to member. The circle keeps at least
     one facilitator. Their powers end at once."""
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("member", "circle")
-        .get(pk=membership.pk)
-    )
+    membership = _membership_locked(membership)
     require_moderator(actor, membership.circle)
     if not membership.is_facilitator:
         raise ValidationError("They do not facilitate this circle.")

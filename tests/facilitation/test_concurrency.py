@@ -4,10 +4,18 @@ and recorded, the other is told it is already done (the services lock the row)."
 import threading
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from circles.models import ModerationAction, ModerationVerb, Report, ReportReason, ReportState
+from circles.models import (
+    Membership,
+    ModerationAction,
+    ModerationVerb,
+    Report,
+    ReportReason,
+    ReportState,
+)
+from circles.services.memberships import MembershipError, membership_leave
 from facilitation import services
 from tests.factories import (
     ActionLogFactory,
@@ -31,6 +39,8 @@ def _race(actions):
             results.append("ok")
         except ValidationError as error:
             results.append(" ".join(error.messages))
+        except (PermissionDenied, MembershipError) as error:
+            results.append(str(error))
         finally:
             connection.close()
 
@@ -80,3 +90,59 @@ def test_simultaneous_dismissals_record_one_decision(postgres_only):
     assert results == ["This report has already been dealt with."] * (ATTEMPTS - 1) + ["ok"]
     assert ModerationAction.objects.filter(verb=ModerationVerb.DISMISS).count() == 1
     assert Report.objects.get(pk=report.pk).state == ReportState.DISMISSED
+
+
+NEEDS_A_FACILITATOR = "A circle needs a facilitator: make someone else one first."
+rounds = pytest.mark.parametrize("round_", range(3))
+
+
+def _facilitators_left(circle):
+    return Membership.objects.facilitators().filter(circle=circle).count()
+
+
+@rounds
+@pytest.mark.django_db(transaction=True)
+def test_two_facilitators_stepping_down_at_once_leave_one(postgres_only, round_):
+    circle = CircleFactory()
+    first, second = (FacilitatorFactory(circle=circle) for _ in range(2))
+    MembershipFactory(circle=circle)
+    results = _race(
+        [
+            lambda: services.facilitator_demote(actor=first.member, membership=first),
+            lambda: services.facilitator_demote(actor=second.member, membership=second),
+        ]
+    )
+    assert results == [NEEDS_A_FACILITATOR, "ok"]
+    assert _facilitators_left(circle) == 1
+
+
+@rounds
+@pytest.mark.django_db(transaction=True)
+def test_two_facilitators_removing_each_other_at_once_leave_one(postgres_only, round_):
+    circle = CircleFactory()
+    first, second = (FacilitatorFactory(circle=circle) for _ in range(2))
+    results = _race(
+        [
+            lambda: services.member_remove(actor=first.member, membership=second, reason="x"),
+            lambda: services.member_remove(actor=second.member, membership=first, reason="x"),
+        ]
+    )
+    # Whoever comes second is no longer a facilitator by then.
+    assert results == ["Only this circle's facilitators can do that.", "ok"]
+    assert _facilitators_left(circle) == 1
+
+
+@rounds
+@pytest.mark.django_db(transaction=True)
+def test_stepping_down_while_the_other_facilitator_leaves_keeps_one(postgres_only, round_):
+    circle = CircleFactory(name="Night shift")
+    first, second = (FacilitatorFactory(circle=circle) for _ in range(2))
+    MembershipFactory(circle=circle)
+    results = _race(
+        [
+            lambda: services.facilitator_demote(actor=first.member, membership=first),
+            lambda: membership_leave(user=second.member, circle=circle),
+        ]
+    )
+    assert results.count("ok") == 1
+    assert _facilitators_left(circle) == 1
