@@ -71,12 +71,19 @@ def _reports_partial(
     request, circle: Circle, status: tuple[str, str] | None, *, failed: dict | None = None
 ):
     """The HTMX answer to a decision taken in the queue: the fresh list of reports (with
-    ``failed``, the error summary on the item whose decision was refused)."""
+    ``failed``, the error summary on the item whose decision was refused) and the queue's
+    count in the navigation."""
     queue = selectors.moderation_queue(circle=circle)
     return render(
         request,
-        "facilitation/_reports.html",
-        {"circle": circle, "items": queue["items"], "status": status, "failed": failed},
+        "facilitation/_reports_answer.html",
+        {
+            "circle": circle,
+            "items": queue["items"],
+            "status": status,
+            "failed": failed,
+            "counts": selectors.queue_counts(circle=circle),
+        },
     )
 
 

@@ -112,7 +112,8 @@ class DigestRunAdmin(admin.ModelAdmin):
                 request,
                 run=run,
                 poll_url=reverse("admin:notifications_digestrun_progress", args=[run.pk]),
-                title=str(run),
+                # Without the state: the heading stays true while the poll updates the rest.
+                title=f"Digest for the week of {run.week:%d %b %Y}",
             ),
         )
 

@@ -2,7 +2,8 @@
 
 Who may do what comes from ``circles.permissions``. Anything a person may not see answers
 404; a thing they can see but may not act on answers 403. Every action is a plain
-POST → redirect; admit/decline answer HTMX requests with the refreshed requests list.
+POST → redirect; admit/decline answer HTMX requests with the refreshed requests list and
+every other part of the page they change (the queue's count, the circle's places).
 """
 
 from django.contrib import messages
@@ -41,6 +42,7 @@ from circles.services.memberships import (
 from circles.services.memberships import (
     invite_revoke as invite_revoke_service,
 )
+from facilitation.selectors import queue_counts
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -109,6 +111,7 @@ def detail(request, slug):
         )
     if is_moderator:
         context["pending_requests"] = list(circle_pending_requests(circle=circle))
+        context["counts"] = queue_counts(circle=circle)
     if can_read_circle(request.user, circle):
         # The member feed (the logs part): only for active members and staff.
         context["show_feed"] = True
@@ -232,10 +235,11 @@ def _decide(request, slug, pk, *, decline: bool):
     if request.htmx:
         return render(
             request,
-            "circles/_requests.html",
+            "circles/_requests_answer.html",
             {
-                "circle": circle,
+                "circle": circle_public(slug=circle.slug),
                 "pending_requests": list(circle_pending_requests(circle=circle)),
+                "counts": queue_counts(circle=circle),
                 "status": status,
             },
         )

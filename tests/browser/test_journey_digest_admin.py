@@ -129,6 +129,10 @@ def test_admin_previews_a_digest_then_runs_the_week_and_watches_it_finish(open_p
         f"{run.total} of {run.total} members done (100%)"
     )
     expect(progress.get_by_role("progressbar")).to_have_attribute("value", "100")
+    # Nothing on the page still says the run is queued: not the heading, not the title.
+    expect(admin.locator("h1")).to_have_text(f"Digest for the week of {run.week:%d %b %Y}")
+    expect(admin.locator("body")).not_to_contain_text("Queued")
+    assert "Queued" not in admin.title()
     check_page(admin)
 
     # One digest each for the members who had something to read, none twice.

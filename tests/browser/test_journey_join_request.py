@@ -50,11 +50,20 @@ def test_member_requests_to_join_and_the_facilitator_admits_them(open_page):
     check_page(facilitator, heading="Handover practice")
     requests = facilitator.get_by_role("region", name="Requests to join")
     expect(requests).to_contain_text("Handovers that finish on time, with the board in view.")
+    queue_link = facilitator.get_by_role("navigation", name="Facilitating this circle").get_by_role(
+        "link", name="Moderation queue"
+    )
+    places = facilitator.locator("#circle-places")
+    expect(queue_link).to_have_text("Moderation queue 1 waiting")
+    expect(places).to_have_text(f"1 of {circle.capacity} taken")
     with no_page_reload(facilitator):
         requests.get_by_role("button", name="Admit Asha Patel").click()
         expect(requests.get_by_role("status")).to_contain_text(
             "Asha Patel is now a member of Handover practice"
         )
+        # Every place on the page that counts her follows the decision.
+        expect(queue_link).to_have_text("Moderation queue")
+        expect(places).to_have_text(f"2 of {circle.capacity} taken")
     expect(requests).to_contain_text("No requests are waiting.")
     check_page(facilitator, heading="Handover practice")
 

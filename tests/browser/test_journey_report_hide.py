@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from circles.models import ModerationAction, Report
-from tests.browser.helpers import check_page, person, role, sign_in
+from tests.browser.helpers import check_page, no_page_reload, person, role, sign_in
 from tests.factories import (
     PASSWORD,
     ActionLogFactory,
@@ -60,8 +60,16 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
     sign_in(facilitator, email="grace@example.org", password=PASSWORD)
     facilitator.goto(circle.get_absolute_url())
     check_page(facilitator, heading=CIRCLE)
-    facilitator.get_by_role("link", name="Moderation queue").click()
+    tools = facilitator.get_by_role("navigation", name="Facilitating this circle")
+    expect(tools.get_by_role("link", name="Moderation queue")).to_have_text(
+        "Moderation queue 1 waiting"
+    )
+    tools.get_by_role("link", name="Moderation queue").click()
     check_page(facilitator, heading="Moderation queue")
+    queue_link = facilitator.get_by_role("navigation", name=f"Facilitating {CIRCLE}").get_by_role(
+        "link", name="Moderation queue"
+    )
+    expect(queue_link).to_have_text("Moderation queue 1 waiting")
     item = facilitator.locator("article.queue-item").filter(has_text=UNKIND)
     expect(item).to_contain_text("Asha Patel")
     expect(item).to_contain_text("It hurt, in front of all.")
@@ -73,9 +81,12 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
     summary.get_by_role("link", name=re.compile("^Reason for hiding")).click()
     expect(item.get_by_label("Reason for hiding")).to_be_focused()
     assert not ModerationAction.objects.exists()
-    item.get_by_label("Reason for hiding").fill(REASON)
-    item.get_by_role("button", name="Hide").click()
-    expect(facilitator.get_by_role("status")).to_contain_text("Hidden.")
+    with no_page_reload(facilitator):
+        item.get_by_label("Reason for hiding").fill(REASON)
+        item.get_by_role("button", name="Hide").click()
+        expect(facilitator.get_by_role("status")).to_contain_text("Hidden.")
+        # The count in the navigation follows the decision, without a reload.
+        expect(queue_link).to_have_text("Moderation queue")
     check_page(facilitator, heading="Moderation queue")
     expect(facilitator.locator("article.queue-item").filter(has_text=UNKIND)).to_have_count(0)
 

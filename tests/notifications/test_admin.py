@@ -87,6 +87,18 @@ def test_progress_partial_polls_until_the_run_is_finished(client, staff, frozen,
     assert b"hx-trigger" not in done.content  # polling stops
 
 
+def test_progress_page_names_the_state_only_where_the_poll_refreshes_it(client, staff):
+    """The heading and the window title do not say "Queued" above a finished run: the
+    state is shown only in the part that the poll replaces."""
+    run = DigestRun.objects.create(week=WEEK, started_by=staff)
+    url = reverse("admin:notifications_digestrun_progress", args=[run.pk])
+    page = client.get(url).content.decode()
+    polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Queued" in polled
+    assert page.count("Queued") == polled.count("Queued")
+    assert "<h1>Digest for the week of 23 Nov 2026</h1>" in page
+
+
 @pytest.mark.parametrize("who", ["anonymous", "member", "staff_without_permission"])
 def test_non_staff_are_refused_everything(client, who, enqueued):
     run = DigestRun.objects.create(week=WEEK)
