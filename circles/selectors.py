@@ -22,6 +22,7 @@ from circles.models import (
     ActionLog,
     Circle,
     Invite,
+    JoinPolicy,
     LogState,
     Membership,
     MembershipState,
@@ -87,7 +88,8 @@ def circle_tags_in_use() -> list[Tag]:
 
 def circles_for_roles(*, user) -> QuerySet[Circle]:
     """Active circles serving any of the user's roles that they have not joined yet
-    (the dashboard's "circles for your roles")."""
+    (the dashboard's "circles for your roles"): those she can join straight away first,
+    then those that ask a question, then invite-only ones; by name within each."""
     if not user.is_authenticated or not hasattr(user, "profile"):
         return Circle.objects.none()
     serving = Circle.roles.through.objects.filter(role__in=user.profile.roles.all()).values(
@@ -97,7 +99,12 @@ def circles_for_roles(*, user) -> QuerySet[Circle]:
         "circle_id"
     )
     qs = Circle.objects.active().filter(pk__in=serving).exclude(pk__in=joined)
-    return _with_counts(qs, user=user).order_by("name", "pk")
+    openness = Case(
+        When(join_policy=JoinPolicy.OPEN, then=Value(0)),
+        When(join_policy=JoinPolicy.REQUEST, then=Value(1)),
+        default=Value(2),
+    )
+    return _with_counts(qs, user=user).order_by(openness, "name", "pk")
 
 
 def circle_public(*, slug: str, user=None) -> Circle | None:

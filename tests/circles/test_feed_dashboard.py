@@ -2,6 +2,7 @@
 runs the same (small) number of queries with 3 items as with 50."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -199,6 +200,52 @@ def test_dashboard_never_shows_other_peoples_drafts_or_outside_logs(client, worl
     assert "Secret draft" not in text
 
 
+def _headings(html: str, level: int = 2) -> list[str]:
+    found = re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>", html, flags=re.S)
+    return [re.sub(r"<[^>]+>", "", h).strip() for h in found]
+
+
+def test_new_member_dashboard_leads_with_circles_for_her_roles_open_ones_first(client):
+    role = RoleFactory(name="Ward manager")
+    for name, policy in (("Above all", "invite"), ("Bedside", "request"), ("Corridor", "open")):
+        CircleFactory(name=name, join_policy=policy, entry_question="Why?").roles.set([role])
+    CircleFactory(name="Other role", join_policy="open")
+    newcomer = UserFactory()
+    newcomer.profile.roles.set([role])
+    client.force_login(newcomer)
+    html = client.get(reverse("dashboard")).content.decode()
+    # Circles for her roles come first; nothing that needs a circle is shown yet.
+    assert _headings(html) == ["Circles for your roles", "Your roles"]
+    assert _headings(html, level=3) == ["Corridor", "Bedside", "Above all"]
+    assert "Every log in your circles has had a response" not in html
+    assert "Other role" not in html
+
+
+def test_new_member_keeps_seeing_her_commitments_and_drafts_if_she_has_any(client):
+    """A member who left her only circle still has her drafts and dated next steps."""
+    newcomer = UserFactory()
+    left = CircleFactory()
+    ActionLogFactory(
+        circle=left, author=newcomer, next_step="Ask the matron",
+        next_step_due=timezone.localdate() + datetime.timedelta(days=3),
+    )  # fmt: skip
+    ActionLogFactory(
+        circle=left, author=newcomer, title="Half-written", state=LogState.DRAFT, published_at=None
+    )
+    client.force_login(newcomer)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert _headings(html)[0] == "Circles for your roles"
+    assert {"Your open commitments", "Your drafts"} <= set(_headings(html))
+    assert "Waiting for a response" not in _headings(html)
+
+
+def test_member_with_circles_sees_her_work_first_and_circles_for_roles_last(client, world):
+    client.force_login(world.member)
+    headings = _headings(client.get(reverse("dashboard")).content.decode())
+    assert headings[0] == "Waiting for a response"
+    assert headings.index("Circles for your roles") > headings.index("Your roles")
+
+
 DASHBOARD_QUERIES = 13
 
 
@@ -252,7 +299,8 @@ def test_dashboard_for_every_visitor(client, world, who):
         return
     assert response.status_code == 200
     text = response.content.decode()
-    waiting = text.split('id="waiting-title"')[1].split("</section>")[0]
+    # A member in no circle yet has no "waiting" section at all.
+    waiting = text.partition('id="waiting-title"')[2].split("</section>")[0]
     assert ("Handover huddle" in waiting) == DASHBOARD_SEES_LOG[who]
     assert ("Secret draft about rotas" in text) == (who == "author")  # …but their drafts
 
