@@ -97,6 +97,31 @@ def assert_no_horizontal_scroll(page, width: int = NARROWEST) -> None:
         )
 
 
+def assert_rows_read_as_labelled_blocks(table, *, labels: list[str]) -> None:
+    """On a narrow screen each row of ``table`` is a block: its cells stack at the full
+    width of the row (so no word breaks letter by letter), each cell whose column is in
+    ``labels`` shows that label, and the column headings row is not shown."""
+    from playwright.sync_api import expect
+
+    expect(table.locator("thead")).to_be_hidden()
+    layout = table.evaluate(
+        """table => [...table.tBodies[0].rows].map(row => ({
+            row: row.getBoundingClientRect().width,
+            cells: [...row.cells].map(cell => ({
+                width: cell.getBoundingClientRect().width,
+                shown: cell.innerText.replace(/\\s+/g, ' ').trim(),
+            })),
+        }))"""
+    )
+    assert layout, "the table has no rows"
+    for row in layout:
+        narrow = [c for c in row["cells"] if c["width"] < 0.9 * row["row"]]
+        assert not narrow, f"cells narrower than their row of {row['row']}px: {narrow}"
+        shown = " | ".join(c["shown"] for c in row["cells"])
+        for label in labels:
+            assert label in shown, f"no '{label}' label in the row: {shown}"
+
+
 def assert_aria_references_resolve(page) -> None:
     """Every id named by aria-describedby / aria-labelledby / aria-controls exists, so help
     text and errors are announced with their field (axe does not flag a missing one)."""

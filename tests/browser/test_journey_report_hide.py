@@ -8,7 +8,17 @@ import pytest
 from playwright.sync_api import expect
 
 from circles.models import ModerationAction, Report
-from tests.browser.helpers import check_page, no_page_reload, person, role, sign_in
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    assert_rows_read_as_labelled_blocks,
+    check_page,
+    no_page_reload,
+    person,
+    role,
+    save_screenshots,
+    sign_in,
+)
 from tests.factories import (
     PASSWORD,
     ActionLogFactory,
@@ -97,11 +107,29 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
     expect(row).to_contain_text("Grace Okafor")
     action = ModerationAction.objects.get(verb="hide")
     assert (action.actor.email, action.reason) == ("grace@example.org", REASON)
+    nav = facilitator.get_by_role("navigation", name=f"Facilitating {CIRCLE}")
+
+    # On a phone, the audit log and the members table read as labelled blocks, a row each.
+    facilitator.set_viewport_size(PHONE)
+    assert_rows_read_as_labelled_blocks(
+        facilitator.get_by_role("table", name=f"Moderation decisions in {CIRCLE}"),
+        labels=["When", "Who", "What", "Why"],
+    )
+    save_screenshots(facilitator, "audit-log")
+    nav.get_by_role("link", name="Members").click()
+    check_page(facilitator, heading="Members")
+    assert_rows_read_as_labelled_blocks(
+        facilitator.get_by_role("table", name=f"Active members of {CIRCLE}"),
+        labels=["Role in the circle", "Joined", "Actions"],
+    )
+    expect(facilitator.get_by_role("row").filter(has_text="Ben Adeyemi")).to_contain_text(
+        "Role in the circle"
+    )
+    save_screenshots(facilitator, "members")
+    facilitator.set_viewport_size(DESKTOP)
 
     # And the circle's health page opens, with its chart and table.
-    facilitator.get_by_role("navigation", name=f"Facilitating {CIRCLE}").get_by_role(
-        "link", name="Health"
-    ).click()
+    nav.get_by_role("link", name="Health").click()
     check_page(facilitator, heading="Health")
 
     # Asha no longer sees the response; the question that was not reported is still there.
