@@ -3,107 +3,164 @@
 The SVG is an image with a title and a description (``role="img"``, ``aria-labelledby``),
 every bar carries its number as text, and pages show a table with the same numbers beside
 it (``templates/facilitation/_bar_chart.html``).
+
+The bars run across, one row of bars per label, and the SVG has no viewBox: positions
+along the row are percentages of the chart's width and heights are pixels, so the text
+keeps the page's own size at any width (a scaled-down drawing made it unreadable on a
+phone).
 """
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-WIDTH = 640
-HEIGHT = 240
-TOP = 24
-BOTTOM = 40
-LEFT = 8
-RIGHT = 8
+NARROWEST_PX = 288  # the chart's width on a 320px screen
+LABEL_CHAR_PX = 8.5  # a generous average width of a label's character at 14px
+VALUE_PERCENT = 10  # room for the number after the longest bar
+BAR_HEIGHT = 14
+BAR_GAP = 3
+GROUP_GAP = 12
+LEGEND_HEIGHT = 28
+PADDING = 8
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: list[int]
 
 
 @dataclass(frozen=True)
 class BarChart:
-    """A bar chart of labelled counts."""
+    """A bar chart of one or more series of counts, one group of bars per label."""
 
     id: str
     title: str
     description: str
     labels: list[str]
-    values: list[int]
+    series: list[Series]
     label_heading: str = "Week starting"
-    value_heading: str = "Logs"
 
     @property
-    def rows(self) -> list[tuple[str, int]]:
-        return list(zip(self.labels, self.values, strict=True))
+    def rows(self) -> list[tuple[str, list[int]]]:
+        columns = [s.values for s in self.series]
+        return [(label, [c[i] for c in columns]) for i, label in enumerate(self.labels)]
+
+    @property
+    def label_percent(self) -> int:
+        """The labels' column, on the left: wide enough for the longest label on the
+        narrowest screen."""
+        longest = max((len(label) for label in self.labels), default=0)
+        return min(40, max(16, math.ceil(100 * (LABEL_CHAR_PX * longest + 14) / NARROWEST_PX)))
+
+    @property
+    def height(self) -> int:
+        return PADDING * 2 + self._legend_height + len(self.labels) * self._group_height
+
+    @property
+    def _legend_height(self) -> int:
+        return LEGEND_HEIGHT if len(self.series) > 1 else 0
+
+    @property
+    def _group_height(self) -> int:
+        n = len(self.series)
+        return n * BAR_HEIGHT + (n - 1) * BAR_GAP + GROUP_GAP
+
+    def _legend(self) -> SafeString:
+        if not self._legend_height:
+            return SafeString("")
+        return format_html_join(
+            "",
+            '<rect class="series-{}" x="{}%" y="{}" width="{}" height="{}"></rect>'
+            '<text class="legend" x="{}%" dx="{}" y="{}">{}</text>',
+            (
+                (i, 2 + 40 * i, PADDING, BAR_HEIGHT, BAR_HEIGHT)
+                + (2 + 40 * i, BAR_HEIGHT + 6, PADDING + BAR_HEIGHT - 2, series.name)
+                for i, series in enumerate(self.series)
+            ),
+        )
 
     def svg(self) -> SafeString:
-        count = max(len(self.values), 1)
-        top_value = max([*self.values, 1])
-        plot_height = HEIGHT - TOP - BOTTOM
-        slot = (WIDTH - LEFT - RIGHT) / count
-        bar_width = slot * 0.7
+        top_value = max([v for s in self.series for v in s.values] + [1])
+        left = self.label_percent
+        plot = 100 - left - VALUE_PERCENT
         bars = []
-        for i, (label, value) in enumerate(self.rows):
-            height = round(plot_height * value / top_value, 1)
-            x = round(LEFT + i * slot + (slot - bar_width) / 2, 1)
-            y = round(TOP + plot_height - height, 1)
-            middle = round(LEFT + i * slot + slot / 2, 1)
+        for row, (label, values) in enumerate(self.rows):
+            group_top = PADDING + self._legend_height + row * self._group_height
+            middle = group_top + (self._group_height - GROUP_GAP) / 2
             bars.append(
-                (
-                    x,
-                    y,
-                    round(bar_width, 1),
-                    height,
-                    middle,
-                    round(y - 6, 1),
-                    value,
-                    middle,
-                    HEIGHT - BOTTOM + 18,
-                    label,
+                format_html(
+                    '<text class="bar-label" x="0" dx="6" y="{}">{}</text>', middle + 5, label
                 )
             )
-        body = format_html_join(
-            "",
-            '<g class="bar"><rect x="{}" y="{}" width="{}" height="{}"></rect>'
-            '<text class="bar-value" x="{}" y="{}" text-anchor="middle">{}</text>'
-            '<text class="bar-label" x="{}" y="{}" text-anchor="middle">{}</text></g>',
-            bars,
-        )
+            for i, value in enumerate(values):
+                y = group_top + i * (BAR_HEIGHT + BAR_GAP)
+                width = round(plot * value / top_value, 2)
+                bars.append(
+                    format_html(
+                        '<rect class="series-{}" x="{}%" y="{}" width="{}%" height="{}"></rect>'
+                        '<text class="bar-value series-{}" x="{}%" dx="4" y="{}">{}</text>',
+                        i,
+                        left,
+                        y,
+                        width,
+                        BAR_HEIGHT,
+                        i,
+                        round(left + width, 2),
+                        y + BAR_HEIGHT - 3,
+                        value,
+                    )
+                )
         return format_html(
-            '<svg class="bar-chart" id="{id}" role="img" viewBox="0 0 {w} {h}" '
-            'preserveAspectRatio="xMidYMid meet" aria-labelledby="{id}-title {id}-desc" '
-            'xmlns="http://www.w3.org/2000/svg">'
+            '<svg class="bar-chart" id="{id}" role="img" width="100%" height="{h}" '
+            'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
             '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
-            '<line class="axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}"></line>'
-            "{body}</svg>",
+            "{legend}"
+            '<line class="axis" x1="{left}%" y1="{top}" x2="{left}%" y2="{bottom}"></line>'
+            "{bars}</svg>",
             id=self.id,
-            w=WIDTH,
-            h=HEIGHT,
+            h=self.height,
             title=self.title,
             desc=self.description,
-            left=LEFT,
-            right=WIDTH - RIGHT,
-            base=HEIGHT - BOTTOM,
-            body=body,
+            legend=self._legend(),
+            left=left,
+            top=PADDING + self._legend_height,
+            bottom=self.height - PADDING,
+            bars=SafeString("".join(bars)),
         )
 
 
-def weekly_logs_chart(health) -> BarChart:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def weekly_activity_chart(health) -> BarChart:
+    """Logs and responses per week, from the first week of the circle's window."""
     labels = [monday.strftime("%-d %b") for monday in health.weeks]
-    values = list(health.logs_per_week)
-    total = sum(values)
-    busiest = max(values) if values else 0
+    logs = list(health.logs_per_week)
+    responses = list(health.responses_per_week)
+    weeks = len(labels)
+    period = "this week" if weeks == 1 else f"last {weeks} weeks"
     description = (
-        f"Logs published each week over the last {len(values)} weeks, "
-        f"from the week starting {health.weeks[0]:%-d %B %Y}: {total} in all, "
-        f"at most {busiest} in one week. "
-        + "; ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
+        f"Logs published and responses written each week, {period}, "
+        f"from the week starting {health.weeks[0]:%-d %B %Y}: "
+        f"{_plural(sum(logs), 'log')} and {_plural(sum(responses), 'response')} in all. "
+        + "; ".join(
+            f"{label}: {_plural(n_logs, 'log')}, {_plural(n_responses, 'response')}"
+            for label, n_logs, n_responses in zip(labels, logs, responses, strict=True)
+        )
         + "."
     )
     return BarChart(
-        id="logs-per-week",
-        title=f"Logs per week, last {len(values)} weeks",
+        id="activity-per-week",
+        title="Logs and responses this week"
+        if weeks == 1
+        else f"Logs and responses per week, {period}",
         description=description,
         labels=labels,
-        values=values,
+        series=[Series("Logs", logs), Series("Responses", responses)],
     )
 
 
@@ -118,7 +175,6 @@ def kinds_chart(health) -> BarChart:
         title="Responses by kind",
         description=description,
         labels=labels,
-        values=values,
+        series=[Series("Responses", values)],
         label_heading="Kind",
-        value_heading="Responses",
     )

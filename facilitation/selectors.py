@@ -7,7 +7,9 @@ How the health figures are defined (the same on the circle page, in the CSV and 
 staff overview):
 
 - *window*: the last ``weeks`` calendar weeks (Monday to Sunday, in the school's time zone),
-  the current week included and counted so far.
+  the current week included and counted so far, starting no earlier than the week the
+  circle was created (a young circle shows only the weeks it has existed; activity dated
+  before its creation, as with logs brought in from elsewhere, is never cut off).
 - *active members*: memberships in the active state, facilitators included.
 - *logs per week*: published logs in the window, by the week they were published. Hidden
   logs are left out of every figure (a facilitator took them out of the conversation).
@@ -20,6 +22,8 @@ staff overview):
 - *unanswered logs*: published, not hidden, not locked logs (of any age) still without a
   response from someone other than the author; oldest first.
 - *responses by kind*: responses (not hidden, on logs not hidden) written in the window.
+- *responses per week*: the same responses (replies to them are not counted, as in
+  responses by kind), by the week they were written.
 """
 
 import statistics
@@ -162,6 +166,7 @@ class Health:
     weeks: list[date]
     active_members: int = 0
     logs_per_week: list[int] = field(default_factory=list)
+    responses_per_week: list[int] = field(default_factory=list)
     logs_in_window: int = 0
     logs_answered: int = 0
     median_first_response: timedelta | None = None
@@ -207,6 +212,10 @@ class Health:
         return list(zip(self.weeks, self.logs_per_week, strict=True))
 
     @property
+    def weekly_responses(self) -> list[tuple[date, int]]:
+        return list(zip(self.weeks, self.responses_per_week, strict=True))
+
+    @property
     def questions(self) -> int:
         return dict(self.responses_by_kind).get(ResponseKind.QUESTION.label, 0)
 
@@ -224,7 +233,14 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
     starts = week_starts(now=now, weeks=weeks)
     window_start = timezone.make_aware(datetime.combine(starts[0], time.min))
     by_id = {
-        c.pk: Health(circle=c, now=now, weeks=starts, logs_per_week=[0] * weeks) for c in circles
+        c.pk: Health(
+            circle=c,
+            now=now,
+            weeks=starts,
+            logs_per_week=[0] * weeks,
+            responses_per_week=[0] * weeks,
+        )
+        for c in circles
     }
     ids = list(by_id)
     index = {monday: i for i, monday in enumerate(starts)}
@@ -330,10 +346,12 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
                 created_at__gte=window_start,
                 created_at__lte=now,
             )
-            .values_list("log__circle_id", "kind")
+            .values_list("log__circle_id", "kind", "created_at")
         )
-        for circle_id, kind in rows:
+        for circle_id, kind, created_at in rows:
             kinds[circle_id][kind] += 1
+            local = timezone.localdate(created_at)
+            by_id[circle_id].responses_per_week[index[local - timedelta(days=local.weekday())]] += 1
         for circle_id, health in by_id.items():
             counts = kinds[circle_id]
             health.responses_by_kind = [
@@ -342,7 +360,28 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
     else:
         for circle_id in unanswered.values_list("circle_id", flat=True):
             by_id[circle_id].unanswered_count += 1
+    for health in by_id.values():
+        _start_at_creation(health)
     return list(by_id.values())
+
+
+def _start_at_creation(health: Health) -> None:
+    """Drop the weeks before the circle was created (all empty) from the window, keeping
+    any week with activity in it."""
+    created = timezone.localdate(health.circle.created_at)
+    created_monday = created - timedelta(days=created.weekday())
+    first = sum(1 for monday in health.weeks if monday < created_monday)
+    active = [
+        i
+        for i, counts in enumerate(
+            zip(health.logs_per_week, health.responses_per_week, strict=True)
+        )
+        if any(counts)
+    ]
+    first = min(first, active[0] if active else first, len(health.weeks) - 1)
+    health.weeks = health.weeks[first:]
+    health.logs_per_week = health.logs_per_week[first:]
+    health.responses_per_week = health.responses_per_week[first:]
 
 
 def circle_health(*, circle: Circle, now: datetime | None = None, weeks: int = 12) -> Health:

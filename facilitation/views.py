@@ -460,7 +460,7 @@ def health(request, slug: str):
         request,
         circle,
         health=figures,
-        weekly_chart=charts.weekly_logs_chart(figures),
+        weekly_chart=charts.weekly_activity_chart(figures),
         kinds_chart=charts.kinds_chart(figures),
     )
     return render(request, "facilitation/health.html", context)
@@ -487,6 +487,9 @@ def health_rows(figures: selectors.Health) -> list[tuple[str, str, object]]:
         ("summary", "unanswered logs", figures.unanswered_count),
     ]
     rows += [("logs per week", monday.isoformat(), n) for monday, n in figures.weekly]
+    rows += [
+        ("responses per week", monday.isoformat(), n) for monday, n in figures.weekly_responses
+    ]
     rows += [("responses by kind", label, n) for label, n in figures.responses_by_kind]
     rows += [
         (

@@ -36,6 +36,34 @@ UNKIND = "Honestly, anyone who needs a board to run a handover should not run a 
 REASON = "Unkind to a colleague; please ask a question instead."
 
 
+def assert_chart_text_legible(chart) -> None:
+    """Every text in the chart is drawn at 12px or more, no two overlap, and the labels
+    end before the axis their bars start from."""
+    axis = chart.evaluate("svg => svg.querySelector('.axis').getBoundingClientRect().left")
+    labels = chart.evaluate(
+        "svg => [...svg.querySelectorAll('.bar-label')].map(t => t.getBoundingClientRect().right)"
+    )
+    assert max(labels) <= axis, f"a label runs into the bars: {labels} > {axis}"
+    boxes = chart.evaluate(
+        """svg => [...svg.querySelectorAll('text')].map(t => {
+            const r = t.getBoundingClientRect();
+            return {text: t.textContent, top: r.top, bottom: r.bottom, left: r.left,
+                    right: r.right, size: parseFloat(getComputedStyle(t).fontSize)
+                                          * r.height / t.getBBox().height};
+        })"""
+    )
+    assert boxes
+    small = [b for b in boxes if b["size"] < 12]
+    assert not small, f"chart text drawn smaller than 12px: {small}"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = (
+                a["right"] <= b["left"] or b["right"] <= a["left"]
+                or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+            )  # fmt: skip
+            assert apart, f"chart texts overlap: {a} and {b}"
+
+
 def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(open_page):
     nurse = role("Ward manager / senior nurse")
     circle = CircleFactory(name=CIRCLE, slug="safer-staffing", join_policy="open")
@@ -128,9 +156,20 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
     save_screenshots(facilitator, "members")
     facilitator.set_viewport_size(DESKTOP)
 
-    # And the circle's health page opens, with its chart and table.
+    # And the circle's health page opens, with its chart and table: logs and responses of
+    # each week since the circle began, readable on a phone.
     nav.get_by_role("link", name="Health").click()
     check_page(facilitator, heading="Health")
+    chart = facilitator.get_by_role("img", name="Logs and responses this week")
+    expect(chart).to_be_visible()
+    table = facilitator.get_by_role("table", name="Logs and responses this week, as a table")
+    expect(table.get_by_role("columnheader")).to_have_text(["Week starting", "Logs", "Responses"])
+    expect(table.get_by_role("cell")).to_have_text(["1", "1"])  # the hidden one is not counted
+    for viewport in (PHONE, {"width": 320, "height": 740}, DESKTOP):
+        facilitator.set_viewport_size(viewport)
+        for name in ("Logs and responses this week", "Responses by kind"):
+            assert_chart_text_legible(facilitator.get_by_role("img", name=name))
+    save_screenshots(facilitator, "health")
 
     # Asha no longer sees the response; the question that was not reported is still there.
     member.reload()

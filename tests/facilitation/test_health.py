@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from circles.models import ActionLog, LogState, Membership, MembershipState, ResponseKind
-from facilitation.charts import weekly_logs_chart
+from facilitation.charts import weekly_activity_chart
 from facilitation.selectors import circle_health, health_overview
 from members.models import Profile
 from tests.factories import (
@@ -58,7 +58,7 @@ def known(frozen):
     L7, L3, L4 (oldest first), responses: 2 questions, 2 reflections, 0 resources,
     1 suggestion.
     """
-    circle = CircleFactory(name="Known numbers", slug="known")
+    circle = CircleFactory(name="Known numbers", slug="known", created_at=LONG_AGO)
     fac = FacilitatorFactory(circle=circle, member=_person("Fran"), joined_at=LONG_AGO).member
     ann = _member(circle, "Ann")
     ben = _member(circle, "Ben")
@@ -101,6 +101,9 @@ def known(frozen):
 
 
 EXPECTED_WEEKS = [0, 1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 2]
+# Responses (not hidden, on logs not hidden) by the week they were written: L1's two, L2's,
+# L9's visible one and L4's; L7's is from before the window.
+EXPECTED_RESPONSES = [0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1]
 
 
 def test_health_figures_match_the_hand_built_circle(known):
@@ -108,6 +111,8 @@ def test_health_figures_match_the_hand_built_circle(known):
     assert health.weeks[0] == date(2025, 12, 29) and health.weeks[-1] == date(2026, 3, 16)
     assert health.active_members == 7
     assert health.logs_per_week == EXPECTED_WEEKS
+    assert health.responses_per_week == EXPECTED_RESPONSES
+    assert sum(health.responses_per_week) == sum(n for _, n in health.responses_by_kind)
     assert health.logs_in_window == 6
     assert health.logs_answered == 3
     assert health.response_rate_percent == 50
@@ -132,18 +137,25 @@ def test_health_page_shows_the_figures_chart_and_table(client, known):
     assert re.search(r'id="fig-wait">\s*8 hours<', page)
     assert re.search(r'id="fig-silent">\s*2<', page) and "Dee" in page and "Gus" in page
     assert re.search(r'id="fig-unanswered">\s*3<', page)
-    # The chart: an SVG image with a title and a description, and a table beside it.
-    svg = re.search(r'<svg class="bar-chart" id="logs-per-week".*?</svg>', page, re.S).group(0)
+    # The chart: an SVG image with a title and a description, and a table beside it, with
+    # the logs and the responses of each week.
+    svg = re.search(r'<svg class="bar-chart" id="activity-per-week".*?</svg>', page, re.S)[0]
     assert 'role="img"' in svg
-    assert '<title id="logs-per-week-title">Logs per week, last 12 weeks</title>' in svg
-    assert "<desc " in svg and "6 in all" in svg
-    bar_values = [int(v) for v in re.findall(r'class="bar-value"[^>]*>(\d+)<', svg)]
-    assert bar_values == EXPECTED_WEEKS
-    table = re.search(r'<table id="logs-per-week-table">.*?</table>', page, re.S).group(0)
-    cells = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', table)
-    assert cells == list(zip(weekly_logs_chart(circle_health(circle=known)).labels,
-                             map(str, EXPECTED_WEEKS), strict=True))  # fmt: skip
-    assert cells[0][0] == "29 Dec" and cells[-1] == ("16 Mar", "2")
+    title = "Logs and responses per week, last 12 weeks"
+    assert f'<title id="activity-per-week-title">{title}</title>' in svg
+    assert "<desc " in svg and "6 logs and 5 responses in all" in svg
+    logs = [int(v) for v in re.findall(r'class="bar-value series-0"[^>]*>(\d+)<', svg)]
+    responses = [int(v) for v in re.findall(r'class="bar-value series-1"[^>]*>(\d+)<', svg)]
+    assert (logs, responses) == (EXPECTED_WEEKS, EXPECTED_RESPONSES)
+    table = re.search(r'<table id="activity-per-week-table">.*?</table>', page, re.S).group(0)
+    assert re.findall(r'<th scope="col">([^<]+)</th>', table) == [
+        "Week starting", "Logs", "Responses",
+    ]  # fmt: skip
+    cells = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td>', table)
+    assert cells == list(zip(weekly_activity_chart(circle_health(circle=known)).labels,
+                             map(str, EXPECTED_WEEKS), map(str, EXPECTED_RESPONSES),
+                             strict=True))  # fmt: skip
+    assert cells[0][0] == "29 Dec" and cells[-1] == ("16 Mar", "2", "1")
     kinds = re.search(r'<table id="responses-by-kind-table">.*?</table>', page, re.S).group(0)
     assert re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', kinds) == [
         ("Question", "2"), ("Reflection", "2"), ("Resource", "0"), ("Suggestion", "1"),
@@ -167,6 +179,8 @@ def test_csv_has_the_same_figures(client, known):
     assert summary["unanswered logs"] == "3"
     weeks = [(n, int(v)) for s, n, v in rows if s == "logs per week"]
     assert weeks[0] == ("2025-12-29", 0) and [v for _, v in weeks] == EXPECTED_WEEKS
+    answers = [(n, int(v)) for s, n, v in rows if s == "responses per week"]
+    assert answers[0] == ("2025-12-29", 0) and [v for _, v in answers] == EXPECTED_RESPONSES
     kinds = {n: int(v) for s, n, v in rows if s == "responses by kind"}
     assert kinds == {"Question": 2, "Reflection": 2, "Resource": 0, "Suggestion": 1}
     assert [n for s, n, _ in rows if s == "silent member"] == ["Dee", "Gus"]
@@ -202,11 +216,48 @@ def test_median_wait_in_words(wait, words):
 
 
 def test_empty_circle_has_no_rate_and_no_median(frozen):
-    circle = CircleFactory(slug="empty")
+    circle = CircleFactory(slug="empty", created_at=LONG_AGO)
     FacilitatorFactory(circle=circle)
     health = circle_health(circle=circle)
     assert health.response_rate is None and health.median_first_response is None
     assert health.logs_per_week == [0] * 12
+
+
+def test_a_young_circles_weeks_start_at_its_creation(client, frozen):
+    """A circle created on Tuesday 3 March: its chart shows that week and the two since,
+    not seven empty weeks from before it existed."""
+    circle = CircleFactory(slug="young", created_at=at(2026, 3, 3, 15))
+    fac = FacilitatorFactory(circle=circle, joined_at=at(2026, 3, 3, 15)).member
+    log = ActionLogFactory(circle=circle, published_at=at(2026, 3, 10, 9))
+    ResponseFactory(log=log, author=fac, created_at=at(2026, 3, 16, 9))
+    health = circle_health(circle=circle)
+    assert health.weeks == [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16)]
+    assert (health.logs_per_week, health.responses_per_week) == ([0, 1, 0], [0, 0, 1])
+    client.force_login(fac)
+    page = client.get(reverse("facilitation:health", args=["young"])).content.decode()
+    assert "Logs and responses per week, last 3 weeks" in page
+    assert "The last 3 weeks, from the week starting 2 March 2026" in page
+
+
+def test_a_circle_created_this_week_shows_this_week(frozen):
+    circle = CircleFactory(slug="new", created_at=NOW)
+    health = circle_health(circle=circle)
+    assert health.weeks == [date(2026, 3, 16)]
+    assert weekly_activity_chart(health).title == "Logs and responses this week"
+
+
+def test_activity_from_before_the_circle_was_created_is_still_shown(frozen):
+    """Logs brought in with a circle (dated before its row was made) are never cut off."""
+    circle = CircleFactory(slug="imported", created_at=NOW)
+    ActionLogFactory(circle=circle, published_at=at(2026, 2, 4, 9))
+    health = circle_health(circle=circle)
+    assert health.weeks[0] == date(2026, 2, 2)
+    assert sum(health.logs_per_week) == health.logs_in_window == 1
+
+
+def test_a_circle_older_than_the_window_shows_twelve_weeks(frozen):
+    circle = CircleFactory(slug="old", created_at=at(2024, 1, 1, 9))
+    assert len(circle_health(circle=circle).weeks) == 12
 
 
 def _busy_circle(slug: str, n: int):
@@ -303,3 +354,4 @@ def test_replies_are_no_kind_and_answer_a_log_only_from_a_peer(known):
     assert health.responses_by_kind == [
         ("Question", 2), ("Reflection", 2), ("Resource", 0), ("Suggestion", 1),
     ]  # fmt: skip
+    assert health.responses_per_week == EXPECTED_RESPONSES  # replies are not counted
