@@ -5,8 +5,10 @@ context per person in a journey. Nothing is downloaded: Playwright is pointed at
 Chromium, and axe-core comes bundled inside the axe-playwright-python package.
 
 Every page a journey visits must pass ``check_page(page)`` (axe: WCAG 2.0/2.1/2.2 A and AA,
-zero violations; no sideways scroll at 320px). A test that navigates to a page and never
-checks it errors at teardown, so a journey cannot silently skip a page.
+zero violations; no sideways scroll at 320px); every page is served with the site's
+Content-Security-Policy and breaks none of it (the console reports no violation). A test
+that navigates to a page and never checks it errors at teardown, so a journey cannot
+silently skip a page.
 """
 
 from __future__ import annotations
@@ -127,7 +129,8 @@ def open_page(browser, site, request):
 
     ``open_page(java_script_enabled=False)`` gives a person whose browser runs no script;
     ``open_page(tab_of=page)`` opens another tab for the person who has ``page`` open.
-    Uncaught JavaScript errors and server errors (5xx) fail the test.
+    Uncaught JavaScript errors, server errors (5xx), a page served without a
+    Content-Security-Policy and any CSP violation reported in the console fail the test.
     """
     contexts = []
     pages = []
@@ -161,6 +164,22 @@ def open_page(browser, site, request):
             lambda response: (
                 response.status >= 500
                 and page.sbs_problems.append(f"{response.status} from {response.url}")
+            ),
+        )
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text
+                and page.sbs_problems.append(f"CSP violation on {page.url}: {message.text}")
+            ),
+        )
+        page.on(
+            "response",
+            lambda response: (
+                response.request.resource_type == "document"
+                and response.url.startswith(site.url)
+                and "content-security-policy" not in response.headers
+                and page.sbs_problems.append(f"no Content-Security-Policy on {response.url}")
             ),
         )
         pages.append(page)
