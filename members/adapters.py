@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from django import forms
 from django.conf import settings
 
 from members.models import User
+from members.ratelimits import retry_after_seconds
 from members.services import profile_ensure
 
 
@@ -30,3 +33,19 @@ class AccountAdapter(DefaultAccountAdapter):
             "name": profile.display_name if profile is not None else "",
         }
         super().send_mail(template_prefix, email, context)
+
+    def pre_authenticate(self, request, **credentials):
+        """Too many failed sign-ins: answer with the 429 page (when to try again, and a
+        link to reset the password) rather than a form error with status 200."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError:
+            if self._login_failed_rl_usage:
+                raise
+            from members.views import too_many_attempts
+
+            key = self._get_login_attempts_cache_key(request, **credentials)
+            wait = retry_after_seconds(request, action="login_failed", key=key)
+            raise ImmediateHttpResponse(
+                too_many_attempts(request, retry_after=wait, login_locked=True)
+            ) from None

@@ -5,7 +5,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from members.forms import PreferencesForm, ProfileForm
+from members.ratelimits import retry_after_for_page, wait_in_words
 from members.services import preferences_update, profile_ensure, profile_update
+
+
+def too_many_attempts(request, *, retry_after: int | None = None, login_locked: bool = False):
+    """The site's 429 page, for every rate-limited form (allauth calls it as
+    ``school.urls.handler429``): how long to wait, in words and in ``Retry-After``."""
+    if retry_after is None:
+        retry_after = retry_after_for_page(request)
+    response = render(
+        request,
+        "429.html",
+        {"wait": wait_in_words(retry_after), "login_locked": login_locked},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def home(request):

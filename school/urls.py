@@ -15,3 +15,5 @@ urlpatterns = [
 ]
 
 handler500 = "school.views.server_error"
+# allauth answers a rate-limited form with this (status 429, Retry-After).
+handler429 = "members.views.too_many_attempts"

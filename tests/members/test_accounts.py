@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import re
 import subprocess
@@ -5,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from members.models import Role, User
@@ -126,15 +128,38 @@ def test_password_reset_sets_new_password(client, mailoutbox):
     assert User.objects.get(email="known@example.org").check_password(new)
 
 
-def test_repeated_failed_logins_are_locked_out(client):
+def test_repeated_failed_logins_lock_the_account_saying_when_and_how_to_reset(client):
     UserFactory(email="target@example.org")
-    for _ in range(5):
-        client.post(reverse("account_login"), {"login": "target@example.org", "password": "x"})
-    response = client.post(
-        reverse("account_login"), {"login": "target@example.org", "password": PASSWORD}
-    )
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC), tick=False) as t:
+        for _ in range(5):
+            client.post(reverse("account_login"), {"login": "target@example.org", "password": "x"})
+        t.shift(60)
+        response = client.post(
+            reverse("account_login"), {"login": "target@example.org", "password": PASSWORD}
+        )
     assert "_auth_user_id" not in client.session
-    assert "Too many failed login attempts" in response.content.decode()
+    assert response.status_code == 429
+    assert response["Retry-After"] == "240"  # the first failure is 5 minutes old then
+    body = response.content.decode()
+    assert 'class="site-header"' in body and "<h1>Too many attempts</h1>" in body
+    assert "try again in about 4 minutes" in body
+    assert f'href="{reverse("account_reset_password")}"' in body
+
+
+def test_the_eleventh_failed_sign_in_in_a_minute_from_one_address_answers_429(client):
+    statuses = [
+        client.post(
+            reverse("account_login"), {"login": f"guess{n}@example.org", "password": "x"}
+        ).status_code
+        for n in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+    response = client.post(
+        reverse("account_login"), {"login": "guess99@example.org", "password": "x"}
+    )
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert "try again in " in response.content.decode()
 
 
 def test_rate_limit_answers_429_in_the_site_style(client):
@@ -146,8 +171,22 @@ def test_rate_limit_answers_429_in_the_site_style(client):
     assert statuses[5] == 429
     response = client.post(reverse("account_reset_password"), {"email": "a@example.org"})
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
     body = response.content.decode()
     assert "Too many attempts" in body and 'class="site-header"' in body
+    assert "wait less than a minute" in body or "wait about a minute" in body
+
+
+def test_too_many_sign_ups_from_one_address_answer_429_with_retry_after(client):
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC), tick=False):
+        statuses = [
+            client.post(reverse("account_signup"), {"email": "not-an-email"}).status_code
+            for _ in range(21)
+        ]
+        response = client.post(reverse("account_signup"), {"email": "not-an-email"})
+    assert statuses == [200] * 20 + [429]
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert "wait about a minute" in response.content.decode()
 
 
 def test_logout_by_post_only(client):
