@@ -208,6 +208,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Social Business School <school@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How long an email's one-click unsubscribe link is honoured (an old digest still works).
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=180)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Accounts (django-allauth 65) -----------------------------------------------------------

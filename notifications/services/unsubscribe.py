@@ -1,11 +1,15 @@
 """One-click unsubscribe (RFC 8058): a signed token names the member and the email type.
 
 The token is signed with ``SECRET_KEY`` (django.core.signing) under its own salt, so a
-forged or altered token is refused and changes nothing.
+forged or altered token is refused and changes nothing. It carries the time it was made
+and is honoured for ``settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS`` (long enough for an old
+digest still in someone's inbox); after that it is refused as expired.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 
@@ -19,6 +23,10 @@ EMAIL_TYPES = {
     "nudges": ("nudges_enabled", "nudges"),
     "responses": ("response_emails_enabled", "emails when someone responds to your log"),
 }
+
+
+class UnsubscribeLinkExpired(Exception):
+    """A genuine unsubscribe link, older than the links are honoured for."""
 
 
 @dataclass(frozen=True)
@@ -38,9 +46,13 @@ def unsubscribe_token_make(*, member_id: int, email_type: str) -> str:
 
 
 def unsubscribe_token_read(*, token: str) -> UnsubscribeTarget | None:
-    """The member and type a token names, or None for a forged, altered or stale token."""
+    """The member and type a token names, or None for a forged or altered token.
+    Raises ``UnsubscribeLinkExpired`` for a genuine token past its maximum age."""
+    max_age = dt.timedelta(days=settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS)
     try:
-        data = signing.loads(token, salt=SALT)
+        data = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise UnsubscribeLinkExpired from None
     except signing.BadSignature:
         return None
     if not isinstance(data, dict):

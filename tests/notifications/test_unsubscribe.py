@@ -1,7 +1,10 @@
 """One-click unsubscribe (RFC 8058): GET changes nothing; POST needs no login or CSRF
 token and is idempotent; a forged or altered token changes nothing."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
@@ -9,7 +12,7 @@ from django.urls import reverse
 from members.models import Profile
 from notifications.emails import unsubscribe_url
 from notifications.services.unsubscribe import SALT, unsubscribe_token_make
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +85,23 @@ def test_email_links_are_absolute_https_when_the_site_is(settings):
     member = UserFactory()
     url = unsubscribe_url(member_id=member.pk, email_type="digest")
     assert url.startswith("https://school.example.org/email/unsubscribe/")
+
+
+def test_a_link_works_for_180_days_then_shows_a_friendly_expired_page(client):
+    member = UserFactory()
+    with time_machine.travel(dt.datetime(2026, 1, 5, 7, 0, tzinfo=dt.UTC), tick=False) as t:
+        url = url_for(member, "digest")
+        t.shift(dt.timedelta(days=179))
+        assert b"Stop the weekly digest?" in client.get(url).content
+        t.shift(dt.timedelta(days=2))
+        page = client.get(url)
+        posted = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert page.status_code == posted.status_code == 410
+    assert prefs(member) == (True, True, True)  # an expired link changes nothing
+    body = page.content.decode()
+    assert "This unsubscribe link has expired" in body
+    sign_in = reverse("account_login") + "?next=" + reverse("members:preferences")
+    assert f'href="{sign_in}"' in body
+    member.emailaddress_set.update(verified=True)
+    response = client.post(sign_in, {"login": member.email, "password": PASSWORD})
+    assert response["Location"] == reverse("members:preferences")
