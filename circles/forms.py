@@ -66,6 +66,22 @@ class InviteCreateForm(forms.Form):
         initial=14,
         help_text="Between 1 and 60 days.",
     )
+    max_uses = forms.IntegerField(
+        label="How many people can join with it",
+        required=False,
+        min_value=1,
+        max_value=100,
+        initial=1,
+        help_text=(
+            "1 makes a single-use link, for one person. Leave it empty to let anyone "
+            "with the link join until it expires."
+        ),
+        error_messages={
+            "min_value": "Enter a number of people from 1 to 100, or leave it empty.",
+            "max_value": "Enter a number of people from 1 to 100, or leave it empty.",
+            "invalid": "Enter a number of people from 1 to 100, or leave it empty.",
+        },
+    )
 
 
 # --- action logs and responses (logs engineer) ----------------------------------------------

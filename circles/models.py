@@ -192,16 +192,29 @@ class Invite(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     uses = models.PositiveIntegerField(default=0)
+    # How many people may join with the link (1: single use); empty: any number until
+    # it expires.
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(uses__lte=F("max_uses")),
+                name="invite_uses_within_max_uses",
+            )
+        ]
 
     def __str__(self):
         return f"Invite to {self.circle} ({self.created_at:%Y-%m-%d})"
 
+    @property
+    def is_used_up(self) -> bool:
+        return self.max_uses is not None and self.uses >= self.max_uses
+
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.revoked_at is None and self.expires_at > now
+        return self.revoked_at is None and self.expires_at > now and not self.is_used_up
 
 
 class LogState(models.TextChoices):

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from circles.models import (
@@ -30,6 +30,7 @@ from members.models import User
 
 INVITE_SALT = "circles.invite"
 INVITE_DAYS_MAX = 60
+INVITE_USES_MAX = 100
 DECLINE_REASON_MAX = 500
 ENTRY_ANSWER_MAX = 2000
 
@@ -267,20 +268,36 @@ def membership_decline(*, actor: User, membership: Membership, reason: str = "")
 
 
 @transaction.atomic
-def invite_create(*, actor: User, circle: Circle, days: int = 14) -> Invite:
+def invite_create(
+    *, actor: User, circle: Circle, days: int = 14, max_uses: int | None = None
+) -> Invite:
+    """A new invite link, valid for ``days``, for ``max_uses`` people (1: single use;
+    None: anyone with the link until it expires)."""
     require_moderator(actor, circle)
     _ensure_writable(circle)
     if not 1 <= int(days) <= INVITE_DAYS_MAX:
         raise MembershipError(f"An invite link lasts between 1 and {INVITE_DAYS_MAX} days.")
+    if max_uses is not None and not 1 <= int(max_uses) <= INVITE_USES_MAX:
+        raise MembershipError(
+            f"An invite link is for between 1 and {INVITE_USES_MAX} people, "
+            "or for anyone with the link."
+        )
     now = timezone.now()
     invite = Invite.objects.create(
-        circle=circle, created_by=actor, created_at=now, expires_at=now + timedelta(days=days)
+        circle=circle,
+        created_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        max_uses=max_uses,
     )
+    uses = "any number of people" if max_uses is None else f"up to {max_uses} people"
     _record(
         circle=circle,
         actor=actor,
         verb=ModerationVerb.INVITE_CREATE,
-        target_label=f"Invite link #{invite.pk}, expires {invite.expires_at:%Y-%m-%d %H:%M} UTC",
+        target_label=(
+            f"Invite link #{invite.pk}, {uses}, expires {invite.expires_at:%Y-%m-%d %H:%M} UTC"
+        ),
     )
     return invite
 
@@ -325,12 +342,22 @@ def invite_from_token(token: str) -> Invite:
             "This invite link was withdrawn by the circle's facilitators. "
             "Please ask them for a new one."
         )
+    if invite.is_used_up:
+        raise MembershipError(_used_up_message(invite))
     if not invite.is_usable():
         raise MembershipError(
             f"This invite link expired on {timezone.localtime(invite.expires_at):%d %B %Y}. "
             "Please ask the facilitator for a new one."
         )
     return invite
+
+
+def _used_up_message(invite: Invite) -> str:
+    people = "one person" if invite.max_uses == 1 else f"{invite.max_uses} people"
+    return (
+        f"This invite link was for {people}, and it has been used. "
+        "Please ask the facilitator for a new one."
+    )
 
 
 @transaction.atomic
@@ -344,8 +371,16 @@ def membership_join_by_invite(*, user: User, token: str) -> Membership:
         return membership
     _refuse_if_removed(membership, circle)
     _ensure_room(circle)
+    # Count this use only while the link has uses left, in one UPDATE, so two people
+    # using the last place on a link at once cannot both get in.
+    counted = (
+        Invite.objects.filter(pk=invite.pk)
+        .filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))
+        .update(uses=F("uses") + 1)
+    )
+    if not counted:
+        raise MembershipError(_used_up_message(invite))
     membership = _activate(
         membership=membership, user=user, circle=circle, decided_by=invite.created_by
     )
-    Invite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
     return membership

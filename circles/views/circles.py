@@ -265,18 +265,28 @@ def invites(request, slug):
     if not request.user.is_authenticated:
         return redirect_to_login(request.path)
     circle = _moderated_circle_or_refuse(request, slug)
-    form = InviteCreateForm(request.POST or None, initial={"days": 14})
+    form = InviteCreateForm(request.POST or None, initial={"days": 14, "max_uses": 1})
     if request.method == "POST" and form.is_valid():
         try:
             invite = invite_create(
-                actor=request.user, circle=circle, days=form.cleaned_data["days"]
+                actor=request.user,
+                circle=circle,
+                days=form.cleaned_data["days"],
+                max_uses=form.cleaned_data["max_uses"],
             )
         except MembershipError as error:
             form.add_error(None, str(error))
         else:
+            people = (
+                "anyone with it"
+                if invite.max_uses is None
+                else "one person"
+                if invite.max_uses == 1
+                else f"up to {invite.max_uses} people"
+            )
             messages.success(
                 request,
-                f"New invite link created; it works until "
+                f"New invite link created, for {people}; it works until "
                 f"{timezone.localtime(invite.expires_at):%d %B %Y}. "
                 "Copy it from the list below.",
             )

@@ -372,3 +372,81 @@ def test_newcomer_signs_up_from_invite_and_comes_back_to_it(client, people, invi
     )
     assert response.status_code == 302
     assert response.url == url  # back to the invite, to confirm joining
+
+
+# --- how many people a link is for ---------------------------------------------------------
+
+
+def test_a_single_use_link_admits_one_person_then_says_it_has_been_used(client, people):
+    client.force_login(people.facilitator)
+    url = reverse("circles:invites", args=[people.circle.slug])
+    form = client.get(url).content.decode()
+    assert 'name="max_uses" value="1"' in form  # single use unless the facilitator says more
+    response = client.post(url, {"days": 5, "max_uses": 1}, follow=True)
+    assert "New invite link created, for one person" in response.content.decode()
+    invite = Invite.objects.get()
+    assert "One person (single use)" in response.content.decode()
+
+    first, second = UserFactory(), UserFactory()
+    client.force_login(first)
+    client.post(accept_url(invite))
+    assert people.circle.memberships.get(member=first).state == MembershipState.ACTIVE
+
+    client.force_login(second)
+    page = client.get(accept_url(invite))
+    assert page.status_code == 404
+    assert "This invite link was for one person, and it has been used" in page.content.decode()
+    before = db_state()
+    client.post(accept_url(invite))
+    assert db_state() == before
+    assert not Membership.objects.filter(member=second).exists()
+
+    client.force_login(people.facilitator)
+    listing = client.get(url).content.decode()
+    assert '<span class="badge">Used</span>' in listing
+    assert accept_url(invite) not in listing
+
+
+def test_a_link_for_three_people_admits_three(people):
+    invite = invite_create(actor=people.facilitator, circle=people.circle, days=5, max_uses=3)
+    token = invite_token(invite)
+    for _ in range(3):
+        membership_join_by_invite(user=UserFactory(), token=token)
+    late = UserFactory()
+    with pytest.raises(MembershipError, match="was for 3 people, and it has been used"):
+        membership_join_by_invite(user=late, token=token)
+    invite.refresh_from_db()
+    assert invite.uses == 3
+    assert not Membership.objects.filter(member=late).exists()
+
+
+def test_a_link_for_anyone_admits_anyone_until_it_expires(client, people):
+    client.force_login(people.facilitator)
+    url = reverse("circles:invites", args=[people.circle.slug])
+    response = client.post(url, {"days": 5, "max_uses": ""}, follow=True)
+    assert "for anyone with it" in response.content.decode()
+    assert "Anyone with the link" in response.content.decode()
+    token = invite_token(Invite.objects.get())
+    for _ in range(4):
+        membership_join_by_invite(user=UserFactory(), token=token)
+    assert Invite.objects.get().uses == 4
+
+
+@pytest.mark.parametrize("max_uses", ["0", "101", "two"])
+def test_invites_page_bad_number_of_people_shows_error(client, people, max_uses):
+    client.force_login(people.facilitator)
+    url = reverse("circles:invites", args=[people.circle.slug])
+    response = client.post(url, {"days": 5, "max_uses": max_uses})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert "Enter a number of people from 1 to 100, or leave it empty." in body
+    assert not Invite.objects.exists()
+
+
+def test_the_database_refuses_more_uses_than_a_link_allows(people):
+    from django.db import IntegrityError, transaction
+
+    invite = invite_create(actor=people.facilitator, circle=people.circle, days=5, max_uses=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invite.objects.filter(pk=invite.pk).update(uses=2)
