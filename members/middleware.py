@@ -1,10 +1,16 @@
 from urllib.parse import urlencode
 
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
 from members.local_time import zone_of
+
+from members.models import Profile
 
 # Paths a member who has not finished onboarding may still reach.
 _OPEN_PREFIXES = (
@@ -12,8 +18,22 @@ _OPEN_PREFIXES = (
 )  # fmt: skip
 
 
+def _profile_and_verified(user) -> tuple[Profile | None, bool]:
+    """The member's profile (kept on the user, as ``user.profile`` would) and whether an
+    email address of theirs is verified, in one query."""
+    verified = EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True)
+    profile = Profile.objects.filter(user=user).annotate(email_verified=Exists(verified)).first()
+    if profile is None:
+        return None, EmailAddress.objects.filter(user=user, verified=True).exists()
+    user.profile = profile
+    return profile, profile.email_verified
+
+
 class OnboardingMiddleware:
-    """After confirming their email, a member completes onboarding before anything else."""
+    """After confirming their email, a member completes onboarding before anything else.
+
+    A signed-in session whose email is not verified is refused too: signing in already
+    requires a confirmed address, and this holds however a session came about."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,7 +46,15 @@ class OnboardingMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
             and request.path != "/"
         ):
-            profile = getattr(user, "profile", None)
+            profile, verified = _profile_and_verified(user)
+            if not verified:
+                logout(request)
+                messages.warning(
+                    request,
+                    "Please confirm your email address first: follow the link in the email "
+                    "we sent you, or sign in again to have it sent once more.",
+                )
+                return redirect("account_login")
             if profile is None or profile.onboarded_at is None:
                 url = reverse("members:onboarding")
                 if request.method == "GET":

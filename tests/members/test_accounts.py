@@ -281,3 +281,22 @@ def test_onboarding_ignores_a_next_url_off_the_site(client):
         },
     )
     assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+
+
+def test_a_signed_in_session_with_an_unconfirmed_email_is_refused(client):
+    user = UserFactory(email="unconfirmed@example.org")
+    user.emailaddress_set.update(verified=False)
+    client.force_login(user)  # however the session came about, it does not get in
+    for name in ("dashboard", "members:preferences", "circles:directory"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302, name
+        assert response["Location"] == reverse("account_login")
+        assert "_auth_user_id" not in client.session
+        client.force_login(user)
+    page = client.get(reverse("dashboard"), follow=True)
+    assert "Please confirm your email address first" in page.content.decode()
+    assert page.redirect_chain[-1][0] == reverse("account_login")
+
+    user.emailaddress_set.update(verified=True)
+    client.force_login(user)
+    assert client.get(reverse("dashboard")).status_code == 200
