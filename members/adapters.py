@@ -1,15 +1,18 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 
 from members.models import User
 from members.ratelimits import retry_after_seconds
-from members.services import profile_ensure
+from members.services import account_email_enqueue, profile_ensure
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Every new account gets a profile; onboarding fills it in after confirmation."""
+    """Every new account gets a profile; onboarding fills it in after confirmation.
+    Account emails are rendered here and sent by the worker."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
@@ -23,16 +26,23 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Account emails come from the school, by name, and greet the member by the
-        name they gave (nobody, before onboarding)."""
+        name they gave (nobody, before onboarding).
+
+        The email is rendered now (links and all) and sent by the worker, so a page that
+        sends mail costs the same whichever email it sends."""
         user = context.get("user") or User.objects.filter(email__iexact=email).first()
         profile = getattr(user, "profile", None) if user is not None else None
+        request = allauth_context.request
         context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
             **context,
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
             "name": profile.display_name if profile is not None else "",
         }
-        super().send_mail(template_prefix, email, context)
+        account_email_enqueue(message=self.render_mail(template_prefix, email, context))
 
     def pre_authenticate(self, request, **credentials):
         """Too many failed sign-ins: answer with the 429 page (when to try again, and a

@@ -1,6 +1,7 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from members.models import Profile, Role
 from members.time_zones import time_zone_choices
@@ -72,6 +73,20 @@ class PreferencesForm(forms.ModelForm):
 
 
 # --- allauth's account forms, labelled in the site's voice (settings.ACCOUNT_FORMS) ----------
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up, costing the same whether or not the address has an account.
+
+    A new address costs a password hash (the account is saved) and one email; a registered
+    one gets an email ("you already have an account") and, here, a hash made and thrown
+    away, so the answer's timing does not tell which it was. Both emails go out from the
+    worker (``members.adapters.AccountAdapter.send_mail``)."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)
 
 
 class LoginForm(allauth_forms.LoginForm):

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.local_time import zone_of
-
 from members.models import Profile
 
 # Paths a member who has not finished onboarding may still reach.

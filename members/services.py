@@ -1,9 +1,13 @@
+import logging
 from collections.abc import Iterable
 
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
 from members.models import Profile, Role, User
+
+logger = logging.getLogger(__name__)
 
 
 def profile_ensure(*, user: User) -> Profile:
@@ -48,3 +52,43 @@ def preferences_update(
     profile.response_emails_enabled = response_emails_enabled
     profile.save(update_fields=["digest_enabled", "nudges_enabled", "response_emails_enabled"])
     return profile
+
+
+# --- account emails (confirmation, password reset, "you already have an account") ----------
+
+
+def account_email_enqueue(*, message: EmailMessage) -> None:
+    """Hand a rendered account email to the worker once the transaction commits. Should the
+    broker be unreachable, send it from here: no periodic sweep knows about these emails."""
+    from members.tasks import account_email_send_task
+    from notifications.services.enqueue import BROKER_ERRORS
+
+    payload = {
+        "subject": message.subject,
+        "body": message.body,
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "html": next(
+            (content for content, mimetype in getattr(message, "alternatives", [])
+             if mimetype == "text/html"),
+            None,
+        ),
+    }  # fmt: skip
+
+    def publish():
+        try:
+            account_email_send_task.apply_async(kwargs=payload)
+        except BROKER_ERRORS as exc:
+            logger.warning("Broker unreachable (%s): sending an account email directly.", exc)
+            account_email_send(**payload)
+
+    transaction.on_commit(publish, robust=True)
+
+
+def account_email_send(
+    *, subject: str, body: str, from_email: str, to: list[str], html: str | None = None
+) -> None:
+    message = EmailMultiAlternatives(subject, body, from_email, to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

@@ -232,6 +232,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_FORMS = {
+    "signup": "members.forms.SignupForm",
     "login": "members.forms.LoginForm",
     "change_password": "members.forms.ChangePasswordForm",
     "reset_password_from_key": "members.forms.ResetPasswordKeyForm",

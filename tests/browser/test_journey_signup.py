@@ -14,7 +14,8 @@ from tests.factories import PASSWORD, CircleFactory, FacilitatorFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
+def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page, tasks_run_at_once):
+    """(The confirmation email is sent by a task: here it runs as soon as it is queued.)"""
     nurse = role("Ward manager / senior nurse")
     matron = role("Matron")
     staffing = CircleFactory(
