@@ -39,12 +39,10 @@ class OnboardingMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not user.is_staff
-            and not request.path.startswith(_OPEN_PREFIXES)
-            and request.path != "/"
-        ):
+        if not user.is_authenticated or user.is_staff:
+            return self.get_response(request)
+        needs_onboarding = not request.path.startswith(_OPEN_PREFIXES) and request.path != "/"
+        if needs_onboarding or request.path.startswith("/me/onboarding/"):
             profile, verified = _profile_and_verified(user)
             if not verified:
                 logout(request)
@@ -54,7 +52,7 @@ class OnboardingMiddleware:
                     "we sent you, or sign in again to have it sent once more.",
                 )
                 return redirect("account_login")
-            if profile is None or profile.onboarded_at is None:
+            if needs_onboarding and (profile is None or profile.onboarded_at is None):
                 url = reverse("members:onboarding")
                 if request.method == "GET":
                     # Come back here afterwards (an invite link, say).

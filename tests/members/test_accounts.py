@@ -296,7 +296,7 @@ def test_a_signed_in_session_with_an_unconfirmed_email_is_refused(client):
     user = UserFactory(email="unconfirmed@example.org")
     user.emailaddress_set.update(verified=False)
     client.force_login(user)  # however the session came about, it does not get in
-    for name in ("dashboard", "members:preferences", "circles:directory"):
+    for name in ("dashboard", "members:preferences", "circles:directory", "members:onboarding"):
         response = client.get(reverse(name))
         assert response.status_code == 302, name
         assert response["Location"] == reverse("account_login")
