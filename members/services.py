@@ -58,8 +58,10 @@ def preferences_update(
 
 
 def account_email_enqueue(*, message: EmailMessage) -> None:
-    """Hand a rendered account email to the worker once the transaction commits. Should the
-    broker be unreachable, send it from here: no periodic sweep knows about these emails."""
+    """Hand a rendered account email to the worker. It is published at once: it is complete
+    and reads nothing from the database, and allauth's pages run outside a transaction.
+    Should the broker be unreachable, it is sent from here: no periodic sweep knows about
+    these emails."""
     from members.tasks import account_email_send_task
     from notifications.services.enqueue import BROKER_ERRORS
 
@@ -74,15 +76,11 @@ def account_email_enqueue(*, message: EmailMessage) -> None:
             None,
         ),
     }  # fmt: skip
-
-    def publish():
-        try:
-            account_email_send_task.apply_async(kwargs=payload)
-        except BROKER_ERRORS as exc:
-            logger.warning("Broker unreachable (%s): sending an account email directly.", exc)
-            account_email_send(**payload)
-
-    transaction.on_commit(publish, robust=True)
+    try:
+        account_email_send_task.apply_async(kwargs=payload)
+    except BROKER_ERRORS as exc:
+        logger.warning("Broker unreachable (%s): sending an account email directly.", exc)
+        account_email_send(**payload)
 
 
 def account_email_send(

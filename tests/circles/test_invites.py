@@ -341,7 +341,7 @@ def test_accept_archived_circle_says_so(client, people, invite):
 
 
 def test_newcomer_signs_up_from_invite_and_comes_back_to_it(
-    client, people, invite, password, tasks_run_at_once, django_capture_on_commit_callbacks
+    client, people, invite, password, tasks_run_at_once
 ):
     import re
 
@@ -352,11 +352,10 @@ def test_newcomer_signs_up_from_invite_and_comes_back_to_it(
     url = accept_url(invite)
     page = client.get(url).content.decode()
     signup = re.search(r'href="(/accounts/signup/\?next=[^"]+)"', page).group(1)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            signup,
-            {"email": "newcomer@example.org", "password1": password, "password2": password},
-        )
+    response = client.post(
+        signup,
+        {"email": "newcomer@example.org", "password1": password, "password2": password},
+    )
     assert response.status_code == 302
     confirm = re.search(r"http://testserver(\S+)", mail.outbox[-1].body).group(1)
     response = client.post(confirm)
