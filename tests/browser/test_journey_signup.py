@@ -11,11 +11,15 @@ from members.models import User
 from tests.browser.helpers import check_page, link_in_last_email, person, role, sign_in
 from tests.factories import PASSWORD, CircleFactory, FacilitatorFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # Account emails are sent by a task: here it runs as soon as it is published.
+    pytest.mark.usefixtures("tasks_run_at_once"),
+]
 
 
-def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page, tasks_run_at_once):
-    """(The confirmation email is sent by a task: here it runs as soon as it is queued.)"""
+def test_newcomer_signs_up_confirms_onboards_and_joins_a_circle(page):
     nurse = role("Ward manager / senior nurse")
     matron = role("Matron")
     staffing = CircleFactory(
