@@ -196,7 +196,7 @@ def open_page(browser, site, request):
         if failed and not page.is_closed():
             ARTIFACTS.joinpath("failures").mkdir(parents=True, exist_ok=True)
             name = f"{request.node.name}-{index}.png".replace("/", "_")
-            page.screenshot(path=ARTIFACTS / "failures" / name, full_page=True)
+            page.screenshot(path=ARTIFACTS / "failures" / name, full_page=True, caret="initial")
         problems += page.sbs_problems
         unchecked = {
             page_key(url)

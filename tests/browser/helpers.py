@@ -162,7 +162,8 @@ def save_screenshots(page, name: str) -> list[Path]:
     for viewport in (PHONE, DESKTOP):
         page.set_viewport_size(viewport)
         path = folder / f"{name}-{viewport['width']}.png"
-        page.screenshot(path=path, full_page=True)
+        # caret="initial": hiding the caret would inject a <style> the page's CSP refuses.
+        page.screenshot(path=path, full_page=True, caret="initial")
         paths.append(path)
     if before:
         page.set_viewport_size(before)
