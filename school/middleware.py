@@ -60,8 +60,11 @@ class ContentSecurityPolicyMiddleware:
 
 class PrivatePagesMiddleware:
     """A page that depends on who is signed in is never stored: not by a shared (ward)
-    computer's browser, nor by a proxy. Static files are served before this runs
-    (whitenoise) and keep their long cache lifetime."""
+    computer's browser, nor by a proxy. Such a page read the session (that is where who is
+    signed in comes from), so the session middleware marked it ``Vary: Cookie``; that mark
+    is all this looks at, so it never queries anything itself (an error page while the
+    database is down stays quick). Static files are served before this runs (whitenoise)
+    and keep their long cache lifetime."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,8 +73,6 @@ class PrivatePagesMiddleware:
         response = self.get_response(request)
         if request.path.startswith(settings.STATIC_URL):
             return response
-        user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
-        if signed_in or has_vary_header(response, "Cookie"):
+        if has_vary_header(response, "Cookie"):
             patch_cache_control(response, private=True, no_store=True)
         return response
