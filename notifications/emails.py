@@ -1,6 +1,11 @@
 """Email messages from template triples: ``templates/emails/<name>/subject.txt``,
 ``body.txt`` and ``body.html``. Every link is absolute (``settings.SITE_URL``); digests
-and nudges carry RFC 8058 one-click unsubscribe headers."""
+and nudges carry RFC 8058 one-click unsubscribe headers.
+
+The text templates render with autoescaping off (they are plain text), so what they
+return is *not* safe HTML although Django marks every rendered template safe: the subject
+and the text part are handed on as plain ``str``, which any page that shows them (the
+admin's digest preview) escapes."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -56,6 +61,11 @@ def unsubscribe_url(*, member_id: int, email_type: str) -> str:
     return absolute(reverse("notifications:unsubscribe", kwargs={"token": token}))
 
 
+def plain_text(rendered: str) -> str:
+    """A rendered text template as a plain ``str``, no longer marked safe HTML."""
+    return str.__str__(rendered)
+
+
 def message_build(
     *, template: str, context: dict, to: str, member_id: int, email_type: str | None
 ) -> EmailMultiAlternatives:
@@ -79,8 +89,10 @@ def message_build(
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         headers["Auto-Submitted"] = "auto-generated"
     with timezone.override(zone_of(context.get("member"))):
-        subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
-        text = render_to_string(f"emails/{template}/body.txt", context)
+        subject = plain_text(
+            " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
+        )
+        text = plain_text(render_to_string(f"emails/{template}/body.txt", context))
         html = render_to_string(f"emails/{template}/body.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
