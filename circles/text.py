@@ -5,6 +5,9 @@ markdown-it-py renders (raw HTML in the source is escaped, not passed through), 
 URLs and event handlers, and gives every link ``rel="nofollow noopener"``.
 """
 
+import re
+from html.parser import HTMLParser
+
 from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(
@@ -49,3 +52,84 @@ def excerpt(source: str, length: int = 200) -> str:
     """A plain-text excerpt of Markdown source (for emails and lists; escape when shown)."""
     text = " ".join((source or "").split())
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+# --- for emails: the stored HTML, shortened, and as plain prose ----------------------------
+
+_BLOCKS = {"p", "blockquote", "pre", "ul", "ol", "table", "h3", "h4", "h5", "h6", "hr"}
+
+
+class _PlainText(HTMLParser):
+    """Sanitised HTML → plain prose: paragraphs apart, list items as ``- item`` (``1.``
+    when numbered), table cells apart, links as ``text (url)``, entities decoded."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._links: list[tuple[str, int]] = []
+        self._lists: list[list] = []  # [tag, next number]
+        self._in_pre = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+        self._in_pre = self._in_pre or tag == "pre"
+        if tag in ("ul", "ol"):
+            start = dict(attrs).get("start") or "1"
+            self._lists.append([tag, int(start) if start.isdigit() else 1])
+        elif tag == "li":
+            marker = "- "
+            if self._lists and self._lists[-1][0] == "ol":
+                marker = f"{self._lists[-1][1]}. "
+                self._lists[-1][1] += 1
+            self.parts.append("\n" + "  " * max(len(self._lists) - 1, 0) + marker)
+        elif tag in ("br", "tr"):
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" | " if self.parts and not self.parts[-1].endswith("\n") else "")
+        elif tag == "a":
+            self._links.append((dict(attrs).get("href") or "", len(self.parts)))
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+        if tag == "pre":
+            self._in_pre = False
+        if tag in ("ul", "ol") and self._lists:
+            self._lists.pop()
+        elif tag == "a" and self._links:
+            href, start = self._links.pop()
+            text = "".join(self.parts[start:]).strip()
+            shown = href.removeprefix("mailto:")
+            if href and shown != text:
+                self.parts.append(f" ({href})")
+
+    def handle_data(self, data):
+        if "\n" in data and not data.strip() and not self._in_pre:
+            return  # the line breaks markdown-it puts between block tags
+        self.parts.append(data)
+
+    def text(self) -> str:
+        lines = [line.rstrip() for line in "".join(self.parts).split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> str:
+    """Plain prose of stored, sanitised HTML: no Markdown syntax, links as ``text (url)``."""
+    parser = _PlainText()
+    parser.feed(html or "")
+    parser.close()
+    return parser.text()
+
+
+def excerpt_text(html: str, length: int = 200) -> str:
+    """A one-line plain-text excerpt of stored HTML (for text emails; escape when shown)."""
+    return excerpt(html_to_text(html), length)
+
+
+def excerpt_html(html: str, words: int = 40) -> str:
+    """The first ``words`` words of stored, sanitised HTML, its tags closed, sanitised again
+    so that the cut cannot leave anything but the allow-list."""
+    from django.utils.text import Truncator
+
+    return sanitise_html(Truncator(html or "").words(words, html=True))

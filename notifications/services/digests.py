@@ -90,15 +90,20 @@ def digest_message(*, content: DigestContent):
 
 
 def _entries(content: DigestContent) -> dict:
-    """Links and excerpts worked out once, so the templates only print."""
-    from circles.text import excerpt
+    """Links and excerpts worked out once, so the templates only print. What members wrote
+    is shown from its stored, sanitised HTML: shortened in the HTML part, as plain prose
+    in the text part."""
+    from circles.text import excerpt_html, excerpt_text
 
-    def log_entry(log, text=None):
+    def excerpts(html: str) -> dict:
+        return {"excerpt": excerpt_text(html, 180), "excerpt_html": excerpt_html(html, 40)}
+
+    def log_entry(log):
         return {
             "log": log,
             "url": emails.log_url(log),
             "circle_url": emails.circle_url(log.circle),
-            "excerpt": excerpt(text if text is not None else log.situation, 180),
+            **excerpts(log.situation_html),
         }
 
     return {
@@ -108,7 +113,7 @@ def _entries(content: DigestContent) -> dict:
             {
                 "response": r,
                 "url": emails.log_url(r.log) + f"#response-{r.pk}",
-                "excerpt": excerpt(r.body, 180),
+                **excerpts(r.body_html),
             }
             for r in content.responses
         ],
@@ -117,7 +122,7 @@ def _entries(content: DigestContent) -> dict:
                 "log": log,
                 "url": emails.log_url(log),
                 "follow_up_url": emails.log_follow_up_url(log),
-                "excerpt": excerpt(log.next_step, 180),
+                **excerpts(log.next_step_html),
             }
             for log in content.commitments
         ],

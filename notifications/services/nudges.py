@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from circles.models import Membership
-from circles.text import excerpt
+from circles.text import excerpt_html, excerpt_text
 from notifications import emails
 from notifications.models import DeliveryStatus, NudgeDelivery, NudgeKind
 from notifications.selectors import (
@@ -164,7 +164,8 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
             context={
                 "log": log,
                 "due": date_format(log.next_step_due, "j F Y"),
-                "next_step": excerpt(log.next_step, 300),
+                "next_step": excerpt_text(log.next_step_html, 300),
+                "next_step_html": excerpt_html(log.next_step_html, 60),
                 "log_url": emails.log_url(log),
                 "follow_up_url": emails.log_follow_up_url(log),
             },
@@ -194,8 +195,10 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
                 log=log,
                 context={
                     "log": log,
-                    "excerpt": excerpt(log.situation, 240),
-                    "ask": excerpt(log.ask, 240),
+                    "excerpt": excerpt_text(log.situation_html, 240),
+                    "excerpt_html": excerpt_html(log.situation_html, 50),
+                    "ask": excerpt_text(log.ask_html, 240),
+                    "ask_html": excerpt_html(log.ask_html, 50),
                     "log_url": emails.log_url(log),
                     "hours": int((now - log.published_at).total_seconds() // 3600),
                 },

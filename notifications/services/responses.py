@@ -21,7 +21,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from circles.models import LogState, Response
-from circles.text import excerpt
+from circles.text import excerpt_html, excerpt_text
 from members.models import User
 from notifications import emails
 from notifications.models import DeliveryStatus, ResponseNotification
@@ -128,7 +128,8 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
                     {
                         "response": r,
                         "url": emails.log_url(log) + f"#response-{r.pk}",
-                        "excerpt": excerpt(r.body, 240),
+                        "excerpt": excerpt_text(r.body_html, 240),
+                        "excerpt_html": excerpt_html(r.body_html, 60),
                     }
                     for r in items
                 ],
