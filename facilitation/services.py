@@ -33,6 +33,7 @@ from circles.permissions import (
     require_moderator,
 )
 from members.models import User
+from notifications.services.moderation import moderation_email_enqueue
 
 LABEL_MAX = 200
 
@@ -216,7 +217,7 @@ def content_hide(
     target.hidden_reason = reason[:500]
     target.save(update_fields=["is_hidden", "hidden_reason"])
     _resolve_reports(actor=actor, target=target, state=ReportState.ACTIONED)
-    _record_content(
+    action = _record_content(
         circle=circle,
         actor=actor,
         verb=ModerationVerb.HIDE,
@@ -224,6 +225,7 @@ def content_hide(
         log=log,
         response=response,
     )
+    moderation_email_enqueue(action=action)
     return target
 
 
@@ -240,7 +242,7 @@ def content_restore(
     target.is_hidden = False
     target.hidden_reason = ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
-    _record_content(
+    action = _record_content(
         circle=circle,
         actor=actor,
         verb=ModerationVerb.RESTORE,
@@ -248,6 +250,7 @@ def content_restore(
         log=log,
         response=response,
     )
+    moderation_email_enqueue(action=action)
     return target
 
 

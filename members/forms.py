@@ -68,7 +68,10 @@ class PreferencesForm(forms.ModelForm):
         labels = {
             "digest_enabled": "Weekly digest of what happened in my circles",
             "nudges_enabled": "Nudges (a commitment falls due, a peer's log needs a response)",
-            "response_emails_enabled": "An email when someone responds to my log",
+            "response_emails_enabled": (
+                "An email when someone responds to my log, or a facilitator hides or "
+                "restores something I wrote"
+            ),
         }
 
 

@@ -8,7 +8,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from notifications.forms import DigestPreviewForm, DigestRunStartForm
-from notifications.models import DigestDelivery, DigestRun, NudgeDelivery, ResponseNotification
+from notifications.models import (
+    DigestDelivery,
+    DigestRun,
+    ModerationNotification,
+    NudgeDelivery,
+    ResponseNotification,
+)
 from notifications.selectors import week_start
 from notifications.services.digests import digest_preview, digest_run_start
 from school.middleware import csp_update
@@ -153,6 +159,18 @@ class ResponseNotificationAdmin(admin.ModelAdmin):
     search_fields = ["recipient__email"]
     list_select_related = ["recipient__profile", "response__log"]
     raw_id_fields = ["response", "recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ModerationNotification)
+class ModerationNotificationAdmin(admin.ModelAdmin):
+    list_display = ["action", "recipient", "status", "claimed_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["recipient__email"]
+    list_select_related = ["recipient__profile", "action__actor"]
+    raw_id_fields = ["action", "recipient"]
 
     def has_add_permission(self, request):
         return False

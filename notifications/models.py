@@ -172,3 +172,25 @@ class ResponseNotification(models.Model):
 
     def __str__(self):
         return f"Response {self.response_id} to {self.recipient_id} ({self.status})"
+
+
+class ModerationNotification(models.Model):
+    """ "A facilitator hid (or restored) what you wrote": one row per decision, claimed
+    before the email to its author is sent, so none is sent twice."""
+
+    action = models.OneToOneField(
+        "circles.ModerationAction", on_delete=models.CASCADE, related_name="notification"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices)
+    claim_token = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+
+    def __str__(self):
+        return f"Moderation action {self.action_id} to {self.recipient_id} ({self.status})"

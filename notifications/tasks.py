@@ -10,7 +10,7 @@ from kombu.exceptions import OperationalError
 
 from notifications.models import DigestRun
 from notifications.selectors import week_start
-from notifications.services import digests, nudges, responses
+from notifications.services import digests, moderation, nudges, responses
 
 # Transient failures worth retrying with backoff: SMTP trouble, sockets, the broker.
 RETRY_ON = (smtplib.SMTPException, ConnectionError, TimeoutError, OperationalError)
@@ -73,6 +73,11 @@ def response_emails_send_task(self, recipient_id: int) -> None:
     responses.response_emails_send(recipient_id=recipient_id, token=self.request.id)
 
 
+@shared_task(name="notifications.moderation_email_send", bind=True, ignore_result=True, **SENDING)
+def moderation_email_send_task(self, action_id: int) -> None:
+    moderation.moderation_email_send(action_id=action_id, token=self.request.id)
+
+
 @shared_task(name="notifications.nudges_sweep", ignore_result=True, **SENDING)
 def nudges_sweep_task() -> None:
     """Beat, hourly: send every nudge that is due."""
@@ -83,4 +88,5 @@ def nudges_sweep_task() -> None:
 def sweep_task() -> None:
     """Beat, every few minutes: find work a lost broker message left behind."""
     responses.response_emails_sweep()
+    moderation.moderation_emails_sweep()
     digests.digest_runs_resume()

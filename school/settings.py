@@ -190,6 +190,7 @@ CELERY_TASK_ROUTES = {
     "notifications.digest_send_batch": {"queue": "email"},
     "notifications.nudges_sweep": {"queue": "email"},
     "notifications.response_emails_send": {"queue": "email"},
+    "notifications.moderation_email_send": {"queue": "email"},
 }
 # Sending tasks are idempotent (a claimed row per email), so they ack late and are handed
 # out again if their worker dies mid-batch; their decorators set this per task.

@@ -12,10 +12,11 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils.safestring import SafeData
 
-from circles.models import ReportReason
+from circles.models import ModerationAction, ReportReason
 from facilitation import services as moderation
 from notifications.models import DigestRun
 from notifications.services.digests import digest_send_batch
+from notifications.services.moderation import moderation_email_send
 from notifications.services.nudges import nudges_send_due
 from notifications.services.responses import response_emails_send
 from tests.factories import (
@@ -109,13 +110,16 @@ def every_email(hostile):
     digest_send_batch(week=WEEK, member_ids=[facilitator.pk, reader.pk, writer.pk])
     response_emails_send(recipient_id=reader.pk)
     nudges_send_due()
+    for action in ModerationAction.objects.all():
+        moderation_email_send(action_id=action.pk)
     return list(mail.outbox)
 
 
 def test_every_emails_text_part_is_plain_and_its_html_part_inert(hostile):
     messages = every_email(hostile)
     subjects = {m.subject.split(" ")[0] for m in messages}
-    assert len(messages) >= 5, subjects  # digests, responses and nudges were all built
+    assert len(messages) >= 6, subjects  # digests, responses, nudges, moderation were built
+    assert any(m.subject.startswith("A facilitator hid your log") for m in messages)
     page = Template("<pre>{{ body }}</pre><h2>{{ subject }}</h2>")
     for message in messages:
         where = f"{message.subject!r} to {message.to}"
