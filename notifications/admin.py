@@ -15,8 +15,8 @@ from notifications.models import (
     NudgeDelivery,
     ResponseNotification,
 )
-from notifications.selectors import week_start
-from notifications.services.digests import digest_preview, digest_run_start
+from notifications.selectors import digest_week_next
+from notifications.services.digests import digest_preview, digest_run_start, digest_span
 from school.middleware import csp_update
 
 
@@ -56,7 +56,14 @@ class DigestRunAdmin(admin.ModelAdmin):
         ]
 
     def _context(self, request, **extra):
-        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+        next_week = digest_week_next()
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "next_week": next_week,
+            "next_span": digest_span(next_week),
+            **extra,
+        }
 
     @staticmethod
     def _require(request, perm):
@@ -65,7 +72,7 @@ class DigestRunAdmin(admin.ModelAdmin):
 
     def start_view(self, request):
         self._require(request, "add")
-        form = DigestRunStartForm(request.POST or None, initial={"week": week_start()})
+        form = DigestRunStartForm(request.POST or None, initial={"week": digest_week_next()})
         if request.method == "POST" and form.is_valid():
             run = digest_run_start(week=form.cleaned_data["week"], started_by=request.user)
             messages.success(
@@ -85,7 +92,7 @@ class DigestRunAdmin(admin.ModelAdmin):
     @csp_update(style_src=["'unsafe-inline'"])
     def preview_view(self, request):
         self._require(request, "view")
-        form = DigestPreviewForm(request.GET or None, initial={"week": week_start()})
+        form = DigestPreviewForm(request.GET or None, initial={"week": digest_week_next()})
         content = message = None
         if request.GET and form.is_valid():
             content, message = digest_preview(

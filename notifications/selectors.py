@@ -31,9 +31,11 @@ from circles.models import (
 )
 from members.local_time import zone_named
 from members.models import Profile, User
+from notifications.models import DigestRun
 
 DIGEST_SECTION_LIMIT = 10
 WAITING_LOOKBACK_DAYS = 21
+COMMITMENT_LOOKBACK_DAYS = 30
 
 
 def week_start(day: dt.date | None = None) -> dt.date:
@@ -63,6 +65,16 @@ def digest_week_problem(week: dt.date) -> str | None:
             f"of its week, {date_format(week_start(week), 'j F Y')}."
         )
     return None
+
+
+def digest_week_next(now: dt.datetime | None = None) -> dt.date:
+    """The Monday of the next digest to go out: this week's until a run for it has been
+    started (by the schedule, an admin or the command), then next week's."""
+    school = timezone.get_default_timezone()
+    this_week = week_start(timezone.localdate(now, timezone=school) if now else None)
+    if DigestRun.objects.filter(week=this_week).exists():
+        return this_week + dt.timedelta(days=7)
+    return this_week
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -117,12 +129,19 @@ class DigestContent:
     facilitation: list = field(default_factory=list)
 
     @property
+    def commitments_due(self) -> list:
+        """Open commitments already due, or due by the end of the week the digest opens."""
+        end = self.week + dt.timedelta(days=7)
+        return [c for c in self.commitments if c.next_step_due and c.next_step_due < end]
+
+    @property
     def is_empty(self) -> bool:
+        """Nothing to read: a commitment far off, alone, is no reason to write."""
         return not (
             self.new_logs
             or self.responses
             or self.waiting_logs
-            or self.commitments
+            or self.commitments_due
             or self.facilitation
         )
 
@@ -214,21 +233,25 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
             if member_id in contents and response.log.circle_id in circles_of[member_id]:
                 contents[member_id].responses.append(response)
 
-    # The member's open commitments due in the coming week.
+    # The member's open commitments (the one definition, ``open_commitments``): due from a
+    # few weeks before the digest on — overdue, due soon and later.
+    since = week - dt.timedelta(days=COMMITMENT_LOOKBACK_DAYS)
     commitments = (
         ActionLog.objects.open_commitments()
         .filter(
             author_id__in=members,
+            is_hidden=False,
             circle__status=CircleStatus.ACTIVE,
-            next_step_due__gte=week,
-            next_step_due__lt=week + dt.timedelta(days=7),
+            next_step_due__gte=since,
         )
         .select_related("circle")
-        .order_by("next_step_due")
+        .order_by("next_step_due", "published_at")
     )
     for log in commitments:
-        if log.circle_id in circles_of[log.author_id]:
-            contents[log.author_id].commitments.append(log)
+        content = contents[log.author_id]
+        in_circle = log.circle_id in circles_of[log.author_id]
+        if in_circle and len(content.commitments) < DIGEST_SECTION_LIMIT:
+            content.commitments.append(log)
 
     # Facilitators: open reports and pending join requests in their circles.
     facilitated = {c.pk for circles in facilitates.values() for c in circles}

@@ -24,6 +24,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
+from circles.models import ResponseKind
 from members.models import User
 from notifications import emails
 from notifications.models import DeliveryStatus, DigestDelivery, DigestRun, DigestRunState
@@ -73,6 +74,60 @@ class BatchResult:
     already: int = 0
 
 
+def digest_span(week: dt.date) -> str:
+    """The days the digest for Monday ``week`` covers, short: "16–22 Nov",
+    "30 Nov – 6 Dec", "28 Dec 2026 – 3 Jan 2027"."""
+    first, last = week - dt.timedelta(days=7), week - dt.timedelta(days=1)
+    if first.year != last.year:
+        return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+    if first.month != last.month:
+        return f"{first.day} {first:%b} – {last.day} {last:%b}"
+    return f"{first.day}–{last.day} {last:%b}"
+
+
+def digest_period(week: dt.date) -> str:
+    """The same days, in full: "from Monday 16 to Sunday 22 November 2026"."""
+    first, last = week - dt.timedelta(days=7), week - dt.timedelta(days=1)
+    start = f"{first:%A} {first.day}"
+    if first.year != last.year:
+        start += f" {first:%B %Y}"
+    elif first.month != last.month:
+        start += f" {first:%B}"
+    return f"from {start} to {last:%A} {last.day} {last:%B %Y}"
+
+
+SUBJECT_PARTS = 3
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return one if n == 1 else f"{n} {many}"
+
+
+def digest_subject(content: DigestContent) -> str:
+    """What is inside, most useful first: "2 new logs and a question for you"."""
+    questions = sum(1 for r in content.responses if r.kind == ResponseKind.QUESTION)
+    others = len(content.responses) - questions
+    new = len(content.new_logs) + content.new_logs_more
+    reports = sum(item.open_reports for item in content.facilitation)
+    requests = sum(item.pending_requests for item in content.facilitation)
+    counts = [
+        (new, "a new log", "new logs"),
+        (len(content.waiting_logs), "a log waiting for a response", "logs waiting for a response"),
+        (questions, "a question for you", "questions for you"),
+        (others, "a response to your log", "responses to your logs"),
+        (len(content.commitments_due), "a commitment to follow up", "commitments to follow up"),
+        (reports, "a report to review", "reports to review"),
+        (requests, "a join request", "join requests"),
+    ]
+    parts = [_counted(n, one, many) for n, one, many in counts if n]
+    if len(parts) > SUBJECT_PARTS:
+        parts = [*parts[:SUBJECT_PARTS], "more"]
+    if not parts:
+        return f"Your circles, {digest_span(content.week)}"
+    text = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return text[0].upper() + text[1:]
+
+
 def digest_message(*, content: DigestContent):
     member = content.member
     return emails.message_build(
@@ -81,6 +136,9 @@ def digest_message(*, content: DigestContent):
             "member": member,
             "digest": content,
             "week": content.week,
+            "span": digest_span(content.week),
+            "period": digest_period(content.week),
+            "subject": digest_subject(content),
             "entries": _entries(content),
         },
         to=member.email,
@@ -120,6 +178,7 @@ def _entries(content: DigestContent) -> dict:
         "commitments": [
             {
                 "log": log,
+                "overdue": log.next_step_due < content.week,
                 "url": emails.log_url(log),
                 "follow_up_url": emails.log_follow_up_url(log),
                 **excerpts(log.next_step_html),

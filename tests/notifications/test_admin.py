@@ -46,7 +46,7 @@ def test_preview_renders_any_members_digest_and_sends_nothing(client, staff, fro
     log_in(circle, member_of(circle), published_at=at(20), title="Previewed <b>log</b>")
     page = client.get(PREVIEW, {"member": reader.email, "week": "2026-11-23"})
     assert page.status_code == 200
-    assert b"Subject: Your circles this week (23 Nov)" in page.content
+    assert b"Subject: A log waiting for a response" in page.content
     assert b"srcdoc=" in page.content and b"Previewed &amp;lt;b&amp;gt;log" in page.content
     assert mail.outbox == []
     nobody = client.get(PREVIEW, {"member": "nobody@example.org", "week": "2026-11-23"})

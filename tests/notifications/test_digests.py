@@ -67,7 +67,7 @@ def test_digest_lists_the_week_in_the_members_circles(frozen, circle, settings):
     assert (result.sent, result.skipped) == (1, 0)
     [message] = mail.outbox
     assert message.to == [reader.email]
-    assert message.subject == "Your circles this week (23 Nov)"
+    assert message.subject == "A new log, a log waiting for a response, a question for you and more"
     html = message.alternatives[0][0]
     assert message.alternatives[0][1] == "text/html"
     for part in (message.body, html):
