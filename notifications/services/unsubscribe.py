@@ -21,10 +21,7 @@ SALT = "notifications.unsubscribe"
 EMAIL_TYPES = {
     "digest": ("digest_enabled", "the weekly digest"),
     "nudges": ("nudges_enabled", "nudges"),
-    "responses": (
-        "response_emails_enabled",
-        "emails about your logs (responses, and a facilitator hiding or restoring them)",
-    ),
+    "responses": ("response_emails_enabled", "emails about your logs and responses"),
 }
 
 
