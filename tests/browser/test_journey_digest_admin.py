@@ -83,7 +83,10 @@ def test_admin_previews_a_digest_then_runs_the_week_and_watches_it_finish(open_p
     )
     ResponseFactory(log=log, author=members[1], created_at=last_week)
     ActionLogFactory(
-        circle=circle, author=members[2], title="Rota swaps by text", published_at=last_week
+        circle=circle,
+        author=members[2],
+        title="Rota swaps by text <img src=x onerror=alert(1)>",
+        published_at=last_week,
     )
     person("Ada Admin", email="ada@example.org", is_staff=True, is_superuser=True)
 
@@ -103,7 +106,8 @@ def test_admin_previews_a_digest_then_runs_the_week_and_watches_it_finish(open_p
     expect(admin.get_by_role("heading", name="Subject:")).to_be_visible()
     check_page(admin, heading="Preview a member's digest")
     expect(admin.get_by_text("To: ben@example.org")).to_be_visible()
-    expect(admin.locator("pre")).to_contain_text("Rota swaps by text")
+    expect(admin.locator("pre")).to_contain_text("Rota swaps by text <img src=x")
+    expect(admin.locator("pre img")).to_have_count(0)  # members' text is text, not markup
     assert mail.outbox == []  # a preview sends nothing
 
     # Start the run for this week and watch it, in place, until it is finished.

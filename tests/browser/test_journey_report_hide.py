@@ -5,14 +5,17 @@ decision is in the circle's audit log. The facilitator then opens the circle's h
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from circles.models import ModerationAction, Report
+from notifications.services.moderation import moderation_email_send
 from tests.browser.helpers import (
     DESKTOP,
     PHONE,
     assert_rows_read_as_labelled_blocks,
     check_page,
+    link_in_last_email,
     no_page_reload,
     person,
     role,
@@ -178,9 +181,16 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
     expect(member.get_by_text("How long did the huddle take?")).to_be_visible()
     expect(member.get_by_role("heading", name="Responses (1)")).to_be_visible()
 
-    # Ben, its author, sees it marked hidden with Grace's reason.
+    # Ben, its author, is told by email (the worker's job, done here) with Grace's reason,
+    # follows its link and sees the response marked hidden, the reason ended once.
+    moderation_email_send(action_id=action.pk)
+    [told] = [m for m in mail.outbox if m.to == ["ben@example.org"]]
+    assert told.subject == f"A facilitator hid your response to “{TITLE}”"
+    assert REASON in told.body
     author = open_page()
     sign_in(author, email="ben@example.org", password=PASSWORD)
-    author.goto(log.get_absolute_url())
+    author.goto(link_in_last_email(to="ben@example.org", pattern="/circles/"))
     check_page(author, heading=TITLE)
-    expect(author.locator(f"#response-{unkind.pk}")).to_contain_text(REASON)
+    banner = author.locator(f"#response-{unkind.pk} .message-warning")
+    expect(banner).to_contain_text(f"Hidden by a facilitator: {REASON} Only its author")
+    expect(banner).not_to_contain_text("..")
