@@ -9,13 +9,14 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 
 from facilitation import services as moderation
 from notifications.services.digests import digest_send_batch
 from notifications.services.moderation import moderation_email_send
 from notifications.services.nudges import nudges_send_due
 from notifications.services.responses import response_emails_send
-from tests.factories import FacilitatorFactory, ResponseFactory
+from tests.factories import FacilitatorFactory, ResponseFactory, UserFactory
 from tests.notifications.conftest import WEEK, at, log_in, member_of
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,12 @@ def test_every_text_part_reads_well_in_a_plain_text_client(every_kind):
         assert "&amp;" not in body and "&nbsp;" not in body, message.subject
         assert max(len(line) for line in body.splitlines() if "http" not in line) <= 240
         assert "http://testserver/me/preferences/" in body  # the footer's links, in full
+
+
+def test_account_emails_use_the_sites_typeface_and_colours(client, tasks_run_at_once):
+    member = UserFactory()
+    client.post(reverse("account_reset_password"), {"email": member.email})
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    assert font_stacks(html) == {site_font()}
+    assert {c.lower() for c in HEX.findall(html)} <= site_palette()
