@@ -62,7 +62,7 @@ def _context(action: ModerationAction) -> dict:
     url = emails.log_url(log) + (f"#response-{response.pk}" if response is not None else "")
     return {
         "hidden": action.verb == ModerationVerb.HIDE,
-        "kind": "response" if response is not None else "log",
+        "kind": "log" if response is None else "reply" if response.is_reply else "response",
         "log": log,
         "response": response,
         "circle": action.circle,

@@ -96,6 +96,21 @@ def test_hiding_a_response_emails_the_responses_author(world, published):
     assert f"#response-{response.pk}" in message.body
 
 
+def test_hiding_a_reply_emails_the_replys_author_and_marks_it_hidden(client, world):
+    circle, facilitator, author, log = world
+    peer = member_of(circle)
+    question = ResponseFactory(log=log, author=peer, body="Who leads the huddle?")
+    reply = ResponseFactory(log=log, parent=question, author=author, kind="reply", body="Me.")
+    moderation.content_hide(actor=facilitator, response=reply, reason="Names a patient.")
+    moderation_email_send(action_id=decided().pk)
+    [message] = mail.outbox
+    assert message.to == [author.email]
+    assert message.subject == "A facilitator hid your reply to “Night handover”"
+    client.force_login(author)
+    page = client.get(log.get_absolute_url()).content.decode()
+    assert "Hidden by a facilitator: Names a patient. Only its author" in page
+
+
 def test_each_decision_is_emailed_once_and_never_against_a_preference(world):
     circle, facilitator, author, log = world
     moderation.content_hide(actor=facilitator, log=log, reason="Off topic")
