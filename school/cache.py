@@ -1,43 +1,15 @@
-"""A Redis cache that degrades instead of failing when Redis is unreachable.
+"""The Redis cache: django-redis with ``IGNORE_EXCEPTIONS``, so that while Redis is down
+reads miss and writes are dropped (logged as ``school.cache``).
 
-The cache holds nothing that cannot be rebuilt (allauth's rate-limit counters, cached
-pages). When Redis is down, reads miss and writes are dropped, with a warning, so
-signing in and posting keep working; rate limits are not enforced until Redis is back.
+One call answers differently from django-redis: ``add`` reports success while Redis is down.
+allauth's rate limits take a lock with ``add`` and refuse the request (429) when it cannot,
+so django-redis's ``None`` would lock everybody out of signing in.
 """
 
-import logging
-
-from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-
-logger = logging.getLogger(__name__)
-_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+from django_redis.cache import RedisCache, omit_exception
 
 
-def _tolerant(name, fallback):
-    original = getattr(RedisCache, name)
-
-    def method(self, *args, **kwargs):
-        try:
-            return original(self, *args, **kwargs)
-        except _DOWN as exc:
-            logger.warning("Cache unavailable (%s on %s); carrying on without it.", exc, name)
-            return fallback(*args, **kwargs) if callable(fallback) else fallback
-
-    method.__name__ = name
-    return method
-
-
-class TolerantRedisCache(RedisCache):
-    get = _tolerant("get", lambda key, default=None, version=None: default)
-    get_many = _tolerant("get_many", {})
-    has_key = _tolerant("has_key", False)
-    set = _tolerant("set", None)
-    set_many = _tolerant("set_many", [])
-    add = _tolerant("add", True)  # e.g. allauth's rate-limit lock: go ahead
-    touch = _tolerant("touch", False)
-    delete = _tolerant("delete", False)
-    delete_many = _tolerant("delete_many", None)
-    clear = _tolerant("clear", None)
-    incr = _tolerant("incr", lambda key, delta=1, version=None: delta)
+class SchoolRedisCache(RedisCache):
+    @omit_exception(return_value=True)
+    def add(self, *args, **kwargs):
+        return self.client.add(*args, **kwargs)

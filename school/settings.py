@@ -122,16 +122,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Degrades to "no cache" while Redis is down (see school/cache.py).
-            "BACKEND": "school.cache.TolerantRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sbs"),
-        }
+
+
+def redis_cache(url: str) -> dict:
+    """A Redis cache (school/cache.py) that degrades to "no cache" while Redis is down: reads
+    miss, writes are dropped and logged (``school.cache``), so signing in and posting keep
+    working; allauth's rate limits are not enforced until Redis is back. The timeouts keep
+    an unreachable Redis from holding a page."""
+    return {
+        "BACKEND": "school.cache.SchoolRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            "IGNORE_EXCEPTIONS": True,
+        },
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sbs"),
     }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "school.cache"
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {
         "default": {
