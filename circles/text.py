@@ -8,6 +8,7 @@ URLs and event handlers, and gives every link ``rel="nofollow noopener"``.
 import re
 from html.parser import HTMLParser
 
+from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(
@@ -50,8 +51,7 @@ def render_markdown(source: str) -> str:
 
 def excerpt(source: str, length: int = 200) -> str:
     """A plain-text excerpt of Markdown source (for emails and lists; escape when shown)."""
-    text = " ".join((source or "").split())
-    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+    return Truncator(" ".join((source or "").split())).chars(length)
 
 
 # --- for emails: the stored HTML, shortened, and as plain prose ----------------------------
@@ -130,6 +130,4 @@ def excerpt_text(html: str, length: int = 200) -> str:
 def excerpt_html(html: str, words: int = 40) -> str:
     """The first ``words`` words of stored, sanitised HTML, its tags closed, sanitised again
     so that the cut cannot leave anything but the allow-list."""
-    from django.utils.text import Truncator
-
     return sanitise_html(Truncator(html or "").words(words, html=True))
