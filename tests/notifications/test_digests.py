@@ -1,6 +1,7 @@
 """The weekly digest: who gets one, what it says, exactly once, fixed query count."""
 
 import datetime as dt
+import io
 import smtplib
 from collections import Counter
 
@@ -328,3 +329,27 @@ def test_command_dry_run_sends_nothing_and_a_run_sends_once(frozen, circle, caps
     call_command("send_weekly_digest", "--week", "2026-11-23")
     assert "0 member(s) to do" in capsys.readouterr().out
     assert len(mail.outbox) == 3
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_command_shows_progress_on_a_terminal_and_nothing_when_piped(frozen, circle):
+    for _ in range(3):
+        member_of(circle)
+    terminal, stdout = _Terminal(), io.StringIO()
+    call_command(
+        "send_weekly_digest", "--week", "2026-W48", "--dry-run", stderr=terminal, stdout=stdout
+    )
+    bar = terminal.getvalue()
+    assert "3/3" in bar and "member" in bar and "\x1b[" not in bar  # one bar, not in error red
+    assert bar.count("\n") == 1  # redrawn in place, one line break when it closes
+    assert "3/3" not in stdout.getvalue()
+
+    piped = io.StringIO()
+    call_command(
+        "send_weekly_digest", "--week", "2026-W48", "--dry-run", stderr=piped, stdout=stdout
+    )
+    assert piped.getvalue() == ""

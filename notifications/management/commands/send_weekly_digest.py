@@ -33,6 +33,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
 
+    def _progress_bar(self, *, total: int) -> tqdm:
+        """A bar on the command's stderr (none when it is not a terminal). tqdm draws its own
+        carriage returns and line ending, in plain text: the stream adds neither."""
+        self.stderr.ending = ""
+        self.stderr.style_func = None
+        return tqdm(total=total, unit="member", disable=None, file=self.stderr)
+
     def handle(self, *args, week=None, dry_run=False, batch_size=BATCH_SIZE, **options):
         if week:
             try:
@@ -44,7 +51,7 @@ class Command(BaseCommand):
         batches = list(digest_member_batches(week=week, batch_size=batch_size))
         members = sum(len(b) for b in batches)
         self.stdout.write(f"Digest for the week of {week:%d %B %Y}: {members} member(s) to do.")
-        bar = tqdm(total=members, unit="member", disable=None, file=self.stderr._out)
+        bar = self._progress_bar(total=members)
         if dry_run:
             would, nothing = 0, 0
             for batch in batches:
