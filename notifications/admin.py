@@ -119,7 +119,7 @@ class DigestRunAdmin(admin.ModelAdmin):
         run = get_object_or_404(DigestRun.objects.select_related("started_by"), pk=pk)
         template = (
             "admin/notifications/digestrun/_progress.html"
-            if request.headers.get("HX-Request")
+            if request.htmx
             else "admin/notifications/digestrun/progress.html"
         )
         return TemplateResponse(

@@ -115,3 +115,11 @@ def test_non_staff_are_refused_everything(client, who, enqueued):
             assert page.status_code == 302 and "/admin/login/" in page["Location"]
     client.post(START, {"week": "2026-11-23"})
     assert DigestRun.objects.count() == 1 and enqueued == []
+
+
+def test_progress_is_a_whole_page_unless_htmx_asks_for_the_partial(client, staff):
+    run = DigestRun.objects.create(week=WEEK, started_by=staff)
+    url = reverse("admin:notifications_digestrun_progress", args=[run.pk])
+    assert b"<html" in client.get(url).content
+    assert b"<html" in client.get(url, headers={"HX-Request": "false"}).content
+    assert b"<html" not in client.get(url, headers={"HX-Request": "true"}).content
