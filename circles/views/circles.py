@@ -6,7 +6,10 @@ POST → redirect; admit/decline answer HTMX requests with the refreshed request
 every other part of the page they change (the queue's count, the circle's places).
 """
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
@@ -45,6 +48,20 @@ from circles.services.memberships import (
 from facilitation.selectors import queue_counts
 
 DIRECTORY_PAGE_SIZE = 20
+
+
+def _circle_action(view):
+    """A signed-in person's POST-only action on a circle. A visitor is sent to sign in and
+    comes back here by GET, which does nothing and shows the circle page."""
+
+    @login_required
+    @wraps(view)
+    def action(request, slug, *args, **kwargs):
+        if request.method != "POST":
+            return redirect("circles:detail", slug=slug)
+        return view(request, slug, *args, **kwargs)
+
+    return action
 
 
 def _circle_or_404(slug: str) -> Circle:
@@ -129,11 +146,9 @@ def detail(request, slug):
 # --- joining and leaving ----------------------------------------------------------------------
 
 
-@require_POST
+@_circle_action
 def join(request, slug):
     circle = _circle_or_404(slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(circle.get_absolute_url())
     try:
         membership_join(user=request.user, circle=circle)
     except MembershipError as error:
@@ -143,11 +158,10 @@ def join(request, slug):
     return redirect(circle)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def request_to_join(request, slug):
     circle = _circle_or_404(slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.path)
     if circle.join_policy != JoinPolicy.REQUEST or circle.is_archived:
         messages.info(request, "This circle does not take requests to join.")
         return redirect(circle)
@@ -177,13 +191,12 @@ def request_to_join(request, slug):
     )
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def leave(request, slug):
     """GET asks "are you sure?" (coming back may need a request or an invite); POST leaves,
     or withdraws a pending request."""
     circle = _circle_or_404(slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(circle.get_absolute_url())
     before = membership_of(request.user, circle)
     if request.method == "GET":
         if before is None or before.state not in (
@@ -211,8 +224,6 @@ def leave(request, slug):
 
 
 def _decide(request, slug, pk, *, decline: bool):
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("circles:detail", kwargs={"slug": slug}))
     circle = _moderated_circle_or_refuse(request, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("member__profile", "circle"), pk=pk, circle=circle
@@ -247,12 +258,12 @@ def _decide(request, slug, pk, *, decline: bool):
     return redirect(circle)
 
 
-@require_POST
+@_circle_action
 def admit(request, slug, pk):
     return _decide(request, slug, pk, decline=False)
 
 
-@require_POST
+@_circle_action
 def decline(request, slug, pk):
     return _decide(request, slug, pk, decline=True)
 
@@ -260,10 +271,9 @@ def decline(request, slug, pk):
 # --- facilitators: invite links ---------------------------------------------------------------
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def invites(request, slug):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.path)
     circle = _moderated_circle_or_refuse(request, slug)
     form = InviteCreateForm(request.POST or None, initial={"days": 14, "max_uses": 1})
     if request.method == "POST" and form.is_valid():
@@ -304,10 +314,8 @@ def _invite_url(invite: Invite) -> str:
     return reverse("circles:invite_accept", kwargs={"token": invite_token(invite)})
 
 
-@require_POST
+@_circle_action
 def invite_revoke(request, slug, pk):
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("circles:detail", kwargs={"slug": slug}))
     circle = _moderated_circle_or_refuse(request, slug)
     invite = get_object_or_404(Invite.objects.select_related("circle"), pk=pk, circle=circle)
     invite_revoke_service(actor=request.user, invite=invite)

@@ -2,10 +2,12 @@
 services directly, and the views for every kind of visitor."""
 
 from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from circles.models import (
     Circle,
@@ -269,11 +271,32 @@ def test_join_view_refuses_full_circle_with_message(client):
     assert reverse("circles:join", args=[circle.slug]) not in page
 
 
-def test_join_view_get_is_not_allowed(client):
+def test_join_view_get_does_nothing_and_shows_the_circle(client):
     circle = CircleFactory(join_policy="open")
     client.force_login(UserFactory())
-    assert client.get(reverse("circles:join", args=[circle.slug])).status_code == 405
+    response = client.get(reverse("circles:join", args=[circle.slug]))
+    assert response.status_code == 302 and response.url == circle.get_absolute_url()
     assert not Membership.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["join", "admit", "decline", "invite_revoke"])
+def test_a_visitor_signed_out_mid_action_comes_back_to_the_circle_page(client, people, action):
+    """A POST-only action sends a visitor to sign in; the way back shows the circle page and
+    does nothing until she posts again."""
+    invite = Invite.objects.create(
+        circle=people.circle, created_by=people.facilitator, expires_at=timezone.now()
+    )
+    pk = {"join": None, "invite_revoke": invite.pk}.get(action, people.pending_membership.pk)
+    url = reverse(f"circles:{action}", args=[people.circle.slug, *([pk] if pk else [])])
+    before = db_state()
+    response = client.post(url)
+    assert response.url.startswith(reverse("account_login"))
+    client.force_login(people.facilitator)
+    next_url = parse_qs(urlsplit(response.url).query)["next"][0]
+    back = client.get(next_url, follow=True)
+    assert back.status_code == 200
+    assert back.request["PATH_INFO"] == people.circle.get_absolute_url()
+    assert db_state() == before
 
 
 def test_join_unknown_circle_is_404(client):
