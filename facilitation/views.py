@@ -15,7 +15,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from circles.models import (
@@ -30,6 +29,7 @@ from circles.models import (
 from circles.permissions import can_moderate, can_read_circle
 from facilitation import charts, selectors, services
 from facilitation.forms import CircleSettingsForm, OptionalReasonForm, ReasonForm, ReportForm
+from school.redirects import safe_next_url
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -41,15 +41,6 @@ def _circle_for_moderator(request, slug: str) -> Circle:
     if not can_moderate(request.user, circle):
         raise PermissionDenied("Only this circle's facilitators can do that.")
     return circle
-
-
-def _next_url(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 def _error_text(error: ValidationError) -> str:
@@ -64,7 +55,7 @@ def _run(request, action: Callable[[], object], *, success: str, back: str):
         messages.error(request, _error_text(error))
     else:
         messages.success(request, success)
-    return redirect(_next_url(request, back))
+    return redirect(safe_next_url(request, back))
 
 
 def _reports_partial(
@@ -216,7 +207,7 @@ def _hide(request, circle: Circle, *, log=None, response=None):
         if request.htmx:
             return _reports_partial(request, circle, ("info", "This is already hidden."))
         messages.info(request, "This is already hidden.")
-        return redirect(_next_url(request, _queue_url(circle)))
+        return redirect(safe_next_url(request, _queue_url(circle)))
     form = ReasonForm(
         request.POST or None,
         label="Reason for hiding",
@@ -235,7 +226,7 @@ def _hide(request, circle: Circle, *, log=None, response=None):
             if request.htmx:
                 return _reports_partial(request, circle, ("success", done))
             messages.success(request, done)
-            return redirect(_next_url(request, _queue_url(circle)))
+            return redirect(safe_next_url(request, _queue_url(circle)))
     if request.method == "POST" and request.htmx:
         kind = "log" if log is not None else "response"
         errors = [e for field_errors in form.errors.values() for e in field_errors]
@@ -249,7 +240,7 @@ def _hide(request, circle: Circle, *, log=None, response=None):
             "form": form,
             "log": log or response.log,
             "response": response,
-            "next": _next_url(request, ""),
+            "next": safe_next_url(request, ""),
         },
     )
 

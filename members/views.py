@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from members.forms import PreferencesForm, ProfileForm
 from members.ratelimits import retry_after_for_page, wait_in_words
 from members.services import preferences_update, profile_ensure, profile_update
+from school.redirects import safe_next_url
 
 
 def too_many_attempts(request, *, retry_after: int | None = None, login_locked: bool = False):
@@ -55,21 +55,11 @@ def _profile_form_view(request, *, template: str, success_url: str, success_mess
     return render(request, template, {"form": form})
 
 
-def _safe_next(request) -> str | None:
-    """The page a member was heading for before onboarding (only a path on this site)."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding(request):
     profile = getattr(request.user, "profile", None)
-    next_url = _safe_next(request)
+    next_url = safe_next_url(request)
     if request.method == "GET" and profile is not None and profile.is_onboarded:
         return redirect(next_url or "dashboard")
     return _profile_form_view(
