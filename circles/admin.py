@@ -33,14 +33,6 @@ class CircleAdminForm(forms.ModelForm):
             )
         return slug
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("join_policy") == "request" and not cleaned.get("entry_question"):
-            self.add_error(
-                "entry_question", "A circle that takes requests needs an entry question."
-            )
-        return cleaned
-
 
 class MembershipInline(admin.TabularInline):
     model = Membership

@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -104,6 +105,24 @@ class Circle(models.Model):
 
     def get_absolute_url(self):
         return reverse("circles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """The joining rules, for every way a circle is edited (``full_clean()``): a circle
+        that takes requests asks an entry question, and its capacity has room for at least
+        two people and for everyone already in it."""
+        errors = {}
+        if self.join_policy == JoinPolicy.REQUEST and not (self.entry_question or "").strip():
+            errors["entry_question"] = "Circles that take requests need an entry question."
+        if self.capacity is not None:
+            active = self.memberships.active().count() if self.pk else 0
+            if self.capacity < 2:
+                errors["capacity"] = "A circle needs room for at least 2 people."
+            elif self.capacity < active:
+                errors["capacity"] = (
+                    f"The circle has {active} active members: capacity cannot be lower."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_archived(self) -> bool:

@@ -1,6 +1,9 @@
-from django import forms
+import copy
 
-from circles.models import Circle, JoinPolicy, Membership, ReportReason
+from django import forms
+from django.core.exceptions import ValidationError
+
+from circles.models import Circle, ReportReason
 
 
 class ReportForm(forms.Form):
@@ -89,25 +92,19 @@ class CircleSettingsForm(forms.ModelForm):
             raise forms.ValidationError("Keep each tag under 100 characters.")
         return tags
 
-    def clean_capacity(self) -> int:
-        capacity = self.cleaned_data["capacity"]
-        if capacity < 2:
-            raise forms.ValidationError("A circle needs room for at least 2 people.")
-        if self.instance.pk:
-            active = Membership.objects.active().filter(circle=self.instance).count()
-            if capacity < active:
-                raise forms.ValidationError(
-                    f"The circle has {active} active members: capacity cannot be lower."
-                )
-        return capacity
-
     def clean(self):
+        """The circle's own joining rules (``Circle.clean``), on the values entered."""
         data = super().clean()
-        if (
-            data.get("join_policy") == JoinPolicy.REQUEST
-            and not data.get("entry_question", "").strip()
-        ):
-            self.add_error("entry_question", "Circles that take requests need an entry question.")
+        candidate = copy.copy(self.instance)
+        for name in ("join_policy", "entry_question", "capacity"):
+            if name in data:
+                setattr(candidate, name, data[name])
+        try:
+            candidate.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name not in self.errors:
+                    self.add_error(name, messages)
         return data
 
     def _post_clean(self):

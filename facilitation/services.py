@@ -437,16 +437,6 @@ def circle_update(*, actor: User, circle: Circle, data: dict[str, Any]) -> Circl
         if name in data and data[name] != getattr(circle, name):
             setattr(circle, name, data[name])
             changed.append(name)
-    if "capacity" in data:
-        active = Membership.objects.active().filter(circle=circle).count()
-        if data["capacity"] < active:
-            raise ValidationError(
-                {"capacity": f"The circle has {active} active members: capacity cannot be lower."}
-            )
-    if circle.join_policy == "request" and not circle.entry_question.strip():
-        raise ValidationError(
-            {"entry_question": "Circles that take requests need an entry question."}
-        )
     circle.full_clean(exclude=["slug", "roles", "tags", "created_by"])
     if changed:
         circle.save()

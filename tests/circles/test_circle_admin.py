@@ -86,7 +86,7 @@ def test_circle_change_page_and_add(admin_client, data):
     [
         ({"slug": "invite"}, "used by the site itself"),
         ({"slug": "my-logs"}, "used by the site itself"),
-        ({"join_policy": "request", "entry_question": ""}, "needs an entry question"),
+        ({"join_policy": "request", "entry_question": ""}, "need an entry question"),
     ],
 )
 def test_circle_add_refuses_bad_values(admin_client, changes, message):
