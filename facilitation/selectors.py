@@ -54,6 +54,7 @@ from circles.models import (
     Response,
     ResponseKind,
 )
+from circles.selectors import circle_pending_requests
 
 SILENT_AFTER = timedelta(weeks=3)
 
@@ -98,19 +99,13 @@ def moderation_queue(*, circle: Circle) -> dict:
                 key, QueueItem("response", report.response, report.response.log)
             )
         item.reports.append(report)
-    requests = (
-        Membership.objects.pending()
-        .filter(circle=circle)
-        .select_related("member__profile")
-        .order_by("created_at", "pk")
-    )
-    return {"items": list(items.values()), "requests": list(requests)}
+    return {"items": list(items.values()), "requests": list(circle_pending_requests(circle=circle))}
 
 
 def queue_counts(*, circle: Circle) -> dict[str, int]:
     return {
         "reports": Report.objects.filter(circle=circle, state=ReportState.OPEN).count(),
-        "requests": Membership.objects.pending().filter(circle=circle).count(),
+        "requests": circle_pending_requests(circle=circle).count(),
     }
 
 

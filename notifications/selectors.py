@@ -262,7 +262,8 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
         .values_list("circle_id", "n")
     )
     requests = dict(
-        Membership.objects.filter(circle_id__in=facilitated, state=MembershipState.PENDING)
+        Membership.objects.pending()
+        .filter(circle_id__in=facilitated)
         .values_list("circle_id")
         .annotate(n=Count("pk"))
         .values_list("circle_id", "n")
@@ -421,9 +422,11 @@ def circles_with_waiting_work(*, now: dt.datetime, after_hours: int = 48) -> dic
     reports = Report.objects.filter(
         state=ReportState.OPEN, circle__status=CircleStatus.ACTIVE
     ).select_related("circle")
-    requests = Membership.objects.filter(
-        state=MembershipState.PENDING, circle__status=CircleStatus.ACTIVE
-    ).select_related("circle")
+    requests = (
+        Membership.objects.pending()
+        .filter(circle__status=CircleStatus.ACTIVE)
+        .select_related("circle")
+    )
     for prefix, rows in (("report", reports), ("request", requests)):
         for row in rows.order_by("created_at", "pk"):
             work = found.get(row.circle_id)
