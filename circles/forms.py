@@ -1,11 +1,18 @@
 from django import forms
 from django.utils import timezone
 
+from circles.models import Membership, ModerationAction, Response
 from members.models import Role
+
+
+def model_limit(model, name: str) -> int:
+    """A model field's ``max_length``: a form's limit is the column's, never a copy."""
+    return model._meta.get_field(name).max_length
+
 
 # --- memberships and directory (memberships engineer) ---------------------------------------
 
-ENTRY_ANSWER_MAX = 2000
+ENTRY_ANSWER_MAX = model_limit(Membership, "entry_answer")
 
 
 class RequestToJoinForm(forms.Form):
@@ -53,7 +60,7 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
         required=False,
-        max_length=500,
+        max_length=model_limit(ModerationAction, "reason"),
         error_messages={"max_length": "Please keep the reason to %(limit_value)d characters."},
     )
 
@@ -112,7 +119,7 @@ def _limited(model_field_name: str, **kwargs):
     """A text field whose length limit comes from the model, with a clear message."""
     from circles.models import ActionLog
 
-    limit = ActionLog._meta.get_field(model_field_name).max_length
+    limit = model_limit(ActionLog, model_field_name)
     textarea = model_field_name != "title"
     return forms.CharField(
         max_length=limit,
@@ -289,9 +296,9 @@ class ResponseForm(forms.Form):
     )
     body = forms.CharField(
         label="Your response",
-        max_length=5000,
+        max_length=model_limit(Response, "body"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Markdown. Up to 5000 characters.",
+        help_text=f"Markdown. Up to {model_limit(Response, 'body')} characters.",
         error_messages={
             "required": "Please write your response.",
             "max_length": "Please keep your response to %(limit_value)d characters "
@@ -312,9 +319,9 @@ class ReplyForm(forms.Form):
 
     body = forms.CharField(
         label="Your reply",
-        max_length=5000,
+        max_length=model_limit(Response, "body"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Markdown. Up to 5000 characters.",
+        help_text=f"Markdown. Up to {model_limit(Response, 'body')} characters.",
         error_messages={
             "required": "Please write your reply.",
             "max_length": "Please keep your reply to %(limit_value)d characters "

@@ -3,7 +3,8 @@ import copy
 from django import forms
 from django.core.exceptions import ValidationError
 
-from circles.models import Circle, ReportReason
+from circles.forms import model_limit
+from circles.models import Circle, ModerationAction, Report, ReportReason
 
 
 class ReportForm(forms.Form):
@@ -15,7 +16,7 @@ class ReportForm(forms.Form):
     details = forms.CharField(
         label="Anything the facilitators should know",
         required=False,
-        max_length=1000,
+        max_length=model_limit(Report, "details"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only the circle's facilitators see your report.",
     )
@@ -26,7 +27,7 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(
         label="Reason",
-        max_length=500,
+        max_length=model_limit(ModerationAction, "reason"),
         help_text="A few words. It is recorded in the circle's audit log.",
     )
 

@@ -31,8 +31,8 @@ from members.models import User
 INVITE_SALT = "circles.invite"
 INVITE_DAYS_MAX = 60
 INVITE_USES_MAX = 100
-DECLINE_REASON_MAX = 500
-ENTRY_ANSWER_MAX = 2000
+DECLINE_REASON_MAX = ModerationAction._meta.get_field("reason").max_length
+ENTRY_ANSWER_MAX = Membership._meta.get_field("entry_answer").max_length
 
 
 class MembershipError(ValidationError):

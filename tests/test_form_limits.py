@@ -1,0 +1,32 @@
+"""Every form that writes a column refuses text longer than the column, with the form's own
+message, because it reads the column's limit rather than keeping a copy of it."""
+
+import pytest
+
+from circles.forms import ActionLogForm, DeclineForm, ReplyForm, RequestToJoinForm, ResponseForm
+from circles.models import ActionLog, Membership, ModerationAction, Report, Response
+from facilitation.forms import ReasonForm, ReportForm
+
+CASES = [
+    (RequestToJoinForm, "answer", Membership, "entry_answer"),
+    (DeclineForm, "reason", ModerationAction, "reason"),
+    (ResponseForm, "body", Response, "body"),
+    (ReplyForm, "body", Response, "body"),
+    (ReportForm, "details", Report, "details"),
+    (ReasonForm, "reason", ModerationAction, "reason"),
+    (ReasonForm, "reason", ActionLog, "hidden_reason"),
+    (ActionLogForm, "title", ActionLog, "title"),
+    (ActionLogForm, "situation", ActionLog, "situation"),
+    (ActionLogForm, "ask", ActionLog, "ask"),
+]
+
+
+@pytest.mark.parametrize(("form_class", "name", "model", "column"), CASES)
+def test_a_form_takes_exactly_what_the_column_holds(form_class, name, model, column):
+    limit = model._meta.get_field(column).max_length
+    field = form_class.base_fields[name]
+    assert field.max_length == limit
+    assert field.clean("x" * limit) == "x" * limit
+    with pytest.raises(Exception) as refused:
+        field.clean("x" * (limit + 1))
+    assert str(limit) in " ".join(refused.value.messages)
