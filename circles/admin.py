@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 
+from circles.forms import TagsField
 from circles.models import (
     ActionLog,
     Circle,
@@ -21,6 +22,8 @@ RESERVED_SLUGS = {"invite", "my-logs", "new", "logs", "search", "feed"}
 
 
 class CircleAdminForm(forms.ModelForm):
+    tags = TagsField(label="Tags", required=False)
+
     class Meta:
         model = Circle
         fields = "__all__"  # noqa: DJ007

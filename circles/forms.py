@@ -1,7 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from circles.models import Membership, ModerationAction, Response
+from circles.tags import tags_as_text, tags_from_text
 from members.models import Role
 
 
@@ -95,24 +97,30 @@ class InviteCreateForm(forms.Form):
 
 
 class TagsField(forms.CharField):
-    """Tags typed as comma-separated text; cleans to a list of names."""
+    """Tags typed as text; cleans to the list of tags to store (``circles.tags``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault(
+            "help_text", "Separate tags with commas, for example: handover, safe staffing."
+        )
+        super().__init__(**kwargs)
+        self.error_messages["max_length"] = "Please keep the tags to %(limit_value)d characters."
 
     def to_python(self, value):
-        text = super().to_python(value) or ""
-        return [" ".join(part.split()) for part in text.split(",") if part.strip()]
+        return super().to_python(value) or ""
 
-    def validate(self, value):
-        super().validate(value)
-        from circles.services.logs import MAX_TAG_LENGTH, MAX_TAGS
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return tags_from_text(text)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
 
-        if len(value) > MAX_TAGS:
-            raise forms.ValidationError(f"Please use at most {MAX_TAGS} tags.")
-        for name in value:
-            if len(name) > MAX_TAG_LENGTH:
-                raise forms.ValidationError(
-                    f"Please keep each tag to {MAX_TAG_LENGTH} characters "
-                    f"(“{name[:20]}…” has {len(name)})."
-                )
+    def prepare_value(self, value):
+        if isinstance(value, str) or value is None:
+            return value
+        return tags_as_text(value)
 
 
 def _limited(model_field_name: str, **kwargs):
@@ -196,13 +204,7 @@ class ActionLogForm(forms.Form):
         required=False,
         help_text="What would I like from the circle?",
     )
-    tags = TagsField(
-        label="Tags",
-        required=False,
-        max_length=500,
-        help_text="Comma-separated, for example: handover, staffing.",
-        error_messages={"max_length": "Please keep the tags to %(limit_value)d characters."},
-    )
+    tags = TagsField(label="Tags", required=False)
     follows = forms.ModelChoiceField(
         label="This follows up",
         required=False,

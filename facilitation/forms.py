@@ -3,7 +3,7 @@ import copy
 from django import forms
 from django.core.exceptions import ValidationError
 
-from circles.forms import model_limit
+from circles.forms import TagsField, model_limit
 from circles.models import Circle, ModerationAction, Report, ReportReason
 
 
@@ -55,12 +55,7 @@ class OptionalReasonForm(ReasonForm):
 
 
 class CircleSettingsForm(forms.ModelForm):
-    tags = forms.CharField(
-        label="Tags",
-        required=False,
-        max_length=500,
-        help_text="Comma-separated topics, for example: handover, rostering.",
-    )
+    tags = TagsField(label="Tags", required=False)
 
     class Meta:
         model = Circle
@@ -83,15 +78,8 @@ class CircleSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["tags"] = ", ".join(sorted(self.instance.tags.names()))
+            self.initial["tags"] = self.instance.tags.all()
         self.fields["roles"].required = False
-
-    def clean_tags(self) -> list[str]:
-        raw = self.cleaned_data.get("tags", "")
-        tags = sorted({t.strip().lower() for t in raw.split(",") if t.strip()})
-        if any(len(t) > 100 for t in tags):
-            raise forms.ValidationError("Keep each tag under 100 characters.")
-        return tags
 
     def clean(self):
         """The circle's own joining rules (``Circle.clean``), on the values entered."""

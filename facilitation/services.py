@@ -32,6 +32,7 @@ from circles.permissions import (
     can_view_response,
     require_moderator,
 )
+from circles.tags import tags_clean
 from members.models import User
 from notifications.services.moderation import moderation_email_enqueue
 
@@ -446,8 +447,11 @@ def circle_update(*, actor: User, circle: Circle, data: dict[str, Any]) -> Circl
             circle.roles.set(data["roles"])
             changed.append("roles")
     if "tags" in data:
-        new_tags = sorted({t.strip().lower() for t in data["tags"] if t.strip()})
-        if new_tags != sorted(t.lower() for t in circle.tags.names()):
+        try:
+            new_tags = tags_clean(data["tags"])
+        except ValidationError as error:
+            raise ValidationError({"tags": error.messages}) from None
+        if new_tags != sorted(name.lower() for name in circle.tags.names()):
             circle.tags.set(new_tags, clear=True)
             changed.append("tags")
     if changed:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from circles.models import LOG_TEXT_FIELDS, ActionLog, Circle, LogState
 from circles.permissions import can_edit_log, can_post_in, can_view_log
+from circles.tags import tags_clean
 from members.local_time import member_today
 from members.models import User
 
@@ -21,8 +22,6 @@ from members.models import User
 LOG_FIELDS = ("title", *LOG_TEXT_FIELDS, "next_step_due")
 # A draft needs only its title; these are also needed before the circle sees the log.
 NEEDED_TO_PUBLISH = ("situation", "action")
-MAX_TAGS = 8
-MAX_TAG_LENGTH = 50
 
 
 def check_text_lengths(instance, names) -> None:
@@ -69,20 +68,10 @@ def _refuse_unless_publishable(log: ActionLog, *, kept_due: dt.date | None = Non
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
-    seen: dict[str, str] = {}
-    for raw in tags:
-        name = " ".join(str(raw).split())
-        if name and name.lower() not in seen:
-            seen[name.lower()] = name
-    names = list(seen.values())
-    if len(names) > MAX_TAGS:
-        raise ValidationError({"tags": f"Please use at most {MAX_TAGS} tags."})
-    for name in names:
-        if len(name) > MAX_TAG_LENGTH:
-            raise ValidationError(
-                {"tags": f"Please keep each tag to {MAX_TAG_LENGTH} characters ({name[:20]}…)."}
-            )
-    return names
+    try:
+        return tags_clean(tags)
+    except ValidationError as error:
+        raise ValidationError({"tags": error.messages}) from None
 
 
 def log_check_follows(*, author: User, follows: ActionLog | None, log: ActionLog | None = None):
@@ -183,7 +172,7 @@ def log_update(
         log.follows = follows
         changed = True
     names = _clean_tags(tags)
-    if {n.lower() for n in names} != {t.name.lower() for t in log.tags.all()}:
+    if names != sorted(t.name.lower() for t in log.tags.all()):
         changed = True
     if log.is_published or publish:
         _refuse_unless_publishable(log, kept_due=kept_due)

@@ -40,6 +40,7 @@ from circles.services.logs import log_publish as log_publish_service
 from circles.services.responses import reply_create as reply_create_service
 from circles.services.responses import response_create as response_create_service
 from circles.services.responses import response_mark_helpful, response_update
+from circles.tags import tags_as_text
 from circles.text import render_markdown
 
 
@@ -85,7 +86,7 @@ def _chosen_earlier(form) -> ActionLog | None:
 def _log_values(log: ActionLog) -> dict:
     """A saved log as the form's values (for editing it, or showing why it cannot publish)."""
     values = {name: getattr(log, name) for name in LOG_FIELDS}
-    values["tags"] = ", ".join(t.name for t in log.tags.all())
+    values["tags"] = tags_as_text(log.tags.all())
     values["follows"] = log.follows_id
     return values
 
