@@ -2,6 +2,7 @@ from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from timezone_field import TimeZoneFormField
 
 from members.models import Profile, Role
 from members.time_zones import time_zone_choices
@@ -14,7 +15,7 @@ class ProfileForm(forms.ModelForm):
         help_text="Pick every role you hold. Circles are formed by role.",
         error_messages={"required": "Pick at least one role so we can show you circles for it."},
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneFormField(
         help_text="Dates show on this clock, and reminders arrive in its morning.",
         error_messages={
             "required": "Pick the place whose time you keep, for example London or New York.",

@@ -1,3 +1,4 @@
+import datetime as dt
 import logging
 from collections.abc import Iterable
 
@@ -24,15 +25,16 @@ def profile_update(
     roles: Iterable[Role],
     organisation: str,
     sector: str,
-    time_zone: str,
+    time_zone: dt.tzinfo | str,
     bio: str = "",
 ) -> Profile:
-    """Save a member's profile; the first save completes onboarding."""
+    """Save a member's profile; the first save completes onboarding. ``time_zone`` is a
+    zone (as the profile form cleans it) or its IANA name."""
     profile = profile_ensure(user=user)
     profile.display_name = display_name
     profile.organisation = organisation
     profile.sector = sector
-    profile.time_zone = time_zone
+    profile.time_zone = str(time_zone)
     profile.bio = bio
     if profile.onboarded_at is None:
         profile.onboarded_at = timezone.now()

@@ -163,3 +163,23 @@ def test_a_member_keeps_a_zone_set_before_the_list_was_narrowed(client):
     assert response.status_code == 302
     user.profile.refresh_from_db()
     assert user.profile.time_zone == "UTC"
+
+
+def test_a_chosen_zone_is_saved_by_its_name_and_shown_selected_again(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("members:profile_edit"),
+        {
+            "display_name": user.profile.display_name,
+            "roles": [Role.objects.get(slug="matron").pk],
+            "organisation": "Royal Infirmary",
+            "sector": "health",
+            "time_zone": "America/Argentina/Buenos_Aires",
+        },
+    )
+    assert response.status_code == 302
+    user.profile.refresh_from_db()
+    assert user.profile.time_zone == "America/Argentina/Buenos_Aires"
+    body = client.get(reverse("members:profile_edit")).content.decode()
+    assert '<option value="America/Argentina/Buenos_Aires" selected>' in body
