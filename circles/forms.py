@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from circles.models import Membership, ModerationAction, Response
+from circles.services.memberships import INVITE_DAYS_MAX, INVITE_USES_MAX
 from circles.tags import tags_as_text, tags_from_text
 from members.models import Role
 
@@ -71,24 +72,23 @@ class InviteCreateForm(forms.Form):
     days = forms.IntegerField(
         label="Valid for (days)",
         min_value=1,
-        max_value=60,
+        max_value=INVITE_DAYS_MAX,
         initial=14,
-        help_text="Between 1 and 60 days.",
+        help_text=f"Between 1 and {INVITE_DAYS_MAX} days.",
     )
     max_uses = forms.IntegerField(
         label="How many people can join with it",
         required=False,
         min_value=1,
-        max_value=100,
+        max_value=INVITE_USES_MAX,
         initial=1,
         help_text=(
             "1 makes a single-use link, for one person. Leave it empty to let anyone "
             "with the link join until it expires."
         ),
         error_messages={
-            "min_value": "Enter a number of people from 1 to 100, or leave it empty.",
-            "max_value": "Enter a number of people from 1 to 100, or leave it empty.",
-            "invalid": "Enter a number of people from 1 to 100, or leave it empty.",
+            key: f"Enter a number of people from 1 to {INVITE_USES_MAX}, or leave it empty."
+            for key in ("min_value", "max_value", "invalid")
         },
     )
 

@@ -30,3 +30,14 @@ def test_a_form_takes_exactly_what_the_column_holds(form_class, name, model, col
     with pytest.raises(Exception) as refused:
         field.clean("x" * (limit + 1))
     assert str(limit) in " ".join(refused.value.messages)
+
+
+def test_the_invite_form_takes_exactly_what_the_service_takes():
+    from circles.forms import InviteCreateForm
+    from circles.services.memberships import INVITE_DAYS_MAX, INVITE_USES_MAX
+
+    top = {"days": INVITE_DAYS_MAX, "max_uses": INVITE_USES_MAX}
+    assert InviteCreateForm(top).is_valid()
+    for name in top:
+        over = InviteCreateForm({**top, name: top[name] + 1})
+        assert not over.is_valid() and str(top[name]) in over.errors[name][0]
