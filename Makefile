@@ -42,8 +42,11 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# PostgreSQL + Redis at a real school's size (see README, "Benchmarks"); BENCH_ARGS takes
+# --quick, --embedded, --smoke, --only pages|digest, --reseed.
+BENCH_ARGS ?=
 bench: install
-	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-benchmarks}" $(PY) -m benchmarks
+	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-benchmarks}" $(PY) -m benchmarks $(BENCH_ARGS)
 
 # Regenerate the lock from pyproject.toml (needs the package registry).
 lock:
