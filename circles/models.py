@@ -1,15 +1,27 @@
 import secrets
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from circles.text import render_markdown
 from members.models import Role
+
+
+@lru_cache(maxsize=8192)
+def _circle_path(prefix: str, slug: str) -> str:
+    return reverse("circles:detail", kwargs={"slug": slug})
+
+
+def circle_path(slug: str) -> str:
+    """The circle page's path, reversed once per circle and process: a page of cards or
+    a batch of emails links to the same few circles many times."""
+    return _circle_path(get_script_prefix(), slug)
 
 
 class JoinPolicy(models.TextChoices):
@@ -104,7 +116,7 @@ class Circle(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("circles:detail", kwargs={"slug": self.slug})
+        return circle_path(self.slug)
 
     def clean(self):
         """The joining rules, for every way a circle is edited (``full_clean()``): a circle
@@ -292,6 +304,18 @@ class ActionLogQuerySet(models.QuerySet):
             | Q(state=LogState.PUBLISHED, circle__in=facilitates.values("circle"))
         )
 
+    def readable_in(self, access):
+        """The published logs of ``access.circle`` that its reader sees: the rule of
+        ``visible_to`` for a reader whose access to that one circle is known
+        (``circles.permissions.circle_access``), as a plain filter on the circle's index
+        instead of subqueries over every circle."""
+        if not access.can_read:
+            return self.none()
+        qs = self.filter(circle=access.circle, state=LogState.PUBLISHED)
+        if not access.can_moderate:
+            qs = qs.filter(Q(is_hidden=False) | Q(author=access.user))
+        return qs
+
 
 def _published_follow_ups():
     return ActionLog.objects.filter(
@@ -347,7 +371,11 @@ class ActionLog(models.Model):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         indexes = [
-            models.Index(fields=["circle", "state", "published_at"]),
+            # The feed, health and digest filters: one circle's published, shown logs by date.
+            models.Index(
+                fields=["circle", "state", "is_hidden", "published_at"],
+                name="log_circle_shown_idx",
+            ),
             models.Index(fields=["author", "state"]),
         ]
         constraints = [
@@ -369,7 +397,8 @@ class ActionLog(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("circles:log_detail", kwargs={"slug": self.circle.slug, "pk": self.pk})
+        # circles:log_detail, "<slug>/logs/<pk>/", from the circle's cached path.
+        return f"{circle_path(self.circle.slug)}logs/{self.pk}/"
 
     @property
     def is_published(self) -> bool:
@@ -435,6 +464,20 @@ class ResponseQuerySet(models.QuerySet):
             | Q(parent__author=user)
             | Q(log__circle__in=facilitates)
         )
+
+    def readable_on(self, log, access):
+        """The responses to ``log`` that its reader sees: the rule of ``visible_to`` for a
+        log she may see, in a circle whose access is known (``circle_access``), without
+        subqueries over every circle."""
+        if not access.can_read:
+            return self.none()
+        qs = self.filter(log=log)
+        if not access.can_moderate:
+            user = access.user
+            qs = qs.filter(Q(is_hidden=False) | Q(author=user)).filter(
+                Q(parent__isnull=True) | Q(parent__is_hidden=False) | Q(parent__author=user)
+            )
+        return qs
 
 
 class Response(models.Model):

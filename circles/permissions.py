@@ -2,16 +2,91 @@
 export. Reads that must filter many rows use the QuerySet methods
 (``ActionLog.objects.visible_to(user)``, ``Response.objects.visible_to(user)``)."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 
 from circles.models import (
     ActionLog,
     Circle,
+    LogState,
     Membership,
     MembershipKind,
     MembershipState,
     Response,
 )
+
+_NOT_LOADED = object()
+
+
+@dataclass(frozen=True)
+class CircleAccess:
+    """What one person may do in one circle, all derived from her membership there (read
+    once): a page asks ``circle_access`` once and every check below costs no query."""
+
+    user: object
+    circle: Circle
+    membership: Membership | None
+
+    @property
+    def is_member(self) -> bool:
+        """An active member (facilitators included)."""
+        return self.membership is not None and self.membership.state == MembershipState.ACTIVE
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.is_member and self.membership.kind == MembershipKind.FACILITATOR
+
+    @property
+    def can_moderate(self) -> bool:
+        """The circle's active facilitators and staff. Powers stop at their own circles and
+        end at once when a facilitator is removed or demoted (read on every request)."""
+        return bool(self.user.is_authenticated and (self.user.is_staff or self.is_facilitator))
+
+    @property
+    def can_read(self) -> bool:
+        """See the circle's feed, logs and responses."""
+        return bool(self.user.is_authenticated and (self.user.is_staff or self.is_member))
+
+    @property
+    def can_post(self) -> bool:
+        """Write logs and responses: active members of an active circle."""
+        return not self.circle.is_archived and self.is_member
+
+    def can_view_log(self, log: ActionLog) -> bool:
+        """``ActionLog.objects.visible_to`` for one log of this circle, without a query."""
+        user = self.user
+        if not user.is_authenticated:
+            return False
+        if log.author_id == user.pk:
+            return True
+        if log.circle_id != self.circle.pk or log.state != LogState.PUBLISHED:
+            return False
+        if user.is_staff or self.is_facilitator:
+            return True
+        return self.is_member and not log.is_hidden
+
+    def log_takes_writing(self, log: ActionLog) -> bool:
+        """``log_takes_writing`` for a log of this circle, without a query."""
+        return (
+            log.is_published
+            and not log.is_locked
+            and not log.is_hidden
+            and self.can_post
+            and self.can_view_log(log)
+        )
+
+    def can_respond(self, log: ActionLog) -> bool:
+        """``can_respond``: its peers; the author answers with replies."""
+        return log.author_id != getattr(self.user, "pk", None) and self.log_takes_writing(log)
+
+
+def circle_access(user, circle: Circle, *, membership=_NOT_LOADED) -> CircleAccess:
+    """``user``'s access to ``circle``: one query, none when ``membership`` (hers in this
+    circle, or None) was loaded with the circle."""
+    if membership is _NOT_LOADED:
+        membership = membership_of(user, circle)
+    return CircleAccess(user=user, circle=circle, membership=membership)
 
 
 def membership_of(user, circle: Circle) -> Membership | None:
@@ -23,29 +98,25 @@ def membership_of(user, circle: Circle) -> Membership | None:
 def is_active_member(user, circle: Circle) -> bool:
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(
-        member=user, circle=circle, state=MembershipState.ACTIVE
-    ).exists()
+    return circle_access(user, circle).is_member
 
 
 def can_moderate(user, circle: Circle) -> bool:
-    """The circle's active facilitators and staff. Powers stop at their own circles and
-    end at once when a facilitator is removed or demoted (checked on every request)."""
+    """The circle's active facilitators and staff (see ``CircleAccess.can_moderate``)."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    return Membership.objects.filter(
-        member=user,
-        circle=circle,
-        state=MembershipState.ACTIVE,
-        kind=MembershipKind.FACILITATOR,
-    ).exists()
+    return circle_access(user, circle).can_moderate
 
 
 def can_read_circle(user, circle: Circle) -> bool:
     """See the circle's feed, logs and responses."""
-    return bool(user.is_authenticated and (user.is_staff or is_active_member(user, circle)))
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return circle_access(user, circle).can_read
 
 
 def can_view_log(user, log: ActionLog) -> bool:
@@ -58,7 +129,9 @@ def can_edit_log(user, log: ActionLog) -> bool:
 
 def can_post_in(user, circle: Circle) -> bool:
     """Write logs and responses: active members of an active circle."""
-    return not circle.is_archived and is_active_member(user, circle)
+    if circle.is_archived or not user.is_authenticated:
+        return False
+    return circle_access(user, circle).can_post
 
 
 def log_takes_writing(user, log: ActionLog) -> bool:

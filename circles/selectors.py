@@ -1,6 +1,10 @@
 """Reads that pages and emails need, shaped so templates run no queries."""
 
-from django.core.paginator import Paginator
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -13,9 +17,10 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from circles.models import (
     RESPONSE_KIND_ORDER,
@@ -30,11 +35,9 @@ from circles.models import (
     ResponseKind,
 )
 from circles.permissions import (
-    can_moderate,
-    can_post_in,
-    can_respond,
+    CircleAccess,
     can_view_log,
-    log_takes_writing,
+    circle_access,
 )
 from members.local_time import member_today
 from members.selectors import roles_of
@@ -109,7 +112,8 @@ def circles_for_roles(*, user) -> QuerySet[Circle]:
 
 def circle_public(*, slug: str, user=None) -> Circle | None:
     """One circle for its page, with roles, tags, counts and its facilitators
-    (``facilitator_memberships``, profiles loaded) — never its logs."""
+    (``facilitator_memberships``, profiles loaded) and, for a signed-in user, her own
+    membership (``viewer_memberships``: a list of none or one) — never its logs."""
     facilitators = Prefetch(
         "memberships",
         queryset=Membership.objects.facilitators()
@@ -118,6 +122,15 @@ def circle_public(*, slug: str, user=None) -> Circle | None:
         to_attr="facilitator_memberships",
     )
     qs = _with_counts(Circle.objects.filter(slug=slug), user=user).prefetch_related(facilitators)
+    if user is not None and user.is_authenticated:
+        # The reader's own membership, for ``circle_access`` (``viewer_memberships``).
+        qs = qs.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(member=user),
+                to_attr="viewer_memberships",
+            )
+        )
     return qs.first()
 
 
@@ -141,10 +154,37 @@ def circle_invites(*, circle: Circle) -> QuerySet[Invite]:
 FEED_PAGE_SIZE = 20
 
 
+def tags_attach(logs: list[ActionLog]) -> list[ActionLog]:
+    """Load the tags of these logs in one query and put them where ``log.tags.all``
+    finds them. (``prefetch_related("tags")`` builds one filtered queryset per log
+    before throwing it away: most of the time of a page of cards.)"""
+    by_log: dict[int, list[Tag]] = {log.pk: [] for log in logs}
+    if by_log:
+        items = (
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(ActionLog), object_id__in=by_log
+            )
+            .select_related("tag")
+            .order_by("pk")
+        )
+        for item in items:
+            by_log[item.object_id].append(item.tag)
+    for log in logs:
+        tags = Tag.objects.all()
+        tags._result_cache = by_log[log.pk]
+        tags._prefetch_done = True
+        log._prefetched_objects_cache = {
+            **getattr(log, "_prefetched_objects_cache", {}),
+            "tags": tags,
+        }
+    return logs
+
+
 def logs_for_lists(qs: QuerySet[ActionLog]) -> QuerySet[ActionLog]:
-    """Logs shaped for a card: circle, author and profile joined, tags prefetched,
-    ``response_count`` (responses not hidden, replies aside) and ``awaiting_response`` (no one but
-    the author has answered yet: ``Response.objects.answering``) annotated."""
+    """Logs shaped for a card: circle, author and profile joined, ``response_count``
+    (responses not hidden, replies aside) and ``awaiting_response`` (no one but the author
+    has answered yet: ``Response.objects.answering``) annotated. Evaluate it through
+    ``tags_attach`` (one query for every card's tags)."""
     counts = (
         Response.objects.top_level()
         .filter(log=OuterRef("pk"), is_hidden=False)
@@ -153,59 +193,141 @@ def logs_for_lists(qs: QuerySet[ActionLog]) -> QuerySet[ActionLog]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        qs.select_related("circle", "author__profile")
-        .prefetch_related("tags")
-        .annotate(
-            response_count=Coalesce(Subquery(counts), 0),
-            awaiting_response=~Exists(Response.objects.answering().filter(log=OuterRef("pk"))),
-        )
+    return qs.select_related("circle", "author__profile").annotate(
+        response_count=Coalesce(Subquery(counts), 0),
+        awaiting_response=~Exists(Response.objects.answering().filter(log=OuterRef("pk"))),
     )
 
 
-def circle_feed_tags(*, circle: Circle, user) -> list[Tag]:
-    """Tags of the published logs this user can see in the circle (the feed's filter)."""
-    logs = ActionLog.objects.visible_to(user).published().filter(circle=circle).values("pk")
-    return list(
-        Tag.objects.filter(
-            taggit_taggeditem_items__content_type__app_label="circles",
-            taggit_taggeditem_items__content_type__model="actionlog",
-            taggit_taggeditem_items__object_id__in=logs,
+FEED_TAGS_CACHE_SECONDS = 60 * 60
+CARD_FIELDS = (
+    "id", "circle_id", "author_id", "title", "state", "situation_html", "created_at",
+    "published_at", "edited_at", "pinned_at", "locked_at", "is_hidden",
+    "circle__id", "circle__name", "circle__slug", "circle__status",
+    "author__id", "author__email", "author__profile__id", "author__profile__display_name",
+    "author__profile__time_zone",
+)  # fmt: skip
+
+
+def _feed_tags_key(circle_id: int) -> str:
+    return f"circle-feed-tags:{circle_id}"
+
+
+def circle_feed_tags(*, circle: Circle) -> list[Tag]:
+    """Tags of the circle's published logs that are not hidden (the feed's filter), the
+    same for every reader; cached per circle until ``circle_feed_tags_forget``."""
+    key = _feed_tags_key(circle.pk)
+    tags = cache.get(key)
+    if tags is None:
+        logs = ActionLog.objects.filter(
+            circle=circle, state=LogState.PUBLISHED, is_hidden=False
+        ).values("pk")
+        tags = list(
+            Tag.objects.filter(
+                taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(ActionLog),
+                taggit_taggeditem_items__object_id__in=logs,
+            )
+            .distinct()
+            .order_by("name")
         )
-        .distinct()
-        .order_by("name")
-    )
+        cache.set(key, tags, FEED_TAGS_CACHE_SECONDS)
+    return tags
 
 
-def circle_feed(*, circle: Circle, user, tag: str | None = None, page=1) -> dict:
+def circle_feed_tags_forget(*, circle_id: int) -> None:
+    """Drop the circle's cached feed tags (a log was published, edited, hidden or
+    restored): now, and again once the change commits, so no reader caches the old."""
+    key = _feed_tags_key(circle_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+@dataclass
+class FeedPage:
+    """A page of the feed, found without counting the feed: one row more than a page
+    says whether there is a next one."""
+
+    number: int
+    object_list: list
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def _page_number(page) -> int:
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else 1
+
+
+def circle_feed(
+    *, circle: Circle, user, tag: str | None = None, page=1, access: CircleAccess | None = None
+) -> dict:
     """The circle's feed for a member: published logs they can see, pinned first then
     newest, 20 a page, optionally only one tag (a slug). Keys (for ``circles/_feed.html``):
-    ``feed_page`` (a Page), ``feed_logs`` (its logs, shaped by ``logs_for_lists``),
+    ``feed_page`` (a FeedPage), ``feed_logs`` (its logs, shaped by ``logs_for_lists``),
     ``feed_tags`` (tags to filter by), ``feed_tag`` (the chosen tag slug or ""),
-    ``can_post`` (may write a log here)."""
-    qs = ActionLog.objects.visible_to(user).published().filter(circle=circle)
+    ``can_post`` (may write a log here). ``access`` (the reader's, when the page has it)
+    saves reading her membership again."""
+    access = access or circle_access(user, circle)
+    qs = ActionLog.objects.readable_in(access)
     if tag:
         qs = qs.filter(tags__slug=tag)
-    qs = logs_for_lists(qs).order_by(F("pinned_at").desc(nulls_last=True), "-published_at", "-pk")
-    feed_page = Paginator(qs, FEED_PAGE_SIZE).get_page(page)
+    qs = (
+        logs_for_lists(qs)
+        .only(*CARD_FIELDS)
+        .order_by(F("pinned_at").desc(nulls_last=True), "-published_at", "-pk")
+    )
+    number = _page_number(page)
+    start = (number - 1) * FEED_PAGE_SIZE
+    logs = list(qs[start : start + FEED_PAGE_SIZE + 1])
+    if not logs and number > 1:  # past the last page: show the first
+        number, logs = 1, list(qs[: FEED_PAGE_SIZE + 1])
+    tags_attach(logs[:FEED_PAGE_SIZE])
+    feed_page = FeedPage(
+        number=number, object_list=logs[:FEED_PAGE_SIZE], has_next=len(logs) > FEED_PAGE_SIZE
+    )
     return {
         "feed_page": feed_page,
-        "feed_logs": list(feed_page.object_list),
-        "feed_tags": circle_feed_tags(circle=circle, user=user),
+        "feed_logs": feed_page.object_list,
+        "feed_tags": circle_feed_tags(circle=circle) if access.can_read else [],
         "feed_tag": tag or "",
-        "can_post": can_post_in(user, circle),
+        "can_post": access.can_post,
     }
 
 
 def log_for_page(*, user, slug: str, pk: int) -> ActionLog | None:
-    """The log at ``/circles/<slug>/logs/<pk>/`` if this user may see it (else None)."""
-    return (
-        ActionLog.objects.visible_to(user)
-        .filter(pk=pk, circle__slug=slug)
+    """The log at ``/circles/<slug>/logs/<pk>/`` if this user may see it (else None),
+    with ``log.access``: the reader's ``CircleAccess`` to its circle, read once for the
+    page's every check."""
+    if not user.is_authenticated:
+        return None
+    log = (
+        ActionLog.objects.filter(pk=pk, circle__slug=slug)
         .select_related("circle", "author__profile", "follows__circle")
-        .prefetch_related("tags")
         .first()
     )
+    if log is None:
+        return None
+    access = circle_access(user, log.circle)
+    if not access.can_view_log(log):
+        return None
+    prefetch_related_objects([log], "tags")
+    log.access = access
+    return log
 
 
 def _kind_order():
@@ -216,15 +338,19 @@ def _kind_order():
     )
 
 
-def log_responses(*, log: ActionLog, user) -> list[Response]:
+def log_responses(*, log: ActionLog, user, access: CircleAccess | None = None) -> list[Response]:
     """The responses to a log this user may see: questions first, then reflections,
     resources and suggestions, each oldest first. Each carries ``visible_replies`` (its
     replies this user may see, oldest first) and ``answered`` (a question the log's author
-    has replied to)."""
+    has replied to). With ``access`` (the reader's to the log's circle, and a log she may
+    see) a plain filter on the log."""
+    qs = (
+        Response.objects.readable_on(log, access)
+        if access is not None
+        else Response.objects.visible_to(user).filter(log=log)
+    )
     rows = list(
-        Response.objects.visible_to(user)
-        .filter(log=log)
-        .select_related("author__profile")
+        qs.select_related("author__profile")
         .annotate(kind_order=_kind_order())
         .order_by("kind_order", "created_at", "pk")
     )
@@ -249,7 +375,8 @@ def log_page(*, log: ActionLog, user) -> dict:
     kind order), ``earlier`` (the log it follows, if this user may see it), ``later``
     (its follow-ups this user may see), ``is_author``, ``can_respond``, ``can_reply`` (may
     reply to the responses that take replies), ``can_moderate``."""
-    responses = log_responses(log=log, user=user)
+    access = getattr(log, "access", None) or circle_access(user, log.circle)
+    responses = log_responses(log=log, user=user, access=access)
     counts = {kind: 0 for kind in ResponseKind.values}
     for response in responses:
         counts[response.kind] += 1
@@ -271,9 +398,9 @@ def log_page(*, log: ActionLog, user) -> dict:
         "earlier": earlier,
         "later": later,
         "is_author": log.author_id == user.pk,
-        "can_respond": can_respond(user, log),
-        "can_reply": log_takes_writing(user, log),
-        "can_moderate": can_moderate(user, log.circle),
+        "can_respond": access.can_respond(log),
+        "can_reply": access.log_takes_writing(log),
+        "can_moderate": access.can_moderate,
     }
 
 
@@ -287,14 +414,17 @@ def dashboard_for(*, user) -> dict:
     ``ActionLog.objects.open_commitments``, soonest first); ``drafts``; ``circles_for_roles``."""
     my_circles = list(Circle.objects.of_member(user).order_by("name", "pk"))
     mine = [c.pk for c in my_circles]
-    waiting = list(
-        logs_for_lists(
-            ActionLog.objects.visible_to(user)
-            .published()
-            .filter(circle__in=mine, is_hidden=False, locked_at__isnull=True)
-            .exclude(author=user)
-            .unanswered()
-        ).order_by("published_at", "pk")[:DASHBOARD_LIST_SIZE]
+    # Published, not hidden logs of circles she is an active member of: the rule of
+    # ``visible_to`` for those circles, as a plain filter on them.
+    waiting = tags_attach(
+        list(
+            logs_for_lists(
+                ActionLog.objects.published()
+                .filter(circle__in=mine, is_hidden=False, locked_at__isnull=True)
+                .exclude(author=user)
+                .unanswered()
+            ).order_by("published_at", "pk")[:DASHBOARD_LIST_SIZE]
+        )
     )
     commitments = list(
         ActionLog.objects.open_commitments()
@@ -302,10 +432,12 @@ def dashboard_for(*, user) -> dict:
         .select_related("circle")
         .order_by("next_step_due", "pk")[:DASHBOARD_LIST_SIZE]
     )
-    drafts = list(
-        logs_for_lists(
-            ActionLog.objects.filter(author=user, state=LogState.DRAFT).order_by(
-                "-updated_at", "-pk"
+    drafts = tags_attach(
+        list(
+            logs_for_lists(
+                ActionLog.objects.filter(author=user, state=LogState.DRAFT).order_by(
+                    "-updated_at", "-pk"
+                )
             )
         )
     )
@@ -324,7 +456,9 @@ def my_logs(*, user) -> list[list[ActionLog]]:
     """A member's own logs across circles (drafts included) as chains of cycles: each
     chain starts at a log that follows none of theirs and runs through its follow-ups in
     order. Chains with the latest activity come first."""
-    logs = list(logs_for_lists(ActionLog.objects.filter(author=user)).order_by("created_at", "pk"))
+    logs = tags_attach(
+        list(logs_for_lists(ActionLog.objects.filter(author=user)).order_by("created_at", "pk"))
+    )
     by_pk = {log.pk: log for log in logs}
     children: dict[int, list[ActionLog]] = {}
     roots = []

@@ -33,11 +33,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Count,
+    Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
 from django.utils import timezone
 
@@ -203,6 +206,11 @@ class Health:
         return f"{round(hours / 24, 1):g} days"
 
     @property
+    def unanswered_more(self) -> int:
+        """Unanswered logs beyond those listed."""
+        return self.unanswered_count - len(self.unanswered_logs)
+
+    @property
     def weekly(self) -> list[tuple[date, int]]:
         return list(zip(self.weeks, self.logs_per_week, strict=True))
 
@@ -223,8 +231,17 @@ class Health:
         return self.weeks[0]
 
 
-def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: bool) -> list[Health]:
-    """Health of several circles in a fixed number of queries (4 with ``detail``, 3 without)."""
+def _health_for(
+    circles: list[Circle],
+    *,
+    now: datetime,
+    weeks: int,
+    detail: bool,
+    unanswered_limit: int | None = None,
+) -> list[Health]:
+    """Health of several circles in a fixed number of queries (5 with ``detail``, 3 without).
+    With ``detail`` (one circle), ``unanswered_limit`` lists only the oldest unanswered logs
+    (``unanswered_count`` still counts them all)."""
     starts = week_starts(now=now, weeks=weeks)
     window_start = timezone.make_aware(datetime.combine(starts[0], time.min))
     by_id = {
@@ -270,42 +287,60 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
     for circle_id, values in waits.items():
         by_id[circle_id].median_first_response = statistics.median(values)
 
-    # 2. Active memberships, with each member's latest contribution to the circle.
-    last_log = (
-        ActionLog.objects.filter(
+    # 2. Active memberships and each member's latest contribution to the circle. The page
+    #    (``detail``) shows the date: grouped aggregates of logs and responses (one union
+    #    query). The overview only counts the silent: whether any contribution is recent.
+    silent_before = now - SILENT_AFTER
+    memberships = Membership.objects.filter(
+        circle_id__in=ids, state=MembershipState.ACTIVE
+    ).order_by("joined_at", "pk")
+    last_active: dict[tuple[int, int], datetime] = {}
+    if detail:
+        last_logs = (
+            ActionLog.objects.filter(circle_id__in=ids, state=LogState.PUBLISHED)
+            .order_by()
+            .values_list("circle_id", "author_id")
+            .annotate(last=Max("published_at"))
+        )
+        last_responses = (
+            Response.objects.filter(log__circle_id__in=ids)
+            .order_by()
+            .values_list("log__circle_id", "author_id")
+            .annotate(last=Max("created_at"))
+        )
+        for circle_id, author_id, last in last_logs.union(last_responses, all=True):
+            key = (circle_id, author_id)
+            if last is not None and (key not in last_active or last > last_active[key]):
+                last_active[key] = last
+    else:
+        recent_log = ActionLog.objects.filter(
             circle_id=OuterRef("circle_id"),
             author_id=OuterRef("member_id"),
             state=LogState.PUBLISHED,
+            published_at__gt=silent_before,
         )
-        .order_by("-published_at")
-        .values("published_at")[:1]
-    )
-    last_response = (
-        Response.objects.filter(
-            log__circle_id=OuterRef("circle_id"), author_id=OuterRef("member_id")
+        recent_response = Response.objects.filter(
+            log__circle_id=OuterRef("circle_id"),
+            author_id=OuterRef("member_id"),
+            created_at__gt=silent_before,
         )
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    memberships = (
-        Membership.objects.filter(circle_id__in=ids, state=MembershipState.ACTIVE)
-        .annotate(last_log_at=Subquery(last_log), last_response_at=Subquery(last_response))
-        .order_by("joined_at", "pk")
-    )
+        memberships = memberships.annotate(
+            recently_active=Exists(recent_log) | Exists(recent_response)
+        )
     if detail:
         memberships = memberships.select_related("member__profile")
-    silent_before = now - SILENT_AFTER
     for membership in memberships:
         health = by_id[membership.circle_id]
         health.active_members += 1
-        activity = [t for t in (membership.last_log_at, membership.last_response_at) if t]
-        membership.last_active_at = max(activity) if activity else None
+        if detail:
+            membership.last_active_at = last_active.get(
+                (membership.circle_id, membership.member_id)
+            )
+            quiet = membership.last_active_at is None or membership.last_active_at <= silent_before
+        else:
+            quiet = not membership.recently_active
         joined = membership.joined_at or membership.created_at
-        if (
-            membership.kind == MembershipKind.MEMBER
-            and joined <= silent_before
-            and (membership.last_active_at is None or membership.last_active_at <= silent_before)
-        ):
+        if membership.kind == MembershipKind.MEMBER and joined <= silent_before and quiet:
             health.silent_count += 1
             if detail:
                 health.silent_members.append(membership)
@@ -323,9 +358,15 @@ def _health_for(circles: list[Circle], *, now: datetime, weeks: int, detail: boo
         .order_by("published_at", "pk")
     )
     if detail:
-        for log in unanswered.select_related("author__profile"):
+        # The oldest ``unanswered_limit``, each row carrying how many there are in all.
+        listed = unanswered.select_related("author__profile").annotate(
+            total=Window(Count("pk"), partition_by=[F("circle_id")])
+        )
+        if unanswered_limit is not None:
+            listed = listed[:unanswered_limit]
+        for log in listed:
             by_id[log.circle_id].unanswered_logs.append(log)
-            by_id[log.circle_id].unanswered_count += 1
+            by_id[log.circle_id].unanswered_count = log.total
 
         # 4. Responses by kind in the window (replies have no kind of their own).
         kinds: dict[int, dict[str, int]] = defaultdict(
@@ -379,9 +420,22 @@ def _start_at_creation(health: Health) -> None:
     health.responses_per_week = health.responses_per_week[first:]
 
 
-def circle_health(*, circle: Circle, now: datetime | None = None, weeks: int = 12) -> Health:
-    """Everything the circle's health page and CSV show (4 queries)."""
-    return _health_for([circle], now=now or timezone.now(), weeks=weeks, detail=True)[0]
+def circle_health(
+    *,
+    circle: Circle,
+    now: datetime | None = None,
+    weeks: int = 12,
+    unanswered_limit: int | None = None,
+) -> Health:
+    """Everything the circle's health page and CSV show (5 queries); ``unanswered_limit``
+    lists only that many of the oldest unanswered logs (the count is of all)."""
+    return _health_for(
+        [circle],
+        now=now or timezone.now(),
+        weeks=weeks,
+        detail=True,
+        unanswered_limit=unanswered_limit,
+    )[0]
 
 
 OVERVIEW_SORTS = {

@@ -32,6 +32,7 @@ from circles.permissions import (
     can_view_response,
     require_moderator,
 )
+from circles.selectors import circle_feed_tags_forget
 from circles.tags import tags_clean
 from members.models import User
 from notifications.services.moderation import moderation_email_enqueue
@@ -217,6 +218,8 @@ def content_hide(
     target.is_hidden = True
     target.hidden_reason = reason[:500]
     target.save(update_fields=["is_hidden", "hidden_reason"])
+    if log is not None:
+        circle_feed_tags_forget(circle_id=circle.pk)
     _resolve_reports(actor=actor, target=target, state=ReportState.ACTIONED)
     action = _record_content(
         circle=circle,
@@ -243,6 +246,8 @@ def content_restore(
     target.is_hidden = False
     target.hidden_reason = ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
+    if log is not None:
+        circle_feed_tags_forget(circle_id=circle.pk)
     action = _record_content(
         circle=circle,
         actor=actor,

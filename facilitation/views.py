@@ -26,7 +26,7 @@ from circles.models import (
     Report,
     Response,
 )
-from circles.permissions import can_moderate, can_read_circle
+from circles.permissions import can_read_circle, circle_access
 from facilitation import charts, selectors, services
 from facilitation.forms import CircleSettingsForm, OptionalReasonForm, ReasonForm, ReportForm
 from school.redirects import safe_next_url
@@ -36,9 +36,10 @@ from school.redirects import safe_next_url
 
 def _circle_for_moderator(request, slug: str) -> Circle:
     circle = get_object_or_404(Circle, slug=slug)
-    if not can_read_circle(request.user, circle):
+    access = circle_access(request.user, circle)
+    if not access.can_read:
         raise Http404("No such circle.")
-    if not can_moderate(request.user, circle):
+    if not access.can_moderate:
         raise PermissionDenied("Only this circle's facilitators can do that.")
     return circle
 
@@ -442,11 +443,14 @@ def audit(request, slug: str):
 # --- health ------------------------------------------------------------------------------------
 
 
+UNANSWERED_LISTED = 20  # the page lists the oldest; the CSV lists them all
+
+
 @login_required
 @require_GET
 def health(request, slug: str):
     circle = _circle_for_moderator(request, slug)
-    figures = selectors.circle_health(circle=circle)
+    figures = selectors.circle_health(circle=circle, unanswered_limit=UNANSWERED_LISTED)
     context = _page_context(
         request,
         circle,

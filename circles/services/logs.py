@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from circles.models import LOG_TEXT_FIELDS, ActionLog, Circle, LogState
 from circles.permissions import can_edit_log, can_post_in, can_view_log
+from circles.selectors import circle_feed_tags_forget
 from circles.tags import tags_clean
 from members.local_time import member_today
 from members.models import User
@@ -182,6 +183,8 @@ def log_update(
     log.full_clean(exclude=["tags"])
     log.save()
     log.tags.set(names)
+    if log.is_published:
+        circle_feed_tags_forget(circle_id=log.circle_id)
     if publish and not log.is_published:
         log = log_publish(author=author, log=log)
     return log
@@ -202,4 +205,5 @@ def log_publish(*, author: User, log: ActionLog) -> ActionLog:
     check_text_lengths(log, LOG_TEXT_FIELDS)
     log.full_clean(exclude=["tags"])
     log.save(update_fields=["state", "published_at", "updated_at"])
+    circle_feed_tags_forget(circle_id=log.circle_id)
     return log

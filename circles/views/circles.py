@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
-from circles.permissions import can_moderate, can_read_circle, is_active_member, membership_of
+from circles.permissions import can_moderate, circle_access, is_active_member, membership_of
 from circles.selectors import (
     circle_feed,
     circle_invites,
@@ -107,8 +107,10 @@ def detail(request, slug):
     circle = circle_public(slug=slug, user=request.user)
     if circle is None:
         raise Http404("No such circle.")
-    membership = membership_of(request.user, circle)
-    is_moderator = can_moderate(request.user, circle)
+    mine = getattr(circle, "viewer_memberships", [])
+    access = circle_access(request.user, circle, membership=mine[0] if mine else None)
+    membership = access.membership
+    is_moderator = access.can_moderate
     context = {
         "circle": circle,
         "membership": membership,
@@ -129,7 +131,7 @@ def detail(request, slug):
     if is_moderator:
         context["pending_requests"] = list(circle_pending_requests(circle=circle))
         context["counts"] = queue_counts(circle=circle)
-    if can_read_circle(request.user, circle):
+    if access.can_read:
         # The member feed (the logs part): only for active members and staff.
         context["show_feed"] = True
         context.update(
@@ -138,6 +140,7 @@ def detail(request, slug):
                 user=request.user,
                 tag=request.GET.get("tag") or None,
                 page=request.GET.get("page"),
+                access=access,
             )
         )
     return render(request, "circles/detail.html", context)

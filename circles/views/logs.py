@@ -31,7 +31,6 @@ from circles.permissions import (
     can_post_in,
     can_read_circle,
     can_reply,
-    can_respond,
     log_takes_writing,
 )
 from circles.services.logs import LOG_FIELDS, log_update
@@ -65,7 +64,7 @@ def _own_log_or_refuse(request, slug, pk) -> ActionLog:
     log = _log_or_404(request, slug, pk)
     if not can_edit_log(request.user, log):
         raise PermissionDenied("Only the author can change this log.")
-    if not can_post_in(request.user, log.circle):
+    if not log.access.can_post:
         raise PermissionDenied("This log is read-only: the circle is archived or you left it.")
     return log
 
@@ -288,7 +287,7 @@ def log_detail(request, slug, pk):
 @require_POST
 def response_create(request, slug, pk):
     log = _log_or_404(request, slug, pk)
-    if not can_respond(request.user, log):
+    if not log.access.can_respond(log):
         raise PermissionDenied("This log is not taking responses.")
     form = ResponseForm(request.POST)
     if form.is_valid():

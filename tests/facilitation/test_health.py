@@ -277,8 +277,9 @@ def test_health_page_query_count_does_not_grow(client, frozen, django_assert_num
     counts = []
     for slug, fac in (("few", few), ("many", many)):
         client.force_login(fac)
-        # session, user, profile (onboarding check), circle, can_read_circle, can_moderate,
-        # 4 health queries (logs in window, members, unanswered, kinds), 2 queue counts
+        # session, user, profile (onboarding check), circle, the facilitator's membership,
+        # 5 health queries (logs in window, latest activity, members, unanswered with
+        # their count, kinds), 2 queue counts
         with django_assert_num_queries(12) as ctx:
             assert client.get(reverse("facilitation:health", args=[slug])).status_code == 200
         counts.append(len(ctx.captured_queries))

@@ -11,8 +11,8 @@ from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
-# session, user, profile (onboarding), circle, can_read_circle, can_moderate, 2 queue counts
-BASE = 8
+# session, user, profile (onboarding), circle, the facilitator's membership, 2 queue counts
+BASE = 7
 
 
 def _grow(world, n):
