@@ -7,10 +7,12 @@ return is *not* safe HTML although Django marks every rendered template safe: th
 and the text part are handed on as plain ``str``, which any page that shows them (the
 admin's digest preview) escapes."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 
 from members.local_time import zone_of
@@ -21,19 +23,26 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+@lru_cache(maxsize=8192)
+def _reversed(prefix: str, name: str, slug: str | None = None) -> str:
+    """A path reversed once per process (a batch of emails links to the same few circles
+    and pages thousands of times); ``prefix`` is the script prefix it was reversed under."""
+    return reverse(name, kwargs={"slug": slug} if slug is not None else None)
+
+
+def _path(name: str, slug: str | None = None) -> str:
+    return _reversed(get_script_prefix(), name, slug)
+
+
 def log_url(log) -> str:
     """Absolute link to a log (``log.circle`` should be loaded)."""
-    try:
-        path = reverse("circles:log_detail", kwargs={"slug": log.circle.slug, "pk": log.pk})
-    except NoReverseMatch:  # The log pages' routes, as agreed: "<slug>/logs/<pk>/".
-        path = f"/circles/{log.circle.slug}/logs/{log.pk}/"
-    return absolute(path)
+    return absolute(log.get_absolute_url())
 
 
 def log_create_url(circle) -> str:
     """Absolute link to write a new log in ``circle``."""
     try:
-        path = reverse("circles:log_create", kwargs={"slug": circle.slug})
+        path = _path("circles:log_create", circle.slug)
     except NoReverseMatch:  # As agreed with the logs pages: "<slug>/logs/new/".
         path = f"/circles/{circle.slug}/logs/new/"
     return absolute(path)
@@ -47,18 +56,28 @@ def log_follow_up_url(log) -> str:
 def queue_url(circle) -> str:
     """The circle's moderation queue (facilitators)."""
     try:
-        return absolute(reverse("facilitation:queue", kwargs={"slug": circle.slug}))
+        return absolute(_path("facilitation:queue", circle.slug))
     except NoReverseMatch:
         return circle_url(circle)
 
 
 def circle_url(circle) -> str:
-    return absolute(reverse("circles:detail", kwargs={"slug": circle.slug}))
+    return absolute(circle.get_absolute_url())
 
 
 def unsubscribe_url(*, member_id: int, email_type: str) -> str:
     token = unsubscribe_token_make(member_id=member_id, email_type=email_type)
-    return absolute(reverse("notifications:unsubscribe", kwargs={"token": token}))
+    return absolute(_unsubscribe_path(get_script_prefix()).replace(_TOKEN_SLOT, token))
+
+
+_TOKEN_SLOT = "token-slot"
+
+
+@lru_cache(maxsize=8)
+def _unsubscribe_path(prefix: str) -> str:
+    """The unsubscribe path with a slot for the token, reversed once (a signed token only
+    holds URL-safe characters, which reversing leaves as they are)."""
+    return reverse("notifications:unsubscribe", kwargs={"token": _TOKEN_SLOT})
 
 
 def plain_text(rendered: str) -> str:
@@ -76,8 +95,8 @@ def message_build(
         **context,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
-        "preferences_url": absolute(reverse("members:preferences")),
-        "dashboard_url": absolute(reverse("dashboard")),
+        "preferences_url": absolute(_path("members:preferences")),
+        "dashboard_url": absolute(_path("dashboard")),
     }
     headers = {}
     if email_type is not None:

@@ -7,6 +7,7 @@ circle where they are active) — and digests leave hidden content out for every
 """
 
 import datetime as dt
+import heapq
 import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -146,6 +147,22 @@ class DigestContent:
         )
 
 
+# What a digest shows of a log (its line and excerpt): not its every text field.
+DIGEST_LOG_FIELDS = (
+    "id", "circle_id", "author_id", "title", "situation_html", "published_at", "next_step",
+    "next_step_html",
+    "circle__id", "circle__name", "circle__slug", "circle__status",
+    "author__id", "author__email", "author__profile__id", "author__profile__display_name",
+)  # fmt: skip
+
+
+def _merged(lists: list[list], *, key, reverse: bool = False) -> list:
+    """Lists each already sorted by ``key`` merged into one, still sorted."""
+    if len(lists) == 1:
+        return lists[0]
+    return list(heapq.merge(*lists, key=key, reverse=reverse))
+
+
 def digest_window(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The digest for the week of Monday ``week`` covers the seven days before it."""
     end = local_midnight(week)
@@ -183,9 +200,13 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
         if m.kind == MembershipKind.FACILITATOR:
             facilitates[m.member_id].append(m.circle)
 
-    visible_logs = ActionLog.objects.filter(
-        state=LogState.PUBLISHED, is_hidden=False, circle_id__in=circle_ids
-    ).select_related("circle", "author__profile")
+    visible_logs = (
+        ActionLog.objects.filter(
+            state=LogState.PUBLISHED, is_hidden=False, circle_id__in=circle_ids
+        )
+        .select_related("circle", "author__profile")
+        .only(*DIGEST_LOG_FIELDS)
+    )
 
     # Logs still waiting for a first response (an invitation to help).
     waiting = list(
@@ -203,15 +224,25 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
         .exclude(pk__in=waiting_ids)
         .order_by("-published_at")
     )
+    # Each circle's section, the same for all its members: grouped once, then merged per
+    # member (her one or two circles), never filtered from the whole school's list.
+    new_by_circle: dict[int, list] = defaultdict(list)
+    for lg in new_logs:
+        new_by_circle[lg.circle_id].append(lg)
+    waiting_by_circle: dict[int, list] = defaultdict(list)
+    for lg in waiting:
+        waiting_by_circle[lg.circle_id].append(lg)
     for content in contents.values():
         mine = circles_of[content.member.pk]
         own = content.member.pk
-        news = [lg for lg in new_logs if lg.circle_id in mine and lg.author_id != own]
+        news = _merged(
+            [new_by_circle[c] for c in mine], key=lambda lg: lg.published_at, reverse=True
+        )
+        news = [lg for lg in news if lg.author_id != own]
         content.new_logs = news[:DIGEST_SECTION_LIMIT]
         content.new_logs_more = max(0, len(news) - DIGEST_SECTION_LIMIT)
-        content.waiting_logs = [
-            lg for lg in waiting if lg.circle_id in mine and lg.author_id != own
-        ][:DIGEST_SECTION_LIMIT]
+        waits = _merged([waiting_by_circle[c] for c in mine], key=lambda lg: lg.published_at)
+        content.waiting_logs = [lg for lg in waits if lg.author_id != own][:DIGEST_SECTION_LIMIT]
 
     # Responses to the member's own logs, and replies to her responses, during the week.
     responses = (

@@ -9,6 +9,7 @@ Beat, the admin and ``manage.py send_weekly_digest`` all go through these functi
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import smtplib
 import uuid
@@ -16,12 +17,15 @@ from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import InterfaceError, transaction
 from django.db import OperationalError as DatabaseOperationalError
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from circles.models import ResponseKind
@@ -128,7 +132,10 @@ def digest_subject(content: DigestContent) -> str:
     return text[0].upper() + text[1:]
 
 
-def digest_message(*, content: DigestContent):
+def digest_message(*, content: DigestContent, shared: dict | None = None):
+    """The digest email for one member. ``shared`` (one dict for a whole batch) keeps what
+    is the same for every recipient — each log's entry, links and rendered lines — so a
+    batch builds them once and renders only what is personal."""
     member = content.member
     return emails.message_build(
         template="digest",
@@ -139,7 +146,7 @@ def digest_message(*, content: DigestContent):
             "span": digest_span(content.week),
             "period": digest_period(content.week),
             "subject": digest_subject(content),
-            "entries": _entries(content),
+            "entries": _entries(content, {} if shared is None else shared),
         },
         to=member.email,
         member_id=member.pk,
@@ -147,26 +154,86 @@ def digest_message(*, content: DigestContent):
     )
 
 
-def _entries(content: DigestContent) -> dict:
+LINE_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _line_key(log, section: str) -> str:
+    """The cache key of a log's line: it names everything the line shows, so a change to
+    the log, its author's name or its circle makes a new line (hidden logs never get here)."""
+    shown = (
+        settings.SITE_URL, log.pk, log.title, log.situation_html, log.circle.slug,
+        log.circle.name, log.author.display_name,
+    )  # fmt: skip
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    return f"digest-line:{section}:{log.pk}:{digest}"
+
+
+def _log_entry(log, *, section: str, shared: dict) -> dict:
+    """A log's line in the digest (new or waiting), the same for every recipient: its
+    links, excerpts and rendered HTML and text, built once (``shared`` holds the batch's,
+    and the cache the lines earlier batches of the run built)."""
+    key = (section, log.pk)
+    entry = shared.get(key)
+    if entry is None:
+        from circles.text import excerpt_html, excerpt_text
+
+        entry = {
+            "log": log,
+            "url": emails.log_url(log),
+            "circle_url": emails.circle_url(log.circle),
+            "excerpt": excerpt_text(log.situation_html, 180),
+            "excerpt_html": excerpt_html(log.situation_html, 40),
+            "link_circle": section == "new",
+        }
+        entry["html"] = render_to_string("emails/digest/_log.html", {"e": entry})
+        entry["text"] = render_to_string("emails/digest/_log.txt", {"e": entry})
+        shared[key] = entry
+        shared.setdefault(_NEW_LINES, {})[_line_key(log, section)] = (
+            str(entry["html"]),
+            str(entry["text"]),
+        )
+    return entry
+
+
+_NEW_LINES = "new lines"
+
+
+def _lines_from_cache(contents, shared: dict) -> None:
+    """Put in ``shared`` the lines of these digests' logs that an earlier batch rendered."""
+    wanted = {}
+    for content in contents:
+        for section, logs in (("new", content.new_logs), ("waiting", content.waiting_logs)):
+            for log in logs:
+                if (section, log.pk) not in shared:
+                    wanted[_line_key(log, section)] = (section, log)
+    if not wanted:
+        return
+    for key, (html, text) in cache.get_many(list(wanted)).items():
+        section, log = wanted[key]
+        # Rendered, escaped HTML that _log_entry stored: safe as it was.
+        shared[(section, log.pk)] = {"log": log, "html": mark_safe(html), "text": text}
+
+
+def _lines_to_cache(shared: dict) -> None:
+    lines = shared.pop(_NEW_LINES, None)
+    if lines:
+        cache.set_many(lines, LINE_CACHE_SECONDS)
+
+
+def _entries(content: DigestContent, shared: dict) -> dict:
     """Links and excerpts worked out once, so the templates only print. What members wrote
     is shown from its stored, sanitised HTML: shortened in the HTML part, as plain prose
-    in the text part."""
+    in the text part. Logs' lines are shared by the batch (``_log_entry``)."""
     from circles.text import excerpt_html, excerpt_text
 
     def excerpts(html: str) -> dict:
         return {"excerpt": excerpt_text(html, 180), "excerpt_html": excerpt_html(html, 40)}
 
-    def log_entry(log):
-        return {
-            "log": log,
-            "url": emails.log_url(log),
-            "circle_url": emails.circle_url(log.circle),
-            **excerpts(log.situation_html),
-        }
-
     return {
-        "new_logs": [log_entry(log) for log in content.new_logs],
-        "waiting_logs": [log_entry(log) for log in content.waiting_logs],
+        "new_logs": [_log_entry(log, section="new", shared=shared) for log in content.new_logs],
+        "waiting_logs": [
+            _log_entry(log, section="waiting", shared=shared) for log in content.waiting_logs
+        ],
         "responses": [
             {
                 "response": r,
@@ -390,7 +457,10 @@ def _send_claimed(*, week: dt.date, owned: set[int], token: str, result: BatchRe
     _mark(week=week, member_ids=skipped, token=token, status=DeliveryStatus.SKIPPED)
     result.skipped = len(skipped)
 
-    messages = {pk: digest_message(content=c) for pk, c in to_send.items()}
+    shared: dict = {}
+    _lines_from_cache(to_send.values(), shared)
+    messages = {pk: digest_message(content=c, shared=shared) for pk, c in to_send.items()}
+    _lines_to_cache(shared)
     if not messages:
         return
     connection = get_connection()
