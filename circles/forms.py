@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from circles.models import Membership, ModerationAction, Response
 from circles.services.memberships import INVITE_DAYS_MAX, INVITE_USES_MAX
@@ -286,6 +287,51 @@ class ActionLogForm(forms.Form):
         from circles.services.logs import LOG_FIELDS
 
         return {name: self.cleaned_data[name] for name in LOG_FIELDS}
+
+    @staticmethod
+    def values_of(log) -> dict:
+        """A saved log as the form's values (for editing it, or showing why it cannot
+        publish)."""
+        from circles.services.logs import LOG_FIELDS
+
+        values = {name: getattr(log, name) for name in LOG_FIELDS}
+        from circles.tags import tags_as_text
+
+        values["tags"] = tags_as_text(log.tags.all())
+        values["follows"] = log.follows_id
+        return values
+
+
+# The log page's headings, in the order the log page shows them.
+PREVIEW_SECTIONS = (
+    ("situation", "Situation"),
+    ("action", "Action"),
+    ("prediction", "Prediction"),
+    ("outcome", "Outcome"),
+    ("insight", "Insight"),
+    ("next_step", "Next step"),
+    ("ask", "Ask of the circle"),
+)
+
+
+def preview_of(data) -> dict:
+    """Unsaved text as the circle would see it: each field rendered through the same
+    sanitiser as a saved log (cut to the field's limit), and nothing stored."""
+    from circles.models import ActionLog
+    from circles.text import render_markdown
+
+    sections = []
+    for name, heading in PREVIEW_SECTIONS:
+        limit = ActionLog._meta.get_field(name).max_length
+        html = render_markdown(str(data.get(name) or "")[:limit])
+        if html:
+            sections.append({"name": name, "heading": heading, "html": html})
+    try:
+        due = parse_date(str(data.get("next_step_due") or ""))
+    except ValueError:
+        due = None
+    title = str(data.get("title") or "")[: ActionLog._meta.get_field("title").max_length]
+    return {"title": title, "sections": sections, "due": due}
 
 
 class ResponseForm(forms.Form):

@@ -19,11 +19,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
 from circles import selectors
-from circles.forms import ActionLogForm, ReplyForm, ResponseForm
+from circles.forms import ActionLogForm, ReplyForm, ResponseForm, preview_of
 from circles.models import ActionLog, Circle, Response
 from circles.permissions import (
     can_edit_log,
@@ -33,14 +32,12 @@ from circles.permissions import (
     can_reply,
     log_takes_writing,
 )
-from circles.services.logs import LOG_FIELDS, log_update
 from circles.services.logs import log_create as log_create_service
 from circles.services.logs import log_publish as log_publish_service
+from circles.services.logs import log_update
 from circles.services.responses import reply_create as reply_create_service
 from circles.services.responses import response_create as response_create_service
 from circles.services.responses import response_mark_helpful, response_update
-from circles.tags import tags_as_text
-from circles.text import render_markdown
 
 
 def _add_errors(form, error: ValidationError):
@@ -82,43 +79,6 @@ def _chosen_earlier(form) -> ActionLog | None:
 # --- writing a log ----------------------------------------------------------------------------
 
 
-def _log_values(log: ActionLog) -> dict:
-    """A saved log as the form's values (for editing it, or showing why it cannot publish)."""
-    values = {name: getattr(log, name) for name in LOG_FIELDS}
-    values["tags"] = tags_as_text(log.tags.all())
-    values["follows"] = log.follows_id
-    return values
-
-
-# The log page's headings, in the order the log page shows them.
-PREVIEW_SECTIONS = (
-    ("situation", "Situation"),
-    ("action", "Action"),
-    ("prediction", "Prediction"),
-    ("outcome", "Outcome"),
-    ("insight", "Insight"),
-    ("next_step", "Next step"),
-    ("ask", "Ask of the circle"),
-)
-
-
-def _preview(data) -> dict:
-    """Unsaved text as the circle would see it: each field rendered through the same
-    sanitiser as a saved log (cut to the field's limit), and nothing stored."""
-    sections = []
-    for name, heading in PREVIEW_SECTIONS:
-        limit = ActionLog._meta.get_field(name).max_length
-        html = render_markdown(str(data.get(name) or "")[:limit])
-        if html:
-            sections.append({"name": name, "heading": heading, "html": html})
-    try:
-        due = parse_date(str(data.get("next_step_due") or ""))
-    except ValueError:
-        due = None
-    title = str(data.get("title") or "")[: ActionLog._meta.get_field("title").max_length]
-    return {"title": title, "sections": sections, "due": due}
-
-
 def _circle_to_write_in(request, slug) -> Circle:
     circle = get_object_or_404(Circle, slug=slug)
     if not can_post_in(request.user, circle):
@@ -143,46 +103,55 @@ def _form_page(request, *, circle, form, earlier, editing, preview=None):
     )
 
 
+def _saved(form, service, **kwargs):
+    """Call the service; a refusal goes onto the form as errors and returns None."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None
+
+
+def _say_saved(request, log: ActionLog, *, published_now: bool) -> None:
+    if published_now:
+        messages.success(request, "Your log is published: the circle can see it now.")
+    elif log.is_published:
+        messages.success(request, "Your changes are saved; the log shows as edited.")
+    else:
+        messages.success(request, "Draft saved. Only you can see it until you publish.")
+
+
+def _preview_page(request, *, circle, form, earlier, editing):
+    """The form redisplayed with the unsaved log rendered above it (nothing is saved)."""
+    preview = preview_of(request.POST)
+    return _form_page(
+        request, circle=circle, form=form, earlier=earlier, editing=editing, preview=preview
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_create(request, slug):
     circle = _circle_to_write_in(request, slug)
-    if "preview" in request.POST:
-        form = ActionLogForm(
-            initial=request.POST.dict(), author=request.user, preview_url=request.path
-        )
-        return _form_page(
-            request,
-            circle=circle,
-            form=form,
-            earlier=_chosen_earlier(form),
-            editing=None,
-            preview=_preview(request.POST),
-        )
     publish = "publish" in request.POST
     form = ActionLogForm(
         request.POST or None, author=request.user, preview_url=request.path, publishing=publish
     )
+    if "preview" in request.POST:
+        form = ActionLogForm(
+            initial=request.POST.dict(), author=request.user, preview_url=request.path
+        )
+        earlier = _chosen_earlier(form)
+        return _preview_page(request, circle=circle, form=form, earlier=earlier, editing=None)
     if request.method == "GET" and request.GET.get("follows"):
         form.initial["follows"] = request.GET["follows"]
     earlier = _chosen_earlier(form)
     if request.method == "POST" and form.is_valid():
-        try:
-            log = log_create_service(
-                author=request.user,
-                circle=circle,
-                data=form.log_data,
-                tags=form.cleaned_data["tags"],
-                follows=form.cleaned_data["follows"],
-                publish=publish,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if publish:
-                messages.success(request, "Your log is published: the circle can see it now.")
-            else:
-                messages.success(request, "Draft saved. Only you can see it until you publish.")
+        log = _saved(form, log_create_service, author=request.user, circle=circle,
+                     data=form.log_data, tags=form.cleaned_data["tags"],
+                     follows=form.cleaned_data["follows"], publish=publish)  # fmt: skip
+        if log is not None:
+            _say_saved(request, log, published_now=publish)
             return redirect(log)
     return _form_page(request, circle=circle, form=form, earlier=earlier, editing=None)
 
@@ -192,7 +161,7 @@ def log_create(request, slug):
 def log_preview(request, slug):
     """The HTMX preview tab: the unsaved log rendered as the circle would see it."""
     _circle_to_write_in(request, slug)
-    return render(request, "circles/_log_preview.html", {"preview": _preview(request.POST)})
+    return render(request, "circles/_log_preview.html", {"preview": preview_of(request.POST)})
 
 
 @login_required
@@ -202,43 +171,23 @@ def log_edit(request, slug, pk):
     earlier = log.follows if log.follows_id else None
     if "preview" in request.POST:
         form = ActionLogForm(initial=request.POST.dict(), author=request.user, exclude_pk=log.pk)
-        return _form_page(
-            request,
-            circle=log.circle,
-            form=form,
-            earlier=earlier,
-            editing=log,
-            preview=_preview(request.POST),
-        )
+        return _preview_page(request, circle=log.circle, form=form, earlier=earlier, editing=log)
     publish = "publish" in request.POST and not log.is_published
     form = ActionLogForm(
         request.POST or None,
-        initial=_log_values(log),
+        initial=ActionLogForm.values_of(log),
         author=request.user,
         exclude_pk=log.pk,
         publishing=publish or log.is_published,
         kept_due=log.next_step_due if log.is_published else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            log = log_update(
-                author=request.user,
-                log=log,
-                data=form.log_data,
-                tags=form.cleaned_data["tags"],
-                follows=form.cleaned_data["follows"],
-                publish=publish,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if publish:
-                messages.success(request, "Your log is published: the circle can see it now.")
-            elif log.is_published:
-                messages.success(request, "Your changes are saved; the log shows as edited.")
-            else:
-                messages.success(request, "Draft saved. Only you can see it until you publish.")
-            return redirect(log)
+        saved = _saved(form, log_update, author=request.user, log=log,
+                       data=form.log_data, tags=form.cleaned_data["tags"],
+                       follows=form.cleaned_data["follows"], publish=publish)  # fmt: skip
+        if saved is not None:
+            _say_saved(request, saved, published_now=publish)
+            return redirect(saved)
     return _form_page(request, circle=log.circle, form=form, earlier=earlier, editing=log)
 
 
@@ -252,7 +201,7 @@ def log_publish(request, slug, pk):
         log_publish_service(author=request.user, log=log)
     except ValidationError as error:
         form = ActionLogForm(
-            _log_values(log), author=request.user, exclude_pk=log.pk, publishing=True
+            ActionLogForm.values_of(log), author=request.user, exclude_pk=log.pk, publishing=True
         )
         form.is_valid()
         problems = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
@@ -283,6 +232,27 @@ def log_detail(request, slug, pk):
 # --- responses --------------------------------------------------------------------------------
 
 
+def _response_posted(request, log: ActionLog, response: Response) -> HttpResponse:
+    """HTMX: the responses list with the new one marked, and a fresh form out of band."""
+    context = _log_page_context(request, log)
+    context["new_response_pk"] = response.pk
+    html = render_to_string("circles/_responses.html", context, request=request)
+    context["oob"] = True
+    html += render_to_string("circles/_response_form.html", context, request=request)
+    return HttpResponse(html)
+
+
+def _response_refused(request, log: ActionLog, form) -> HttpResponse:
+    """The form again with its errors: in place for HTMX, else on the log page."""
+    context = _log_page_context(request, log, form=form)
+    if not request.htmx:
+        return render(request, "circles/log_detail.html", context)
+    response = render(request, "circles/_response_form.html", context)
+    response["HX-Retarget"] = "#response-form"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
 @login_required
 @require_POST
 def response_create(request, slug, pk):
@@ -291,32 +261,15 @@ def response_create(request, slug, pk):
         raise PermissionDenied("This log is not taking responses.")
     form = ResponseForm(request.POST)
     if form.is_valid():
-        try:
-            response = response_create_service(
-                author=request.user,
-                log=log,
-                kind=form.cleaned_data["kind"],
-                body=form.cleaned_data["body"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
+        data = form.cleaned_data
+        response = _saved(form, response_create_service, author=request.user, log=log,
+                          kind=data["kind"], body=data["body"])  # fmt: skip
+        if response is not None:
             if request.htmx:
-                context = _log_page_context(request, log)
-                context["new_response_pk"] = response.pk
-                html = render_to_string("circles/_responses.html", context, request=request)
-                context["oob"] = True
-                html += render_to_string("circles/_response_form.html", context, request=request)
-                return HttpResponse(html)
+                return _response_posted(request, log, response)
             messages.success(request, "Thank you: your response is posted.")
             return redirect(response.get_absolute_url())
-    context = _log_page_context(request, log, form=form)
-    if request.htmx:
-        response = render(request, "circles/_response_form.html", context)
-        response["HX-Retarget"] = "#response-form"
-        response["HX-Reswap"] = "outerHTML"
-        return response
-    return render(request, "circles/log_detail.html", context)
+    return _response_refused(request, log, form)
 
 
 def _response_or_404(request, slug, pk, rpk) -> Response:
@@ -341,34 +294,41 @@ def _in_thread(request, log: ActionLog, pk: int) -> tuple[dict, Response]:
     raise Http404("No such response.")
 
 
+def _thread_page(request, log: ActionLog, pk: int, *, reply_form=None) -> HttpResponse:
+    """One response with its replies: the partial for HTMX, else the whole log page."""
+    context, shaped = _in_thread(request, log, pk)
+    if reply_form is not None:
+        shaped.reply_form = reply_form
+    if not request.htmx:
+        return render(request, "circles/log_detail.html", context)
+    context["response"] = shaped
+    return render(request, "circles/_response.html", context)
+
+
 @login_required
 @require_POST
 def reply_create(request, slug, pk, rpk):
     response = _response_or_404(request, slug, pk, rpk)
-    log = response.log
     if not can_reply(request.user, response):
         raise PermissionDenied("This response is not taking replies.")
     form = ReplyForm(request.POST, auto_id=f"reply-{response.pk}-%s")
     if form.is_valid():
-        try:
-            reply = reply_create_service(
-                author=request.user, response=response, body=form.cleaned_data["body"]
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if request.htmx:
-                context, shaped = _in_thread(request, log, response.pk)
-                context["response"] = shaped
-                return render(request, "circles/_response.html", context)
+        reply = _saved(form, reply_create_service, author=request.user, response=response,
+                       body=form.cleaned_data["body"])  # fmt: skip
+        if reply is not None and request.htmx:
+            return _thread_page(request, response.log, response.pk)
+        if reply is not None:
             messages.success(request, "Thank you: your reply is posted.")
             return redirect(reply.get_absolute_url())
-    context, shaped = _in_thread(request, log, response.pk)
-    shaped.reply_form = form
-    if request.htmx:
-        context["response"] = shaped
-        return render(request, "circles/_response.html", context)
-    return render(request, "circles/log_detail.html", context)
+    return _thread_page(request, response.log, response.pk, reply_form=form)
+
+
+def _response_form_for(request, response: Response):
+    """The edit form: a reply has only its text, a response also its kind."""
+    if response.is_reply:
+        return ReplyForm(request.POST or None, initial={"body": response.body})
+    initial = {"kind": response.kind, "body": response.body}
+    return ResponseForm(request.POST or None, initial=initial)
 
 
 @login_required
@@ -379,30 +339,15 @@ def response_edit(request, slug, pk, rpk):
         raise PermissionDenied("Only its author can change a response.")
     if not log_takes_writing(request.user, response.log):
         raise PermissionDenied("This log is not taking changes to responses.")
-    if response.is_reply:
-        form = ReplyForm(request.POST or None, initial={"body": response.body})
-    else:
-        form = ResponseForm(
-            request.POST or None, initial={"kind": response.kind, "body": response.body}
-        )
+    form = _response_form_for(request, response)
     if request.method == "POST" and form.is_valid():
-        try:
-            response_update(
-                author=request.user,
-                response=response,
-                body=form.cleaned_data["body"],
-                kind=form.cleaned_data.get("kind", response.kind),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
+        kind = form.cleaned_data.get("kind", response.kind)
+        if _saved(form, response_update, author=request.user, response=response,
+                  body=form.cleaned_data["body"], kind=kind) is not None:  # fmt: skip
             messages.success(request, "Your response is updated.")
             return redirect(response.get_absolute_url())
-    return render(
-        request,
-        "circles/response_edit.html",
-        {"response": response, "log": response.log, "form": form},
-    )
+    context = {"response": response, "log": response.log, "form": form}
+    return render(request, "circles/response_edit.html", context)
 
 
 @login_required
@@ -412,9 +357,7 @@ def response_helpful(request, slug, pk, rpk):
     helpful = request.POST.get("helpful", "1") != "0"
     response_mark_helpful(actor=request.user, response=response, helpful=helpful)
     if request.htmx:
-        context, shaped = _in_thread(request, response.log, response.pk)
-        context["response"] = shaped
-        return render(request, "circles/_response.html", context)
+        return _thread_page(request, response.log, response.pk)
     messages.success(request, "Marked as helpful." if helpful else "No longer marked as helpful.")
     return redirect(response.get_absolute_url())
 

@@ -119,46 +119,63 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
     member gets at most one a day)."""
     now = now or timezone.now()
     result = SweepResult()
-    # A claim whose worker died before sending (or marking it sent) is released.
-    NudgeDelivery.objects.filter(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).delete()
+    _stale_claims_release(now=now)
     # Time zone → its date today, for the zones where it is morning: who is nudged now.
     local_days = local_days_in_morning(now=now)
     if not local_days:
         return result
-    zones = list(local_days)
+    for step in (
+        _facilitators_nudge,
+        _commitments_nudge,
+        _unanswered_logs_nudge,
+        _quiet_members_nudge,
+    ):
+        step(result=result, now=now, local_days=local_days)
+    return result
 
-    def today_of(member) -> dt.date:
-        return local_days[member.profile.time_zone]
 
-    # Facilitators: reports or join requests waiting more than 48 hours.
+def _stale_claims_release(*, now: dt.datetime) -> None:
+    """A claim whose worker died before sending (or marking it sent) is released."""
+    NudgeDelivery.objects.filter(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).delete()
+
+
+def _today_of(member, local_days: dict) -> dt.date:
+    return local_days[member.profile.time_zone]
+
+
+def _facilitators_nudge(*, result: SweepResult, now: dt.datetime, local_days: dict) -> None:
+    """Facilitators: reports or join requests waiting more than 48 hours."""
     waiting = circles_with_waiting_work(now=now)
-    if waiting:
-        for fm in facilitators_of(circle_ids=list(waiting), zones=zones):
-            work = waiting[fm.circle_id]
-            _try(
-                result,
-                NudgeKind.FACILITATOR_WAITING,
-                member=fm.member,
-                subject_key=f"circle:{fm.circle_id}:{work.oldest_key}",
-                today=today_of(fm.member),
-                circle=fm.circle,
-                context={
-                    "circle": fm.circle,
-                    "work": work,
-                    "queue_url": emails.queue_url(fm.circle),
-                },
-            )
+    if not waiting:
+        return
+    for fm in facilitators_of(circle_ids=list(waiting), zones=list(local_days)):
+        work = waiting[fm.circle_id]
+        _try(
+            result,
+            NudgeKind.FACILITATOR_WAITING,
+            member=fm.member,
+            subject_key=f"circle:{fm.circle_id}:{work.oldest_key}",
+            today=_today_of(fm.member, local_days),
+            circle=fm.circle,
+            context={
+                "circle": fm.circle,
+                "work": work,
+                "queue_url": emails.queue_url(fm.circle),
+            },
+        )
 
-    # Commitments that fell due with no follow-up.
+
+def _commitments_nudge(*, result: SweepResult, now: dt.datetime, local_days: dict) -> None:
+    """Commitments that fell due with no follow-up."""
     for log in commitments_due(local_days=local_days):
         _try(
             result,
             NudgeKind.COMMITMENT_DUE,
             member=log.author,
             subject_key=f"log:{log.pk}",
-            today=today_of(log.author),
+            today=_today_of(log.author, local_days),
             circle=log.circle,
             log=log,
             context={
@@ -171,7 +188,10 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
             },
         )
 
-    # Logs with no response after 48 hours: ask one or two peers, least recently asked first.
+
+def _unanswered_logs_nudge(*, result: SweepResult, now: dt.datetime, local_days: dict) -> None:
+    """Logs with no response after 48 hours: ask one or two peers, least recently asked
+    first."""
     for log in logs_unanswered(now=now):
         key = f"log:{log.pk}"
         asked = set(
@@ -182,40 +202,51 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
         wanted = PEERS_PER_LOG - len(asked)
         if wanted <= 0:
             continue
-        for membership in peers_to_ask(log=log, exclude_member_ids=asked, zones=zones):
+        peers = peers_to_ask(log=log, exclude_member_ids=asked, zones=list(local_days))
+        for membership in peers:
             if wanted <= 0:
                 break
-            if _try(
-                result,
-                NudgeKind.UNANSWERED_LOG,
-                member=membership.member,
-                subject_key=key,
-                today=today_of(membership.member),
-                circle=log.circle,
-                log=log,
-                context={
-                    "log": log,
-                    "excerpt": excerpt_text(log.situation_html, 240),
-                    "excerpt_html": excerpt_html(log.situation_html, 50),
-                    "ask": excerpt_text(log.ask_html, 240),
-                    "ask_html": excerpt_html(log.ask_html, 50),
-                    "log_url": emails.log_url(log),
-                    "hours": int((now - log.published_at).total_seconds() // 3600),
-                },
+            if _peer_ask(
+                result=result, now=now, local_days=local_days, log=log, membership=membership
             ):
-                Membership.objects.filter(pk=membership.pk).update(last_asked_to_respond_at=now)
                 wanted -= 1
 
-    # Quiet members: no log in the circle for 14 days, at most one nudge per 14 days.
+
+def _peer_ask(*, result: SweepResult, now: dt.datetime, local_days: dict, log, membership) -> bool:
+    sent = _try(
+        result,
+        NudgeKind.UNANSWERED_LOG,
+        member=membership.member,
+        subject_key=f"log:{log.pk}",
+        today=_today_of(membership.member, local_days),
+        circle=log.circle,
+        log=log,
+        context={
+            "log": log,
+            "excerpt": excerpt_text(log.situation_html, 240),
+            "excerpt_html": excerpt_html(log.situation_html, 50),
+            "ask": excerpt_text(log.ask_html, 240),
+            "ask_html": excerpt_html(log.ask_html, 50),
+            "log_url": emails.log_url(log),
+            "hours": int((now - log.published_at).total_seconds() // 3600),
+        },
+    )
+    if sent:
+        Membership.objects.filter(pk=membership.pk).update(last_asked_to_respond_at=now)
+    return sent
+
+
+def _quiet_members_nudge(*, result: SweepResult, now: dt.datetime, local_days: dict) -> None:
+    """Quiet members: no log in the circle for 14 days, at most one nudge per 14 days."""
     recently = set(
         NudgeDelivery.objects.filter(
             kind=NudgeKind.QUIET_MEMBER, claimed_at__gte=now - dt.timedelta(days=QUIET_DAYS)
         ).values_list("member_id", "circle_id")
     )
-    for membership in members_quiet(now=now, days=QUIET_DAYS, zones=zones):
+    for membership in members_quiet(now=now, days=QUIET_DAYS, zones=list(local_days)):
         if (membership.member_id, membership.circle_id) in recently:
             continue
-        today = today_of(membership.member)
+        today = _today_of(membership.member, local_days)
         _try(
             result,
             NudgeKind.QUIET_MEMBER,
@@ -229,4 +260,3 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
                 "new_log_url": emails.log_create_url(membership.circle),
             },
         )
-    return result

@@ -90,21 +90,7 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
     wants = (
         reachable_members().filter(pk=recipient.pk, profile__response_emails_enabled=True).exists()
     )
-    status = DeliveryStatus.SENDING if wants else DeliveryStatus.SKIPPED
-    with transaction.atomic():
-        ResponseNotification.objects.bulk_create(
-            [
-                ResponseNotification(
-                    response_id=pk,
-                    recipient=recipient,
-                    status=status,
-                    claim_token=token,
-                    claimed_at=now,
-                )
-                for pk in pending
-            ],
-            ignore_conflicts=True,
-        )
+    _claims_create(recipient=recipient, response_ids=pending, wants=wants, token=token, now=now)
     if not wants:
         return 0
     claimed = ResponseNotification.objects.filter(
@@ -117,9 +103,39 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
     )
     if not responses:
         return 0
+    message = _message_build(recipient=recipient, responses=responses)
+    try:
+        message.send()
+    except Exception:
+        claimed.delete()
+        raise
+    claimed.update(status=DeliveryStatus.SENT, sent_at=timezone.now())
+    return len(responses)
+
+
+def _claims_create(*, recipient: User, response_ids: list, wants: bool, token: str, now) -> None:
+    """One claim per response: being sent, or skipped when the recipient wants no email."""
+    status = DeliveryStatus.SENDING if wants else DeliveryStatus.SKIPPED
+    with transaction.atomic():
+        ResponseNotification.objects.bulk_create(
+            [
+                ResponseNotification(
+                    response_id=pk,
+                    recipient=recipient,
+                    status=status,
+                    claim_token=token,
+                    claimed_at=now,
+                )
+                for pk in response_ids
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def _message_build(*, recipient: User, responses: list):
+    """The email: the responses grouped by log, in the order they were written."""
     logs = []
     for log, items in groupby(responses, key=lambda r: r.log):
-        items = list(items)
         logs.append(
             {
                 "log": log,
@@ -135,7 +151,7 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
                 ],
             }
         )
-    message = emails.message_build(
+    return emails.message_build(
         template="responses",
         context={
             "member": recipient,
@@ -148,13 +164,6 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
         member_id=recipient.pk,
         email_type="responses",
     )
-    try:
-        message.send()
-    except Exception:
-        claimed.delete()
-        raise
-    claimed.update(status=DeliveryStatus.SENT, sent_at=timezone.now())
-    return len(responses)
 
 
 def response_emails_sweep(*, now: dt.datetime | None = None) -> int:

@@ -424,42 +424,54 @@ def seed_circles_and_logs(*, now) -> Invite | None:
     """Circles, memberships, logs and responses, created once (matched by slug, by
     member and circle, by author and title, by log, author and body)."""
     admin = User.objects.get(email="admin@example.org")
-    circles = {}
-    for spec in CIRCLES:
-        circle, _ = Circle.objects.get_or_create(
-            slug=spec["slug"],
-            defaults={
-                "name": spec["name"],
-                "purpose": spec["purpose"],
-                "join_policy": spec["join_policy"],
-                "entry_question": spec["entry_question"],
-                "rhythm_weekday": spec["rhythm_weekday"],
-                "created_by": admin,
-            },
-        )
-        circle.roles.set(Role.objects.filter(slug__in=spec["roles"]))
-        circle.tags.set(spec["tags"])
-        circles[spec["slug"]] = circle
-        for emails, kind in ((spec["facilitators"], MembershipKind.FACILITATOR),
-                             (spec["members"], MembershipKind.MEMBER)):  # fmt: skip
-            for email in emails:
-                Membership.objects.get_or_create(
-                    member=_user(email),
-                    circle=circle,
-                    defaults={
-                        "kind": kind,
-                        "state": MembershipState.ACTIVE,
-                        "joined_at": now - timedelta(days=40),
-                        "created_at": now - timedelta(days=40),
-                    },
-                )
-        for email, answer in spec.get("pending", []):
+    circles = {spec["slug"]: _circle_seed(spec=spec, admin=admin, now=now) for spec in CIRCLES}
+    logs = _logs_seed(circles=circles, now=now)
+    _responses_seed(logs=logs, now=now)
+
+    cross = circles[CROSS]
+    invite = Invite.objects.filter(circle=cross).order_by("-created_at").first()
+    if invite is None:
+        invite = invite_create(actor=_user("grace@example.org"), circle=cross, days=60)
+    return invite if invite.is_usable(now) else None
+
+
+def _circle_seed(*, spec: dict, admin: User, now) -> Circle:
+    circle, _ = Circle.objects.get_or_create(
+        slug=spec["slug"],
+        defaults={
+            "name": spec["name"],
+            "purpose": spec["purpose"],
+            "join_policy": spec["join_policy"],
+            "entry_question": spec["entry_question"],
+            "rhythm_weekday": spec["rhythm_weekday"],
+            "created_by": admin,
+        },
+    )
+    circle.roles.set(Role.objects.filter(slug__in=spec["roles"]))
+    circle.tags.set(spec["tags"])
+    for emails, kind in ((spec["facilitators"], MembershipKind.FACILITATOR),
+                         (spec["members"], MembershipKind.MEMBER)):  # fmt: skip
+        for email in emails:
             Membership.objects.get_or_create(
                 member=_user(email),
                 circle=circle,
-                defaults={"state": MembershipState.PENDING, "entry_answer": answer},
+                defaults={
+                    "kind": kind,
+                    "state": MembershipState.ACTIVE,
+                    "joined_at": now - timedelta(days=40),
+                    "created_at": now - timedelta(days=40),
+                },
             )
+    for email, answer in spec.get("pending", []):
+        Membership.objects.get_or_create(
+            member=_user(email),
+            circle=circle,
+            defaults={"state": MembershipState.PENDING, "entry_answer": answer},
+        )
+    return circle
 
+
+def _logs_seed(*, circles: dict, now) -> dict[str, ActionLog]:
     logs: dict[str, ActionLog] = {}
     for key, slug, email, days_ago, follows, fields, tags, due_in in LOGS:
         published_at = None if days_ago is None else now - timedelta(days=days_ago)
@@ -480,7 +492,10 @@ def seed_circles_and_logs(*, now) -> Invite | None:
         )
         log.tags.set(tags)
         logs[key] = log
+    return logs
 
+
+def _responses_seed(*, logs: dict, now) -> None:
     for key, email, kind, body, hours, helpful in RESPONSES:
         log = logs[key]
         created = (log.published_at or now) + timedelta(hours=hours)
@@ -494,7 +509,6 @@ def seed_circles_and_logs(*, now) -> Invite | None:
                 "helpful_at": created + timedelta(hours=4) if helpful else None,
             },
         )
-
     for key, asked_by, email, body, hours in REPLIES:
         parent = Response.objects.filter(
             log=logs[key], author=_user(asked_by), parent__isnull=True
@@ -506,9 +520,3 @@ def seed_circles_and_logs(*, now) -> Invite | None:
             body=body,
             defaults={"kind": REPLY, "created_at": parent.created_at + timedelta(hours=hours)},
         )
-
-    cross = circles[CROSS]
-    invite = Invite.objects.filter(circle=cross).order_by("-created_at").first()
-    if invite is None:
-        invite = invite_create(actor=_user("grace@example.org"), circle=cross, days=60)
-    return invite if invite.is_usable(now) else None
