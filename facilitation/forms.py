@@ -75,8 +75,10 @@ class CircleSettingsForm(forms.ModelForm):
         }
         labels = {"purpose": "Description and purpose"}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, instance=None, **kwargs):
+        # The form checks a copy: ``circle_update`` applies the changes, and until it has,
+        # the circle the page shows keeps its saved values.
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = self.instance.tags.all()
         self.fields["roles"].required = False
@@ -96,6 +98,48 @@ class CircleSettingsForm(forms.ModelForm):
                     self.add_error(name, messages)
         return data
 
-    def _post_clean(self):
-        # The service applies the changes: do not let the ModelForm write to the instance.
-        pass
+
+# The health overview's columns: (sort key, heading), in the order the table shows them.
+OVERVIEW_COLUMNS = [
+    ("name", "Circle"),
+    ("members", "Active members"),
+    ("logs", "Logs, last 12 weeks"),
+    ("rate", "Response rate"),
+    ("wait", "Median time to first response"),
+    ("silent", "Silent members"),
+    ("unanswered", "Unanswered logs"),
+]
+
+
+class OverviewSortForm(forms.Form):
+    """The overview's ``?sort=&dir=``: an unknown column sorts by name, ascending unless
+    ``dir=desc``."""
+
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k, _ in OVERVIEW_COLUMNS])
+    dir = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")])
+
+    def sort_order(self) -> tuple[str, bool]:
+        """(column, descending)."""
+        self.is_valid()  # keeps what is valid of the two
+        return self.cleaned_data.get("sort") or "name", self.cleaned_data.get("dir") == "desc"
+
+    def columns(self) -> list[dict]:
+        """Each heading, whether the table is sorted by it, and the direction a click on
+        it sorts in: the current column flips; another starts descending (names ascending)."""
+        sort, descending = self.sort_order()
+        return [
+            {
+                "key": key,
+                "label": label,
+                "current": key == sort,
+                "descending": descending,
+                "next_dir": _next_dir(key, sort=sort, descending=descending),
+            }
+            for key, label in OVERVIEW_COLUMNS
+        ]
+
+
+def _next_dir(key: str, *, sort: str, descending: bool) -> str:
+    if key == sort:
+        return "asc" if descending else "desc"
+    return "asc" if key == "name" else "desc"

@@ -4,7 +4,6 @@ Who may see what: someone who cannot read the circle gets 404 (it is not theirs 
 about); a member without moderation power gets 403; staff may do everything.
 """
 
-import csv
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -14,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from circles.models import (
@@ -27,8 +25,14 @@ from circles.models import (
     Response,
 )
 from circles.permissions import can_read_circle, circle_access
-from facilitation import charts, selectors, services
-from facilitation.forms import CircleSettingsForm, OptionalReasonForm, ReasonForm, ReportForm
+from facilitation import charts, exports, selectors, services
+from facilitation.forms import (
+    CircleSettingsForm,
+    OptionalReasonForm,
+    OverviewSortForm,
+    ReasonForm,
+    ReportForm,
+)
 from school.redirects import safe_next_url
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -461,77 +465,15 @@ def health(request, slug: str):
     return render(request, "facilitation/health.html", context)
 
 
-def health_rows(figures: selectors.Health) -> list[tuple[str, str, object]]:
-    """The figures of the health page as (section, name, value) rows: the CSV. Dates and
-    times are on the reader's clock (the time zone ``TimeZoneMiddleware`` activates)."""
-    rate = figures.response_rate_percent
-    rows: list[tuple[str, str, object]] = [
-        ("summary", "circle", figures.circle.name),
-        ("summary", "as of", timezone.localtime(figures.now).isoformat(timespec="minutes")),
-        ("summary", "window starts", figures.window_start.isoformat()),
-        ("summary", "active members", figures.active_members),
-        ("summary", "logs in window", figures.logs_in_window),
-        ("summary", "logs that got a response", figures.logs_answered),
-        ("summary", "response rate (%)", "" if rate is None else rate),
-        (
-            "summary",
-            "median hours to first response",
-            "" if figures.median_hours is None else figures.median_hours,
-        ),
-        ("summary", "silent members (3 weeks or more)", figures.silent_count),
-        ("summary", "unanswered logs", figures.unanswered_count),
-    ]
-    rows += [("logs per week", monday.isoformat(), n) for monday, n in figures.weekly]
-    rows += [
-        ("responses per week", monday.isoformat(), n) for monday, n in figures.weekly_responses
-    ]
-    rows += [("responses by kind", label, n) for label, n in figures.responses_by_kind]
-    rows += [
-        (
-            "silent member",
-            m.member.display_name,
-            timezone.localdate(m.last_active_at).isoformat() if m.last_active_at else "never",
-        )
-        for m in figures.silent_members
-    ]
-    rows += [
-        ("unanswered log", log.title, timezone.localdate(log.published_at).isoformat())
-        for log in figures.unanswered_logs
-    ]
-    return rows
-
-
-def _csv_safe(value: object) -> object:
-    """Keep spreadsheet programs from running member-written text as a formula."""
-    if isinstance(value, str) and value.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @login_required
 @require_GET
 def health_csv(request, slug: str):
     circle = _circle_for_moderator(request, slug)
     figures = selectors.circle_health(circle=circle)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate(figures.now).isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{circle.slug}-health-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["section", "name", "value"])
-    for row in health_rows(figures):
-        writer.writerow([_csv_safe(cell) for cell in row])
+    response["Content-Disposition"] = f'attachment; filename="{exports.health_filename(figures)}"'
+    exports.health_csv_write(figures, response)
     return response
-
-
-OVERVIEW_COLUMNS = [
-    ("name", "Circle"),
-    ("members", "Active members"),
-    ("logs", "Logs, last 12 weeks"),
-    ("rate", "Response rate"),
-    ("wait", "Median time to first response"),
-    ("silent", "Silent members"),
-    ("unanswered", "Unanswered logs"),
-]
 
 
 @login_required
@@ -539,25 +481,8 @@ OVERVIEW_COLUMNS = [
 def health_overview(request):
     if not request.user.is_staff:
         raise Http404("Not found.")
-    sort = request.GET.get("sort", "name")
-    if sort not in selectors.OVERVIEW_SORTS:
-        sort = "name"
-    descending = request.GET.get("dir") == "desc"
+    form = OverviewSortForm(request.GET)
+    sort, descending = form.sort_order()
     rows = selectors.health_overview(sort=sort, descending=descending)
-    columns = [
-        {
-            "key": key,
-            "label": label,
-            "current": key == sort,
-            "descending": descending,
-            "next_dir": "asc"
-            if key == sort and descending
-            else ("desc" if key == sort else ("asc" if key == "name" else "desc")),
-        }
-        for key, label in OVERVIEW_COLUMNS
-    ]
-    return render(
-        request,
-        "facilitation/health_overview.html",
-        {"rows": rows, "columns": columns, "sort": sort, "descending": descending},
-    )
+    context = {"rows": rows, "columns": form.columns(), "sort": sort, "descending": descending}
+    return render(request, "facilitation/health_overview.html", context)

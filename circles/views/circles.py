@@ -107,6 +107,12 @@ def detail(request, slug):
     circle = circle_public(slug=slug, user=request.user)
     if circle is None:
         raise Http404("No such circle.")
+    return render(request, "circles/detail.html", _detail_context(request, circle))
+
+
+def _detail_context(request, circle) -> dict:
+    """The circle page: what anyone sees, the request form for a visitor who may ask to
+    join, the requests waiting for a facilitator, and the feed for members."""
     mine = getattr(circle, "viewer_memberships", [])
     access = circle_access(request.user, circle, membership=mine[0] if mine else None)
     membership = access.membership
@@ -143,7 +149,7 @@ def detail(request, slug):
                 access=access,
             )
         )
-    return render(request, "circles/detail.html", context)
+    return context
 
 
 # --- joining and leaving ----------------------------------------------------------------------
@@ -165,12 +171,8 @@ def join(request, slug):
 @require_http_methods(["GET", "POST"])
 def request_to_join(request, slug):
     circle = _circle_or_404(slug)
-    if circle.join_policy != JoinPolicy.REQUEST or circle.is_archived:
-        messages.info(request, "This circle does not take requests to join.")
-        return redirect(circle)
     membership = membership_of(request.user, circle)
-    if membership is not None and membership.is_active:
-        messages.info(request, f"You are already a member of {circle.name}.")
+    if not _takes_request_from(request, circle, membership):
         return redirect(circle)
     form = RequestToJoinForm(
         request.POST or None,
@@ -183,15 +185,22 @@ def request_to_join(request, slug):
         except MembershipError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                f"Your request to join {circle.name} is with its facilitators. "
-                "This page shows their decision.",
-            )
+            messages.success(request, f"Your request to join {circle.name} is with its "
+                             "facilitators. This page shows their decision.")  # fmt: skip
             return redirect(circle)
-    return render(
-        request, "circles/request.html", {"circle": circle, "form": form, "membership": membership}
-    )
+    context = {"circle": circle, "form": form, "membership": membership}
+    return render(request, "circles/request.html", context)
+
+
+def _takes_request_from(request, circle, membership) -> bool:
+    """Whether the circle takes a request to join from this person; if not, say why."""
+    if circle.join_policy != JoinPolicy.REQUEST or circle.is_archived:
+        messages.info(request, "This circle does not take requests to join.")
+        return False
+    if membership is not None and membership.is_active:
+        messages.info(request, f"You are already a member of {circle.name}.")
+        return False
+    return True
 
 
 @login_required
@@ -202,13 +211,7 @@ def leave(request, slug):
     circle = _circle_or_404(slug)
     before = membership_of(request.user, circle)
     if request.method == "GET":
-        if before is None or before.state not in (
-            MembershipState.ACTIVE,
-            MembershipState.PENDING,
-        ):
-            messages.info(request, f"You are not a member of {circle.name}.")
-            return redirect(circle)
-        return render(request, "circles/leave.html", {"circle": circle, "membership": before})
+        return _leave_confirm(request, circle, before)
     try:
         membership_leave(user=request.user, circle=circle)
     except MembershipError as error:
@@ -221,6 +224,14 @@ def leave(request, slug):
                 request, f"You have left {circle.name}. You are welcome back any time."
             )
     return redirect(circle)
+
+
+def _leave_confirm(request, circle, before):
+    """ "Are you sure?" for a member or a pending request; anyone else goes back."""
+    if before is None or before.state not in (MembershipState.ACTIVE, MembershipState.PENDING):
+        messages.info(request, f"You are not a member of {circle.name}.")
+        return redirect(circle)
+    return render(request, "circles/leave.html", {"circle": circle, "membership": before})
 
 
 # --- facilitators: requests -------------------------------------------------------------------
@@ -290,26 +301,29 @@ def invites(request, slug):
         except MembershipError as error:
             form.add_error(None, str(error))
         else:
-            people = (
-                "anyone with it"
-                if invite.max_uses is None
-                else "one person"
-                if invite.max_uses == 1
-                else f"up to {invite.max_uses} people"
-            )
-            messages.success(
-                request,
-                f"New invite link created, for {people}; it works until "
-                f"{timezone.localtime(invite.expires_at):%d %B %Y}. "
-                "Copy it from the list below.",
-            )
+            _say_invite_created(request, invite)
             return redirect("circles:invites", slug=circle.slug)
     links = [
         (invite, request.build_absolute_uri(_invite_url(invite)))
         for invite in circle_invites(circle=circle)
     ]
-    return render(
-        request, "circles/invites.html", {"circle": circle, "form": form, "invite_links": links}
+    context = {"circle": circle, "form": form, "invite_links": links}
+    return render(request, "circles/invites.html", context)
+
+
+def _say_invite_created(request, invite: Invite) -> None:
+    people = (
+        "anyone with it"
+        if invite.max_uses is None
+        else "one person"
+        if invite.max_uses == 1
+        else f"up to {invite.max_uses} people"
+    )
+    messages.success(
+        request,
+        f"New invite link created, for {people}; it works until "
+        f"{timezone.localtime(invite.expires_at):%d %B %Y}. "
+        "Copy it from the list below.",
     )
 
 
@@ -347,6 +361,12 @@ def invite_accept(request, token):
         else:
             messages.success(request, f"Welcome to {circle.name}.")
         return redirect(circle)
+    return _invite_page(request, invite)
+
+
+def _invite_page(request, invite: Invite):
+    """The invite as a signed-in person sees it: whether she is in already, or it is full."""
+    circle = invite.circle
     membership = membership_of(request.user, circle)
     taken = Membership.objects.active().filter(circle=circle).count()
     return render(

@@ -65,6 +65,22 @@ def test_settings_refuses_request_policy_without_a_question(client, world):
     assert not ModerationAction.objects.filter(verb=ModerationVerb.EDIT_CIRCLE).exists()
 
 
+def test_refused_settings_page_shows_the_circle_as_saved(client, world):
+    """The form's errors show beside the typed values; the heading and title keep the
+    circle's saved name until the change is saved."""
+    client.force_login(world.facilitator)
+    response = client.post(
+        reverse("facilitation:settings", args=[world.circle.slug]),
+        {"name": "Renamed circle", "purpose": "P", "join_policy": "open", "entry_question": "",
+         "capacity": "1", "rhythm_weekday": "0", "tags": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<title>Settings — Ward managers North" in page
+    assert 'value="Renamed circle"' in page
+    assert Circle.objects.get(pk=world.circle.pk).name == "Ward managers North"
+
+
 def test_saving_unchanged_settings_records_nothing(client, world):
     client.force_login(world.facilitator)
     form = client.get(reverse("facilitation:settings", args=[world.circle.slug])).context["form"]
