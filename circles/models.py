@@ -529,10 +529,6 @@ class Response(models.Model):
         return self.log.get_absolute_url() + f"#response-{self.pk}"
 
     @property
-    def is_helpful(self) -> bool:
-        return self.helpful_at is not None
-
-    @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
 

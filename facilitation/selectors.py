@@ -74,10 +74,6 @@ class QueueItem:
     log: ActionLog
     reports: list[Report] = field(default_factory=list)
 
-    @property
-    def first_reported_at(self) -> datetime:
-        return self.reports[0].created_at
-
 
 def moderation_queue(*, circle: Circle) -> dict:
     """Open reports grouped by what they report (oldest first), and pending join requests."""
@@ -217,14 +213,6 @@ class Health:
     @property
     def weekly_responses(self) -> list[tuple[date, int]]:
         return list(zip(self.weeks, self.responses_per_week, strict=True))
-
-    @property
-    def questions(self) -> int:
-        return dict(self.responses_by_kind).get(ResponseKind.QUESTION.label, 0)
-
-    @property
-    def suggestions(self) -> int:
-        return dict(self.responses_by_kind).get(ResponseKind.SUGGESTION.label, 0)
 
     @property
     def window_start(self) -> date:

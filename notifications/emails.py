@@ -12,7 +12,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from members.local_time import zone_of
@@ -41,11 +41,7 @@ def log_url(log) -> str:
 
 def log_create_url(circle) -> str:
     """Absolute link to write a new log in ``circle``."""
-    try:
-        path = _path("circles:log_create", circle.slug)
-    except NoReverseMatch:  # As agreed with the logs pages: "<slug>/logs/new/".
-        path = f"/circles/{circle.slug}/logs/new/"
-    return absolute(path)
+    return absolute(_path("circles:log_create", circle.slug))
 
 
 def log_follow_up_url(log) -> str:
@@ -55,10 +51,7 @@ def log_follow_up_url(log) -> str:
 
 def queue_url(circle) -> str:
     """The circle's moderation queue (facilitators)."""
-    try:
-        return absolute(_path("facilitation:queue", circle.slug))
-    except NoReverseMatch:
-        return circle_url(circle)
+    return absolute(_path("facilitation:queue", circle.slug))
 
 
 def circle_url(circle) -> str:
@@ -100,7 +93,8 @@ def message_build(
     }
     headers = {}
     if email_type is not None:
-        assert email_type in EMAIL_TYPES
+        if email_type not in EMAIL_TYPES:
+            raise ValueError(f"Unknown email type {email_type!r}: one of {', '.join(EMAIL_TYPES)}.")
         url = unsubscribe_url(member_id=member_id, email_type=email_type)
         context["unsubscribe_url"] = url
         context["unsubscribe_label"] = EMAIL_TYPES[email_type][1]

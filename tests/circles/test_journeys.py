@@ -110,7 +110,7 @@ def test_journeys_2_to_4(client):
         {"helpful": "1"},
     )
     question.refresh_from_db()
-    assert question.is_helpful
+    assert question.helpful_at is not None
     page = client.get(log.get_absolute_url()).content.decode()
     assert page.index("Who runs it when you are off?") < page.index("The senior nurse on shift")
     assert "Question: 1" in page and "Reflections: 0" in page and "Helpful" in page

@@ -69,10 +69,10 @@ def test_only_the_log_author_marks_helpful(world):
         response_mark_helpful(actor=world.facilitator, response=world.response)
     response_mark_helpful(actor=world.author, response=world.response)
     world.response.refresh_from_db()
-    assert world.response.is_helpful
+    assert world.response.helpful_at is not None
     response_mark_helpful(actor=world.author, response=world.response, helpful=False)
     world.response.refresh_from_db()
-    assert not world.response.is_helpful
+    assert world.response.helpful_at is None
 
 
 def test_author_cannot_mark_own_answer_helpful(world):
@@ -217,7 +217,7 @@ def test_response_helpful_view(client, world, who):
         assert is_login_redirect(response) and db_state() == before
     elif expected == 302:
         world.response.refresh_from_db()
-        assert world.response.is_helpful
+        assert world.response.helpful_at is not None
     else:
         assert response.status_code == expected and db_state() == before
 
@@ -230,7 +230,7 @@ def test_helpful_with_htmx_swaps_the_response(client, world):
     assert "Helpful" in html and "Unmark helpful" in html
     html = client.post(target, {"helpful": "0"}, **HTMX).content.decode()
     world.response.refresh_from_db()
-    assert not world.response.is_helpful and "Mark helpful" in html
+    assert world.response.helpful_at is None and "Mark helpful" in html
 
 
 def test_hidden_response_is_only_for_its_author_and_facilitators(client, world):

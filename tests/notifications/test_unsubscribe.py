@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from members.models import Profile
-from notifications.emails import unsubscribe_url
+from notifications.emails import message_build, unsubscribe_url
 from notifications.services.unsubscribe import SALT, unsubscribe_token_make
 from tests.factories import PASSWORD, UserFactory
 
@@ -104,3 +104,17 @@ def test_a_link_works_for_180_days_then_shows_a_friendly_expired_page(client):
     assert f'href="{sign_in}"' in body
     response = client.post(sign_in, {"login": member.email, "password": PASSWORD})
     assert response["Location"] == reverse("members:preferences")
+
+
+def test_an_email_of_unknown_type_is_refused_with_a_clear_error():
+    """An unknown type would carry an unsubscribe link that unsubscribes from nothing: it is
+    refused with a ValueError (an ``assert`` vanishes under ``python -O``)."""
+    member = UserFactory()
+    with pytest.raises(ValueError, match="Unknown email type 'newsletter'"):
+        message_build(
+            template="responses",
+            context={"member": member},
+            to=member.email,
+            member_id=member.pk,
+            email_type="newsletter",
+        )
