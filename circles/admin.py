@@ -14,7 +14,7 @@ from circles.models import (
     Response,
 )
 
-# --- circles, memberships, invites, moderation records (memberships engineer) ---------------
+# --- circles, memberships, invites, moderation records -------------------------------------
 
 # Paths under /circles/ that are not circle pages: a circle with one of these slugs would be
 # unreachable.
@@ -141,7 +141,7 @@ class ReportAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
-# --- action logs and responses (logs engineer) ----------------------------------------------
+# --- action logs and responses --------------------------------------------------------------
 
 
 class ResponseInline(admin.TabularInline):

@@ -14,7 +14,7 @@ def model_limit(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
-# --- memberships and directory (memberships engineer) ---------------------------------------
+# --- memberships and directory --------------------------------------------------------------
 
 ENTRY_ANSWER_MAX = model_limit(Membership, "entry_answer")
 
@@ -94,7 +94,7 @@ class InviteCreateForm(forms.Form):
     )
 
 
-# --- action logs and responses (logs engineer) ----------------------------------------------
+# --- action logs and responses --------------------------------------------------------------
 
 
 class TagsField(forms.CharField):

@@ -42,7 +42,7 @@ from circles.permissions import (
 from members.local_time import member_today
 from members.selectors import roles_of
 
-# --- directory and circle pages (memberships engineer) --------------------------------------
+# --- directory and circle pages ------------------------------------------------------------
 
 
 def _with_counts(qs: QuerySet[Circle], *, user=None) -> QuerySet[Circle]:
@@ -148,7 +148,7 @@ def circle_invites(*, circle: Circle) -> QuerySet[Invite]:
     return Invite.objects.filter(circle=circle).select_related("created_by__profile")
 
 
-# --- feed, log page, dashboard, my logs (logs engineer) -------------------------------------
+# --- feed, log page, dashboard, my logs ----------------------------------------------------
 
 
 FEED_PAGE_SIZE = 20

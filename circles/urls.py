@@ -6,9 +6,8 @@ from circles.views import logs as log_views
 app_name = "circles"
 urlpatterns = [
     path("", circle_views.directory, name="directory"),
-    # --- logs engineer's routes (a2): "my-logs/" must stay BEFORE "<slug:slug>/" ----------
+    # "my-logs/" stays before "<slug:slug>/", which would otherwise take it for a circle.
     path("my-logs/", log_views.my_logs, name="my_logs"),
-    # --- end of logs engineer's routes before the circle page ------------------------------
     path("invite/<str:token>/", circle_views.invite_accept, name="invite_accept"),
     path("<slug:slug>/", circle_views.detail, name="detail"),
     path("<slug:slug>/join/", circle_views.join, name="join"),
@@ -18,7 +17,7 @@ urlpatterns = [
     path("<slug:slug>/requests/<int:pk>/decline/", circle_views.decline, name="decline"),
     path("<slug:slug>/invites/", circle_views.invites, name="invites"),
     path("<slug:slug>/invites/<int:pk>/revoke/", circle_views.invite_revoke, name="invite_revoke"),
-    # --- logs engineer's routes (a2): "<slug:slug>/logs/…" ---------------------------------
+    # Action logs and responses: "<slug:slug>/logs/…".
     path("<slug:slug>/logs/new/", log_views.log_create, name="log_create"),
     path("<slug:slug>/logs/preview/", log_views.log_preview, name="log_preview"),
     path("<slug:slug>/logs/<int:pk>/", log_views.log_detail, name="log_detail"),

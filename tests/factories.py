@@ -1,6 +1,16 @@
 import factory
 from django.utils import timezone
 
+from circles.models import (
+    ActionLog,
+    Circle,
+    LogState,
+    Membership,
+    MembershipKind,
+    MembershipState,
+    Response,
+    ResponseKind,
+)
 from members.models import Profile, Role, User
 
 PASSWORD = "a-long-Passphrase-2026"
@@ -55,17 +65,6 @@ class RoleFactory(factory.django.DjangoModelFactory):
 
 
 # --- circles --------------------------------------------------------------------------------
-# (Add new factories below; keep the ones above stable: every test module uses them.)
-from circles.models import (  # noqa: E402
-    ActionLog,
-    Circle,
-    LogState,
-    Membership,
-    MembershipKind,
-    MembershipState,
-    Response,
-    ResponseKind,
-)
 
 
 class CircleFactory(factory.django.DjangoModelFactory):

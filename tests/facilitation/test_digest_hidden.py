@@ -1,4 +1,4 @@
-"""Hidden content stays out of the weekly digest (the notifications engineer's selector)."""
+"""Hidden content stays out of the weekly digest (``digest_contents``)."""
 
 from datetime import UTC, date, datetime
 

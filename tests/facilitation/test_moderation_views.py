@@ -184,7 +184,7 @@ ACTIONS = [
         ),
         reason="Changed purpose, join policy, entry question, capacity, weekly rhythm, roles, tags",
     ),
-    # Join requests and invite links: the memberships engineer's views and services.
+    # Join requests and invite links: the circles app's views and services.
     Action(
         "admit request",
         ModerationVerb.ADMIT,
