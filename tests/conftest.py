@@ -1,5 +1,9 @@
+import threading
+
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +35,48 @@ def tasks_run_at_once():
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def postgres_only():
+    """Skip unless the tests run on PostgreSQL (concurrent transactions)."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "concurrent transactions need PostgreSQL: set DATABASE_URL=postgres://… "
+            "(SQLite serialises writers with IMMEDIATE transactions anyway)"
+        )
+
+
+def _race(actions) -> list[str]:
+    """Run the callables at the same moment, each in its own thread on its own database
+    connection. Returns the outcomes, sorted: "ok", or the message a refusal carried."""
+    barrier = threading.Barrier(len(actions))
+    results = []
+
+    def run(action):
+        try:
+            barrier.wait(timeout=10)
+            action()
+            results.append("ok")
+        except ValidationError as error:
+            results.append(" ".join(error.messages))
+        except PermissionDenied as error:
+            results.append(str(error))
+        except Exception as error:  # shown in the assertion rather than lost with the thread
+            results.append(f"unexpected {error!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(results)
+
+
+@pytest.fixture
+def race():
+    """``race([callable, …])``: see ``_race``. With ``postgres_only`` and
+    ``django_db(transaction=True)``: the threads must see the test's rows."""
+    return _race

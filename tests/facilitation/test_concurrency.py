@@ -1,11 +1,7 @@
 """Two facilitators deciding on the same thing at the same moment: one decision is taken
 and recorded, the other is told it is already done (the services lock the row)."""
 
-import threading
-
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from circles.models import (
     Membership,
@@ -15,7 +11,7 @@ from circles.models import (
     ReportReason,
     ReportState,
 )
-from circles.services.memberships import MembershipError, membership_leave
+from circles.services.memberships import membership_leave
 from facilitation import services
 from tests.factories import (
     ActionLogFactory,
@@ -28,46 +24,13 @@ from tests.factories import (
 ATTEMPTS = 4
 
 
-def _race(actions):
-    barrier = threading.Barrier(len(actions))
-    results = []
-
-    def run(action):
-        try:
-            barrier.wait(timeout=10)
-            action()
-            results.append("ok")
-        except ValidationError as error:
-            results.append(" ".join(error.messages))
-        except (PermissionDenied, MembershipError) as error:
-            results.append(str(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(results)
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "concurrent transactions need PostgreSQL: set DATABASE_URL=postgres://… "
-            "(SQLite serialises writers with IMMEDIATE transactions anyway)"
-        )
-
-
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_hides_record_one_decision(postgres_only):
+def test_simultaneous_hides_record_one_decision(postgres_only, race):
     circle = CircleFactory()
     facilitators = [FacilitatorFactory(circle=circle).member for _ in range(ATTEMPTS)]
     log = ActionLogFactory(circle=circle)
     response = ResponseFactory(log=log)
-    results = _race(
+    results = race(
         [
             lambda f=f: services.content_hide(actor=f, response=response, reason=f"By {f.pk}")
             for f in facilitators
@@ -78,13 +41,13 @@ def test_simultaneous_hides_record_one_decision(postgres_only):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_dismissals_record_one_decision(postgres_only):
+def test_simultaneous_dismissals_record_one_decision(postgres_only, race):
     circle = CircleFactory()
     facilitators = [FacilitatorFactory(circle=circle).member for _ in range(ATTEMPTS)]
     log = ActionLogFactory(circle=circle)
     reporter = MembershipFactory(circle=circle).member
     report, _ = services.report_create(reporter=reporter, log=log, reason=ReportReason.OTHER)
-    results = _race(
+    results = race(
         [lambda f=f: services.report_dismiss(actor=f, report=report) for f in facilitators]
     )
     assert results == ["This report has already been dealt with."] * (ATTEMPTS - 1) + ["ok"]
@@ -102,11 +65,11 @@ def _facilitators_left(circle):
 
 @rounds
 @pytest.mark.django_db(transaction=True)
-def test_two_facilitators_stepping_down_at_once_leave_one(postgres_only, round_):
+def test_two_facilitators_stepping_down_at_once_leave_one(postgres_only, race, round_):
     circle = CircleFactory()
     first, second = (FacilitatorFactory(circle=circle) for _ in range(2))
     MembershipFactory(circle=circle)
-    results = _race(
+    results = race(
         [
             lambda: services.facilitator_demote(actor=first.member, membership=first),
             lambda: services.facilitator_demote(actor=second.member, membership=second),
@@ -118,10 +81,10 @@ def test_two_facilitators_stepping_down_at_once_leave_one(postgres_only, round_)
 
 @rounds
 @pytest.mark.django_db(transaction=True)
-def test_two_facilitators_removing_each_other_at_once_leave_one(postgres_only, round_):
+def test_two_facilitators_removing_each_other_at_once_leave_one(postgres_only, race, round_):
     circle = CircleFactory()
     first, second = (FacilitatorFactory(circle=circle) for _ in range(2))
-    results = _race(
+    results = race(
         [
             lambda: services.member_remove(actor=first.member, membership=second, reason="x"),
             lambda: services.member_remove(actor=second.member, membership=first, reason="x"),
@@ -134,11 +97,11 @@ def test_two_facilitators_removing_each_other_at_once_leave_one(postgres_only, r
 
 @rounds
 @pytest.mark.django_db(transaction=True)
-def test_stepping_down_while_the_other_facilitator_leaves_keeps_one(postgres_only, round_):
+def test_stepping_down_while_the_other_facilitator_leaves_keeps_one(postgres_only, race, round_):
     circle = CircleFactory(name="Night shift")
     first, second = (FacilitatorFactory(circle=circle) for _ in range(2))
     MembershipFactory(circle=circle)
-    results = _race(
+    results = race(
         [
             lambda: services.facilitator_demote(actor=first.member, membership=first),
             lambda: membership_leave(user=second.member, circle=circle),
