@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_pages_for_logs_and_responses(client):
     staff = UserFactory(is_staff=True, is_superuser=True)
-    response = ResponseFactory(body="<script>alert(1)</script> fine")
+    response = ResponseFactory()
     log = response.log
     ActionLogFactory(circle=log.circle, author=log.author, follows=log)
     client.force_login(staff)
@@ -23,7 +23,21 @@ def test_admin_pages_for_logs_and_responses(client):
         reverse("admin:circles_actionlog_changelist") + "?q=Handover",
     ):
         assert client.get(url).status_code == 200, url
-    assert "<script>" not in response.body_html
+
+
+def test_markdown_edited_in_the_admin_is_sanitised(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    response = ResponseFactory(body="Plain at first.")
+    client.force_login(staff)
+    answer = client.post(
+        reverse("admin:circles_response_change", args=[response.pk]),
+        {"kind": "question", "body": "<script>alert(1)</script> **Fine** <img src=x onerror=a()>"},
+    )
+    assert answer.status_code == 302
+    response.refresh_from_db()
+    assert response.body.startswith("<script>")  # the source is kept as written
+    assert "<script" not in response.body_html and "<img" not in response.body_html
+    assert "<strong>Fine</strong>" in response.body_html
 
 
 def test_admin_is_for_staff_only(client):
@@ -35,6 +49,7 @@ def test_admin_cannot_move_a_log_or_change_who_wrote_it(client):
     staff = UserFactory(is_staff=True, is_superuser=True)
     response = ResponseFactory()
     log = response.log
+    author, circle, log_author = response.author, log.circle, log.author
     other_circle_log = ActionLogFactory()
     intruder = UserFactory()
     client.force_login(staff)
@@ -48,5 +63,12 @@ def test_admin_cannot_move_a_log_or_change_who_wrote_it(client):
         {"log": other_circle_log.pk, "author": intruder.pk, "kind": "question", "body": "x"},
     )
     response.refresh_from_db()
-    assert (response.log_id, response.author_id) == (log.pk, response.author_id)
-    assert response.author_id != intruder.pk
+    assert (response.log_id, response.author_id) == (log.pk, author.pk)
+    # Nor does one on the log's page.
+    client.post(
+        reverse("admin:circles_actionlog_change", args=[log.pk]),
+        {"circle": other_circle_log.circle_id, "author": intruder.pk, "title": "Moved"},
+    )
+    log.refresh_from_db()
+    assert (log.circle_id, log.author_id) != (other_circle_log.circle_id, intruder.pk)
+    assert (log.circle_id, log.author_id) == (circle.pk, log_author.pk)
