@@ -44,6 +44,10 @@ class MembershipInline(admin.TabularInline):
     raw_id_fields = ["member"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        # Each row's title names the member and the circle.
+        return super().get_queryset(request).select_related("member__profile", "circle")
+
 
 @admin.register(Circle)
 class CircleAdmin(admin.ModelAdmin):

@@ -1,6 +1,8 @@
 import threading
 
 import pytest
+import zeal
+from celery.signals import task_postrun, task_prerun
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -18,6 +20,23 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+# N+1 detection (django-zeal, ``tests/settings.py``): every page is served under it by its
+# middleware, and every task run through Celery (at once in tests, or by a worker) here.
+# Loading a relation row by row raises ``NPlusOneError`` in the test that renders it;
+# the set-up a test does with factories is not checked.
+_zeal_tokens: dict[str, object] = {}
+
+
+@task_prerun.connect
+def _zeal_on(task_id=None, **kwargs):
+    _zeal_tokens[task_id] = zeal.setup()
+
+
+@task_postrun.connect
+def _zeal_off(task_id=None, **kwargs):
+    zeal.teardown(_zeal_tokens.pop(task_id, None))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ POST → redirect; admit/decline answer HTMX requests with the refreshed request
 every other part of the page they change (the queue's count, the circle's places).
 """
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -158,8 +158,13 @@ def _detail_context(request, circle) -> dict:
 @_circle_action
 def join(request, slug):
     circle = _circle_or_404(slug)
+    return _joined(request, circle, partial(membership_join, user=request.user, circle=circle))
+
+
+def _joined(request, circle, join):
+    """Join by ``join()``, say how it went, and go to the circle."""
     try:
-        membership_join(user=request.user, circle=circle)
+        join()
     except MembershipError as error:
         messages.error(request, str(error))
     else:
@@ -354,13 +359,8 @@ def invite_accept(request, token):
             return redirect_to_login(request.path)
         return render(request, "circles/invite_accept.html", {"circle": circle, "invite": invite})
     if request.method == "POST":
-        try:
-            membership_join_by_invite(user=request.user, token=token)
-        except MembershipError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"Welcome to {circle.name}.")
-        return redirect(circle)
+        join = partial(membership_join_by_invite, user=request.user, token=token)
+        return _joined(request, circle, join)
     return _invite_page(request, invite)
 
 
