@@ -1,3 +1,5 @@
+from allauth.account import admin as allauth_admin
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -31,3 +33,13 @@ class RoleAdmin(admin.ModelAdmin):
     list_filter = ["sector"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+
+# allauth's email addresses list names each address's member (her profile's name): load
+# the profiles with the page rather than one query per row.
+class EmailAddressAdmin(allauth_admin.EmailAddressAdmin):
+    list_select_related = ["user__profile"]
+
+
+admin.site.unregister(EmailAddress)
+admin.site.register(EmailAddress, EmailAddressAdmin)

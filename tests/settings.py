@@ -19,6 +19,9 @@ ZEAL_ALLOWLIST = [
     # The admin's raw-id widget labels each inline row's member with a lookup of its own
     # (Django's ForeignKeyRawIdWidget); a circle's inline lists at most its capacity.
     {"model": "members.User", "field": "get()"},
+    # Django's admin looks content types up one at a time (then keeps them in its cache) on
+    # a user's page: a handful per page, not per member.
+    {"model": "contenttypes.ContentType", "field": "get()"},
     # allauth's email confirmation looks the address up twice in the one request.
     {"model": "account.EmailAddress", "field": "get()"},
     # The profile services read the member's profile afresh (not the instance the view's

@@ -121,6 +121,17 @@ def _say_saved(request, log: ActionLog, *, published_now: bool) -> None:
         messages.success(request, "Draft saved. Only you can see it until you publish.")
 
 
+def _log_saved(request, form, service, *, publish: bool, **where) -> ActionLog | None:
+    """Create or update the log from the valid form and say so; None when refused (the
+    refusal is on the form)."""
+    data = form.cleaned_data
+    log = _saved(form, service, author=request.user, data=form.log_data, tags=data["tags"],
+                 follows=data["follows"], publish=publish, **where)  # fmt: skip
+    if log is not None:
+        _say_saved(request, log, published_now=publish)
+    return log
+
+
 def _preview_page(request, *, circle, form, earlier, editing):
     """The form redisplayed with the unsaved log rendered above it (nothing is saved)."""
     preview = preview_of(request.POST)
@@ -147,11 +158,8 @@ def log_create(request, slug):
         form.initial["follows"] = request.GET["follows"]
     earlier = _chosen_earlier(form)
     if request.method == "POST" and form.is_valid():
-        log = _saved(form, log_create_service, author=request.user, circle=circle,
-                     data=form.log_data, tags=form.cleaned_data["tags"],
-                     follows=form.cleaned_data["follows"], publish=publish)  # fmt: skip
+        log = _log_saved(request, form, log_create_service, publish=publish, circle=circle)
         if log is not None:
-            _say_saved(request, log, published_now=publish)
             return redirect(log)
     return _form_page(request, circle=circle, form=form, earlier=earlier, editing=None)
 
@@ -182,11 +190,8 @@ def log_edit(request, slug, pk):
         kept_due=log.next_step_due if log.is_published else None,
     )
     if request.method == "POST" and form.is_valid():
-        saved = _saved(form, log_update, author=request.user, log=log,
-                       data=form.log_data, tags=form.cleaned_data["tags"],
-                       follows=form.cleaned_data["follows"], publish=publish)  # fmt: skip
+        saved = _log_saved(request, form, log_update, publish=publish, log=log)
         if saved is not None:
-            _say_saved(request, saved, published_now=publish)
             return redirect(saved)
     return _form_page(request, circle=log.circle, form=form, earlier=earlier, editing=log)
 

@@ -3,6 +3,7 @@ every admin page inert: an email's text part is a plain string that any HTML sur
 escapes, and its HTML part keeps no tag from what members wrote."""
 
 import datetime as dt
+from contextlib import nullcontext
 from html.parser import HTMLParser
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils.safestring import SafeData
+from zeal import zeal_ignore
 
 from circles.models import ModerationAction, ReportReason
 from facilitation import services as moderation
@@ -154,7 +156,10 @@ def test_every_admin_page_and_every_digest_preview_is_inert(client, hostile):
     every_email(hostile)  # deliveries, nudges and notifications to list
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     for url in admin_urls():
-        page = client.get(url)
+        # The admin's delete confirmation names every related row, each by its own query
+        # (Django's deletion collector): intended there, so not checked for N+1.
+        with zeal_ignore() if url.endswith("/delete/") else nullcontext():
+            page = client.get(url)
         assert page.status_code in (200, 302, 403), url  # 403: no deleting the audit log
         assert_no_hostile_tag(page.content.decode(), url)
     preview = reverse("admin:notifications_digestrun_preview")
