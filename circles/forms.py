@@ -295,8 +295,6 @@ class ActionLogForm(forms.Form):
         from circles.services.logs import LOG_FIELDS
 
         values = {name: getattr(log, name) for name in LOG_FIELDS}
-        from circles.tags import tags_as_text
-
         values["tags"] = tags_as_text(log.tags.all())
         values["follows"] = log.follows_id
         return values
