@@ -1,7 +1,6 @@
 import copy
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from circles.forms import TagsField, model_limit
 from circles.models import Circle, ModerationAction, Report, ReportReason
@@ -76,27 +75,13 @@ class CircleSettingsForm(forms.ModelForm):
         labels = {"purpose": "Description and purpose"}
 
     def __init__(self, *args, instance=None, **kwargs):
-        # The form checks a copy: ``circle_update`` applies the changes, and until it has,
-        # the circle the page shows keeps its saved values.
+        # The form checks a copy (ModelForm validation runs the circle's own joining rules,
+        # ``Circle.clean``, on the values entered): ``circle_update`` applies the changes,
+        # and until it has, the circle the page shows keeps its saved values.
         super().__init__(*args, instance=copy.copy(instance), **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = self.instance.tags.all()
         self.fields["roles"].required = False
-
-    def clean(self):
-        """The circle's own joining rules (``Circle.clean``), on the values entered."""
-        data = super().clean()
-        candidate = copy.copy(self.instance)
-        for name in ("join_policy", "entry_question", "capacity"):
-            if name in data:
-                setattr(candidate, name, data[name])
-        try:
-            candidate.clean()
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                if name not in self.errors:
-                    self.add_error(name, messages)
-        return data
 
 
 # The health overview's columns: (sort key, heading), in the order the table shows them.

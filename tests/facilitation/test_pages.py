@@ -81,6 +81,17 @@ def test_refused_settings_page_shows_the_circle_as_saved(client, world):
     assert Circle.objects.get(pk=world.circle.pk).name == "Ward managers North"
 
 
+def test_refused_settings_say_each_problem_once(client, world):
+    """Once in the error summary, once beside its field."""
+    client.force_login(world.facilitator)
+    response = client.post(
+        reverse("facilitation:settings", args=[world.circle.slug]),
+        {"name": "N", "purpose": "P", "join_policy": "request", "entry_question": " ",
+         "capacity": "12", "rhythm_weekday": "0", "tags": ""},
+    )  # fmt: skip
+    assert response.content.decode().count("need an entry question") == 2
+
+
 def test_saving_unchanged_settings_records_nothing(client, world):
     client.force_login(world.facilitator)
     form = client.get(reverse("facilitation:settings", args=[world.circle.slug])).context["form"]
