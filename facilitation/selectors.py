@@ -242,10 +242,27 @@ def _health_for(
         )
         for c in circles
     }
-    ids = list(by_id)
     index = {monday: i for i, monday in enumerate(starts)}
+    _health_logs(by_id, index=index, window_start=window_start, now=now)
+    _health_members(by_id, now=now, detail=detail)
+    if detail:
+        _health_unanswered_listed(by_id, now=now, limit=unanswered_limit)
+        _health_responses(by_id, index=index, window_start=window_start, now=now)
+    else:
+        for circle_id in _unanswered(list(by_id), now=now).values_list("circle_id", flat=True):
+            by_id[circle_id].unanswered_count += 1
+    for health in by_id.values():
+        _start_at_creation(health)
+    return list(by_id.values())
 
-    # 1. Logs published in the window, with their first answer (``Response.answering``).
+
+def _week_index(index: dict, moment: datetime) -> int:
+    local = timezone.localdate(moment)
+    return index[local - timedelta(days=local.weekday())]
+
+
+def _health_logs(by_id: dict, *, index: dict, window_start: datetime, now: datetime) -> None:
+    """Logs published in the window, with their first answer (``Response.answering``)."""
     first_answer = (
         Response.objects.answering()
         .filter(log=OuterRef("pk"))
@@ -254,7 +271,7 @@ def _health_for(
     )
     logs = (
         ActionLog.objects.filter(
-            circle_id__in=ids,
+            circle_id__in=list(by_id),
             state=LogState.PUBLISHED,
             is_hidden=False,
             published_at__gte=window_start,
@@ -266,8 +283,7 @@ def _health_for(
     waits: dict[int, list[timedelta]] = defaultdict(list)
     for circle_id, published_at, first_response in logs:
         health = by_id[circle_id]
-        local = timezone.localdate(published_at)
-        health.logs_per_week[index[local - timedelta(days=local.weekday())]] += 1
+        health.logs_per_week[_week_index(index, published_at)] += 1
         health.logs_in_window += 1
         if first_response is not None:
             health.logs_answered += 1
@@ -275,31 +291,41 @@ def _health_for(
     for circle_id, values in waits.items():
         by_id[circle_id].median_first_response = statistics.median(values)
 
-    # 2. Active memberships and each member's latest contribution to the circle. The page
-    #    (``detail``) shows the date: grouped aggregates of logs and responses (one union
-    #    query). The overview only counts the silent: whether any contribution is recent.
+
+def _last_active(ids: list[int]) -> dict[tuple[int, int], datetime]:
+    """Each (circle, member)'s latest log or response there: grouped aggregates of logs and
+    responses in one union query."""
+    last_logs = (
+        ActionLog.objects.filter(circle_id__in=ids, state=LogState.PUBLISHED)
+        .order_by()
+        .values_list("circle_id", "author_id")
+        .annotate(last=Max("published_at"))
+    )
+    last_responses = (
+        Response.objects.filter(log__circle_id__in=ids)
+        .order_by()
+        .values_list("log__circle_id", "author_id")
+        .annotate(last=Max("created_at"))
+    )
+    last_active: dict[tuple[int, int], datetime] = {}
+    for circle_id, author_id, last in last_logs.union(last_responses, all=True):
+        key = (circle_id, author_id)
+        if last is not None and (key not in last_active or last > last_active[key]):
+            last_active[key] = last
+    return last_active
+
+
+def _health_members(by_id: dict, *, now: datetime, detail: bool) -> None:
+    """Active memberships and who is silent. The page (``detail``) shows each member's
+    latest contribution; the overview only asks whether any contribution is recent."""
+    ids = list(by_id)
     silent_before = now - SILENT_AFTER
     memberships = Membership.objects.filter(
         circle_id__in=ids, state=MembershipState.ACTIVE
     ).order_by("joined_at", "pk")
-    last_active: dict[tuple[int, int], datetime] = {}
     if detail:
-        last_logs = (
-            ActionLog.objects.filter(circle_id__in=ids, state=LogState.PUBLISHED)
-            .order_by()
-            .values_list("circle_id", "author_id")
-            .annotate(last=Max("published_at"))
-        )
-        last_responses = (
-            Response.objects.filter(log__circle_id__in=ids)
-            .order_by()
-            .values_list("log__circle_id", "author_id")
-            .annotate(last=Max("created_at"))
-        )
-        for circle_id, author_id, last in last_logs.union(last_responses, all=True):
-            key = (circle_id, author_id)
-            if last is not None and (key not in last_active or last > last_active[key]):
-                last_active[key] = last
+        last_active = _last_active(ids)
+        memberships = memberships.select_related("member__profile")
     else:
         recent_log = ActionLog.objects.filter(
             circle_id=OuterRef("circle_id"),
@@ -315,8 +341,6 @@ def _health_for(
         memberships = memberships.annotate(
             recently_active=Exists(recent_log) | Exists(recent_response)
         )
-    if detail:
-        memberships = memberships.select_related("member__profile")
     for membership in memberships:
         health = by_id[membership.circle_id]
         health.active_members += 1
@@ -333,8 +357,10 @@ def _health_for(
             if detail:
                 health.silent_members.append(membership)
 
-    # 3. Logs still waiting for a response from a peer.
-    unanswered = (
+
+def _unanswered(ids: list[int], *, now: datetime):
+    """Logs still waiting for a response from a peer, oldest first."""
+    return (
         ActionLog.objects.filter(
             circle_id__in=ids,
             state=LogState.PUBLISHED,
@@ -345,48 +371,43 @@ def _health_for(
         .unanswered()
         .order_by("published_at", "pk")
     )
-    if detail:
-        # The oldest ``unanswered_limit``, each row carrying how many there are in all.
-        listed = unanswered.select_related("author__profile").annotate(
-            total=Window(Count("pk"), partition_by=[F("circle_id")])
-        )
-        if unanswered_limit is not None:
-            listed = listed[:unanswered_limit]
-        for log in listed:
-            by_id[log.circle_id].unanswered_logs.append(log)
-            by_id[log.circle_id].unanswered_count = log.total
 
-        # 4. Responses by kind in the window (replies have no kind of their own).
-        kinds: dict[int, dict[str, int]] = defaultdict(
-            lambda: dict.fromkeys(ResponseKind.values, 0)
+
+def _health_unanswered_listed(by_id: dict, *, now: datetime, limit: int | None) -> None:
+    """The oldest ``limit`` unanswered logs, each row carrying how many there are in all."""
+    listed = (
+        _unanswered(list(by_id), now=now)
+        .select_related("author__profile")
+        .annotate(total=Window(Count("pk"), partition_by=[F("circle_id")]))
+    )
+    if limit is not None:
+        listed = listed[:limit]
+    for log in listed:
+        by_id[log.circle_id].unanswered_logs.append(log)
+        by_id[log.circle_id].unanswered_count = log.total
+
+
+def _health_responses(by_id: dict, *, index: dict, window_start: datetime, now: datetime) -> None:
+    """Responses by kind and per week in the window (replies have no kind of their own)."""
+    kinds: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ResponseKind.values, 0))
+    rows = (
+        Response.objects.top_level()
+        .filter(
+            log__circle_id__in=list(by_id),
+            log__state=LogState.PUBLISHED,
+            log__is_hidden=False,
+            is_hidden=False,
+            created_at__gte=window_start,
+            created_at__lte=now,
         )
-        rows = (
-            Response.objects.top_level()
-            .filter(
-                log__circle_id__in=ids,
-                log__state=LogState.PUBLISHED,
-                log__is_hidden=False,
-                is_hidden=False,
-                created_at__gte=window_start,
-                created_at__lte=now,
-            )
-            .values_list("log__circle_id", "kind", "created_at")
-        )
-        for circle_id, kind, created_at in rows:
-            kinds[circle_id][kind] += 1
-            local = timezone.localdate(created_at)
-            by_id[circle_id].responses_per_week[index[local - timedelta(days=local.weekday())]] += 1
-        for circle_id, health in by_id.items():
-            counts = kinds[circle_id]
-            health.responses_by_kind = [
-                (ResponseKind(k).label, counts[k]) for k in ResponseKind.values
-            ]
-    else:
-        for circle_id in unanswered.values_list("circle_id", flat=True):
-            by_id[circle_id].unanswered_count += 1
-    for health in by_id.values():
-        _start_at_creation(health)
-    return list(by_id.values())
+        .values_list("log__circle_id", "kind", "created_at")
+    )
+    for circle_id, kind, created_at in rows:
+        kinds[circle_id][kind] += 1
+        by_id[circle_id].responses_per_week[_week_index(index, created_at)] += 1
+    for circle_id, health in by_id.items():
+        counts = kinds[circle_id]
+        health.responses_by_kind = [(ResponseKind(k).label, counts[k]) for k in ResponseKind.values]
 
 
 def _start_at_creation(health: Health) -> None:

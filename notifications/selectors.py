@@ -180,10 +180,19 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
     if not members:
         return {}
     contents = {pk: DigestContent(member=u, week=week) for pk, u in members.items()}
+    circles_of, facilitates = _digest_circles(contents)
+    _digest_logs(contents, circles_of, start=start, end=end)
+    _digest_responses(contents, circles_of, start=start, end=end)
+    _digest_commitments(contents, circles_of, week=week)
+    _digest_facilitation(contents, facilitates)
+    return contents
 
-    memberships = list(
+
+def _digest_circles(contents: dict[int, DigestContent]) -> tuple[dict, dict]:
+    """Each member's active circles (added to her digest), and the circles she facilitates."""
+    memberships = (
         Membership.objects.filter(
-            member_id__in=members,
+            member_id__in=contents,
             state=MembershipState.ACTIVE,
             circle__status=CircleStatus.ACTIVE,
         )
@@ -192,14 +201,18 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
     )
     circles_of: dict[int, set[int]] = defaultdict(set)
     facilitates: dict[int, list] = defaultdict(list)
-    circle_ids: set[int] = set()
     for m in memberships:
         circles_of[m.member_id].add(m.circle_id)
         contents[m.member_id].circles.append(m.circle)
-        circle_ids.add(m.circle_id)
         if m.kind == MembershipKind.FACILITATOR:
             facilitates[m.member_id].append(m.circle)
+    return circles_of, facilitates
 
+
+def _digest_logs(contents: dict, circles_of: dict, *, start: dt.datetime, end: dt.datetime):
+    """New logs of the week and logs still waiting for a first response (an invitation to
+    help), from the member's circles and by others."""
+    circle_ids = {c for mine in circles_of.values() for c in mine}
     visible_logs = (
         ActionLog.objects.filter(
             state=LogState.PUBLISHED, is_hidden=False, circle_id__in=circle_ids
@@ -207,8 +220,6 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
         .select_related("circle", "author__profile")
         .only(*DIGEST_LOG_FIELDS)
     )
-
-    # Logs still waiting for a first response (an invitation to help).
     waiting = list(
         visible_logs.filter(
             published_at__gte=end - dt.timedelta(days=WAITING_LOOKBACK_DAYS),
@@ -217,11 +228,10 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
         .unanswered()
         .order_by("published_at")
     )
-    waiting_ids = {log.pk for log in waiting}
-    # New logs of the week (those waiting are listed once, under "waiting").
+    # Those waiting are listed once, under "waiting".
     new_logs = list(
         visible_logs.filter(published_at__gte=start, published_at__lt=end)
-        .exclude(pk__in=waiting_ids)
+        .exclude(pk__in={log.pk for log in waiting})
         .order_by("-published_at")
     )
     # Each circle's section, the same for all its members: grouped once, then merged per
@@ -244,10 +254,12 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
         waits = _merged([waiting_by_circle[c] for c in mine], key=lambda lg: lg.published_at)
         content.waiting_logs = [lg for lg in waits if lg.author_id != own][:DIGEST_SECTION_LIMIT]
 
-    # Responses to the member's own logs, and replies to her responses, during the week.
+
+def _digest_responses(contents: dict, circles_of: dict, *, start: dt.datetime, end: dt.datetime):
+    """Responses to the member's own logs, and replies to her responses, during the week."""
     responses = (
         Response.objects.filter(
-            Q(log__author_id__in=members) | Q(parent__author_id__in=members),
+            Q(log__author_id__in=contents) | Q(parent__author_id__in=contents),
             log__state=LogState.PUBLISHED,
             log__is_hidden=False,
             log__circle__status=CircleStatus.ACTIVE,
@@ -264,13 +276,15 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
             if member_id in contents and response.log.circle_id in circles_of[member_id]:
                 contents[member_id].responses.append(response)
 
-    # The member's open commitments (the one definition, ``open_commitments``): due from a
-    # few weeks before the digest on — overdue, due soon and later.
+
+def _digest_commitments(contents: dict, circles_of: dict, *, week: dt.date) -> None:
+    """The member's open commitments (the one definition, ``open_commitments``): due from a
+    few weeks before the digest on — overdue, due soon and later."""
     since = week - dt.timedelta(days=COMMITMENT_LOOKBACK_DAYS)
     commitments = (
         ActionLog.objects.open_commitments()
         .filter(
-            author_id__in=members,
+            author_id__in=contents,
             is_hidden=False,
             circle__status=CircleStatus.ACTIVE,
             next_step_due__gte=since,
@@ -284,7 +298,9 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
         if in_circle and len(content.commitments) < DIGEST_SECTION_LIMIT:
             content.commitments.append(log)
 
-    # Facilitators: open reports and pending join requests in their circles.
+
+def _digest_facilitation(contents: dict, facilitates: dict) -> None:
+    """Facilitators: open reports and pending join requests in their circles."""
     facilitated = {c.pk for circles in facilitates.values() for c in circles}
     reports = dict(
         Report.objects.filter(circle_id__in=facilitated, state=ReportState.OPEN)
@@ -308,7 +324,6 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
             )
             if item.open_reports or item.pending_requests:
                 contents[member_id].facilitation.append(item)
-    return contents
 
 
 # --- nudges ------------------------------------------------------------------------------
