@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Profile, Role, User
+from school.enqueue import BROKER_ERRORS, task_publish
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +65,6 @@ def account_email_enqueue(*, message: EmailMessage) -> None:
     and reads nothing from the database, and allauth's pages run outside a transaction.
     Should the broker be unreachable, it is sent from here: no periodic sweep knows about
     these emails."""
-    from members.tasks import account_email_send_task
-    from notifications.services.enqueue import BROKER_ERRORS
-
     payload = {
         "subject": message.subject,
         "body": message.body,
@@ -79,7 +77,7 @@ def account_email_enqueue(*, message: EmailMessage) -> None:
         ),
     }  # fmt: skip
     try:
-        account_email_send_task.apply_async(kwargs=payload)
+        task_publish("members.account_email_send", **payload)
     except BROKER_ERRORS as exc:
         logger.warning("Broker unreachable (%s): sending an account email directly.", exc)
         account_email_send(**payload)

@@ -28,13 +28,6 @@ def home(request):
     return render(request, "members/home.html")
 
 
-@login_required
-def dashboard(request):
-    from circles.selectors import dashboard_for  # the circles app owns what fills it
-
-    return render(request, "members/dashboard.html", dashboard_for(user=request.user))
-
-
 def _profile_form_view(request, *, template: str, success_url: str, success_message: str):
     """``success_message`` may name the member: ``{name}`` is the name just saved."""
     profile = profile_ensure(user=request.user)

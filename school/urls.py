@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from circles.views.dashboard import dashboard
 from members import views as member_views
 
 urlpatterns = [
     path("", member_views.home, name="home"),
-    path("dashboard/", member_views.dashboard, name="dashboard"),
+    path("dashboard/", dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("members.urls")),
     path("circles/", include("circles.urls")),

@@ -15,8 +15,8 @@ from circles.permissions import (
     log_takes_writing,
 )
 from circles.services.logs import check_text_lengths
+from circles.signals import response_posted
 from members.models import User
-from notifications.services.responses import response_email_enqueue
 
 
 @transaction.atomic
@@ -27,9 +27,9 @@ def response_create(*, author: User, log: ActionLog, kind: str, body: str) -> Re
     check_text_lengths(response, ["body"])
     response.full_clean()
     response.save()
-    # "Someone responded to your log": queued after commit, batched, never for the log's own
-    # author; a broker outage never fails this request (the periodic sweep sends it later).
-    response_email_enqueue(response=response)
+    # Announced in this transaction: "someone responded to your log" is queued after commit
+    # (a broker outage never fails this request; the periodic sweep sends it later).
+    response_posted.send(sender=Response, response=response)
     return response
 
 
@@ -49,8 +49,8 @@ def reply_create(*, author: User, response: Response, body: str) -> Response:
     check_text_lengths(reply, ["body"])
     reply.full_clean()
     reply.save()
-    # Emailed like a response: to the log's author and the replied-to response's author.
-    response_email_enqueue(response=reply)
+    # Announced like a response: the log's author and the replied-to response's author hear.
+    response_posted.send(sender=Response, response=reply)
     return reply
 
 

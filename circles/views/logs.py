@@ -1,6 +1,6 @@
 """Action logs and peer responses: write (draft, then publish), read, edit, respond,
 reply to a response and mark helpful; and "my logs". The dashboard view lives in
-``members.views`` and is filled by ``circles.selectors.dashboard_for``.
+``circles.views.dashboard``.
 
 Writing a log offers a preview: the unsaved text rendered through the same Markdown
 sanitiser as a saved log, as an HTMX tab (``log_preview``) or, without JavaScript, a

@@ -38,6 +38,7 @@ from notifications.selectors import (
     digest_recipients,
     digest_week_problem,
 )
+from school.enqueue import task_enqueue_on_commit, task_enqueue_safely
 
 logger = logging.getLogger(__name__)
 
@@ -282,10 +283,7 @@ def digest_run_start(*, week: dt.date, started_by: User | None = None, enqueue: 
         raise ValidationError(problem)
     run = DigestRun.objects.create(week=week, started_by=started_by)
     if enqueue:
-        from notifications.services.enqueue import task_enqueue_on_commit
-        from notifications.tasks import digest_run_fanout_task
-
-        task_enqueue_on_commit(digest_run_fanout_task, run.pk)
+        task_enqueue_on_commit("notifications.digest_run_fanout", run.pk)
     return run
 
 
@@ -324,16 +322,13 @@ def digest_run_begin(*, run_id: int) -> DigestRun | None:
 
 def digest_run_fanout(*, run_id: int, batch_size: int | None = None) -> int:
     """Enqueue the run's batches on the ``email`` queue; returns how many."""
-    from notifications.services.enqueue import task_enqueue_safely
-    from notifications.tasks import digest_send_batch_task
-
     batch_size = batch_size or getattr(settings, "NOTIFICATIONS_DIGEST_BATCH_SIZE", BATCH_SIZE)
     run = digest_run_begin(run_id=run_id)
     if run is None:
         return 0
     count = 0
     for batch in digest_member_batches(week=run.week, batch_size=batch_size):
-        task_enqueue_safely(digest_send_batch_task, run.week.isoformat(), batch, run.pk)
+        task_enqueue_safely("notifications.digest_send_batch", run.week.isoformat(), batch, run.pk)
         count += 1
     digest_run_refresh(run_id=run.pk)
     return count

@@ -1,7 +1,8 @@
 """ "Someone responded to your log": one email per burst of responses and replies.
 
-``response_create`` and ``reply_create`` (circles.services.responses) call
-``response_email_enqueue`` inside their transaction; once it commits a task is published,
+``response_create`` and ``reply_create`` (circles.services.responses) announce
+``circles.signals.response_posted`` inside their transaction, and its receiver calls
+``response_email_enqueue``; once the transaction commits a task is published,
 for each recipient (the log's author; for a reply, also the author of the response it
 answers), with a countdown of ``BATCH_SECONDS``. When it runs it sends every response not
 yet notified to that recipient in one email, so a burst of responses within a few minutes
@@ -26,6 +27,7 @@ from members.models import User
 from notifications import emails
 from notifications.models import DeliveryStatus, ResponseNotification
 from notifications.selectors import reachable_members
+from school.enqueue import task_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +47,10 @@ STALE_CLAIM = dt.timedelta(minutes=30)
 def response_email_enqueue(*, response: Response) -> None:
     """After commit, queue the email to each recipient (``Response.recipient_ids``).
     Publishing never raises: a broker outage only delays the email until the sweep."""
-    from notifications.services.enqueue import task_enqueue_on_commit
-    from notifications.tasks import response_emails_send_task
-
     for recipient_id in response.recipient_ids:
-        task_enqueue_on_commit(response_emails_send_task, recipient_id, countdown=batch_seconds())
+        task_enqueue_on_commit(
+            "notifications.response_emails_send", recipient_id, countdown=batch_seconds()
+        )
 
 
 def _for_recipient(recipient_id) -> Q:

@@ -143,7 +143,7 @@ def test_posting_a_log_and_a_response_with_the_broker_down_works_and_sends_later
 
         client.force_login(peer)
         with (
-            caplog.at_level(logging.WARNING, logger="notifications.services.enqueue"),
+            caplog.at_level(logging.WARNING, logger="school.enqueue"),
             django_capture_on_commit_callbacks(execute=True) as callbacks,
         ):
             page = client.post(
