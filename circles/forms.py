@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from circles.models import Membership, ModerationAction, Response
+from circles.models import DECISION_REASON_MAX, Membership, Response
 from circles.services.memberships import INVITE_DAYS_MAX, INVITE_USES_MAX
 from circles.tags import tags_as_text, tags_from_text
 from members.models import Role
@@ -64,7 +64,7 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
         required=False,
-        max_length=model_limit(ModerationAction, "reason"),
+        max_length=DECISION_REASON_MAX,
         error_messages={"max_length": "Please keep the reason to %(limit_value)d characters."},
     )
 

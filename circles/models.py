@@ -12,6 +12,9 @@ from taggit.managers import TaggableManager
 from circles.text import render_markdown
 from members.models import Role
 
+# How long a facilitator's stated reason for a decision may be (kept in the audit log).
+DECISION_REASON_MAX = 500
+
 
 @lru_cache(maxsize=8192)
 def _circle_path(prefix: str, slug: str) -> str:
@@ -540,114 +543,3 @@ class Response(models.Model):
         if self.parent_id is not None:
             ids.append(self.parent.author_id)
         return [pk for pk in dict.fromkeys(ids) if pk != self.author_id]
-
-
-class ReportReason(models.TextChoices):
-    DISRESPECTFUL = "disrespectful", "Disrespectful or unkind"
-    CONFIDENTIAL = "confidential", "Shares confidential or identifying information"
-    OFF_TOPIC = "off_topic", "Off-topic or spam"
-    UNSAFE = "unsafe", "Unsafe advice"
-    OTHER = "other", "Something else"
-
-
-class ReportState(models.TextChoices):
-    OPEN = "open", "Open"
-    ACTIONED = "actioned", "Actioned (content hidden)"
-    DISMISSED = "dismissed", "Dismissed"
-
-
-class Report(models.Model):
-    """A member's report of a log or a response in their circle. One per reporter and
-    target: reporting twice is harmless."""
-
-    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
-    )
-    log = models.ForeignKey(
-        ActionLog, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
-    )
-    response = models.ForeignKey(
-        Response, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
-    )
-    reason = models.CharField(max_length=32, choices=ReportReason.choices)
-    details = models.TextField(max_length=1000, blank=True)
-    state = models.CharField(max_length=16, choices=ReportState.choices, default=ReportState.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(log__isnull=False, response__isnull=True)
-                | Q(log__isnull=True, response__isnull=False),
-                name="report_targets_log_xor_response",
-            ),
-            models.UniqueConstraint(
-                fields=["reporter", "log"],
-                condition=Q(log__isnull=False),
-                name="one_report_per_reporter_and_log",
-            ),
-            models.UniqueConstraint(
-                fields=["reporter", "response"],
-                condition=Q(response__isnull=False),
-                name="one_report_per_reporter_and_response",
-            ),
-        ]
-        indexes = [models.Index(fields=["circle", "state"])]
-
-    def __str__(self):
-        return f"Report on {self.log or self.response} ({self.state})"
-
-
-class ModerationVerb(models.TextChoices):
-    HIDE = "hide", "Hid"
-    RESTORE = "restore", "Restored"
-    DISMISS = "dismiss", "Dismissed a report on"
-    PIN = "pin", "Pinned"
-    UNPIN = "unpin", "Unpinned"
-    LOCK = "lock", "Locked"
-    UNLOCK = "unlock", "Unlocked"
-    ADMIT = "admit", "Admitted"
-    DECLINE = "decline", "Declined"
-    REMOVE = "remove", "Removed from the circle"
-    INVITE_CREATE = "invite_create", "Created an invite link"
-    INVITE_REVOKE = "invite_revoke", "Revoked an invite link"
-    PROMOTE = "promote", "Made co-facilitator"
-    DEMOTE = "demote", "Stepped down as facilitator"
-    EDIT_CIRCLE = "edit_circle", "Edited the circle"
-    ARCHIVE = "archive", "Archived the circle"
-
-
-class ModerationAction(models.Model):
-    """A facilitator's recorded decision: who, what, target, why, when. Append-only."""
-
-    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="moderation_actions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    verb = models.CharField(max_length=32, choices=ModerationVerb.choices)
-    reason = models.CharField(max_length=500, blank=True)
-    target_log = models.ForeignKey(
-        ActionLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    target_response = models.ForeignKey(
-        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    target_member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    target_label = models.CharField(
-        max_length=200, blank=True, help_text="What the target was, kept if it is deleted."
-    )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.actor} {self.get_verb_display().lower()} {self.target_label}"

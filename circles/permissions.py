@@ -5,6 +5,8 @@ export. Reads that must filter many rows use the QuerySet methods
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from circles.models import (
     ActionLog,
@@ -174,3 +176,16 @@ def require_moderator(user, circle: Circle) -> None:
     """For services: refuse unless ``can_moderate`` (raises PermissionDenied)."""
     if not can_moderate(user, circle):
         raise PermissionDenied("Only this circle's facilitators can do that.")
+
+
+def circle_for_moderator(user, slug: str) -> Circle:
+    """For views: the circle at ``slug``, for a page or action only its moderators may use.
+    404 for whoever cannot read the circle (it is not theirs to know about), 403 for its
+    members without moderation power."""
+    circle = get_object_or_404(Circle, slug=slug)
+    access = circle_access(user, circle)
+    if access.can_moderate:
+        return circle
+    if access.can_read:
+        raise PermissionDenied("Only this circle's facilitators can do that.")
+    raise Http404("No such circle.")

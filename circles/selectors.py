@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from taggit.models import Tag, TaggedItem
 
+from circles.extensions import open_reports
 from circles.models import (
     RESPONSE_KIND_ORDER,
     ActionLog,
@@ -142,6 +143,14 @@ def circle_pending_requests(*, circle: Circle) -> QuerySet[Membership]:
         .select_related("member__profile")
         .order_by("created_at", "pk")
     )
+
+
+def queue_counts(*, circle: Circle) -> dict[str, int]:
+    """What waits for the circle's facilitators: open reports and requests to join."""
+    return {
+        "reports": open_reports().filter(circle=circle).count(),
+        "requests": Membership.objects.pending().filter(circle=circle).count(),
+    }
 
 
 def circle_invites(*, circle: Circle) -> QuerySet[Invite]:

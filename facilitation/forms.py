@@ -3,7 +3,8 @@ import copy
 from django import forms
 
 from circles.forms import TagsField, model_limit
-from circles.models import Circle, ModerationAction, Report, ReportReason
+from circles.models import Circle
+from facilitation.models import ModerationAction, Report, ReportReason
 
 
 class ReportForm(forms.Form):

@@ -51,13 +51,11 @@ from circles.models import (
     Membership,
     MembershipKind,
     MembershipState,
-    ModerationAction,
-    Report,
-    ReportState,
     Response,
     ResponseKind,
 )
 from circles.selectors import circle_pending_requests
+from facilitation.models import ModerationAction, Report, ReportState
 
 SILENT_AFTER = timedelta(weeks=3)
 
@@ -101,11 +99,10 @@ def moderation_queue(*, circle: Circle) -> dict:
     return {"items": list(items.values()), "requests": list(circle_pending_requests(circle=circle))}
 
 
-def queue_counts(*, circle: Circle) -> dict[str, int]:
-    return {
-        "reports": Report.objects.filter(circle=circle, state=ReportState.OPEN).count(),
-        "requests": circle_pending_requests(circle=circle).count(),
-    }
+def open_reports() -> QuerySet[Report]:
+    """Reports nobody has dealt with yet (provided to the other apps as
+    ``circles.extensions.open_reports``)."""
+    return Report.objects.filter(state=ReportState.OPEN)
 
 
 # --- audit log and members ---------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """Facilitators' decisions: reports, hiding, pinning, locking, members and circle settings.
 
 Every decision checks ``can_moderate`` (the circle's active facilitators and staff, checked
-afresh on each call) and is recorded as a ``ModerationAction``: who, what, target, why, when.
-Join requests and invite links are decided in ``circles.services.memberships`` and record
-their own moderation actions.
+afresh on each call) and is recorded by ``moderation_record``: who, what, target, why, when.
+Join requests and invite links are decided in ``circles.services.memberships``, which
+announces them (``circles.signals``); ``facilitation.receivers`` records them the same way.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +20,6 @@ from circles.models import (
     Membership,
     MembershipKind,
     MembershipState,
-    ModerationAction,
-    ModerationVerb,
-    Report,
-    ReportReason,
-    ReportState,
     Response,
 )
 from circles.permissions import (
@@ -34,24 +30,25 @@ from circles.permissions import (
 )
 from circles.selectors import circle_feed_tags_forget
 from circles.tags import tags_clean
+from facilitation.models import ModerationAction, ModerationVerb, Report, ReportReason, ReportState
 from members.models import User
 from notifications.services.moderation import moderation_email_enqueue
 
-LABEL_MAX = 200
-
 
 def _label(text: str) -> str:
+    """What a decision was about, on one line, cut with an ellipsis to fit its field."""
+    limit = ModerationAction._meta.get_field("target_label").max_length
     text = " ".join(str(text).split())
-    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _response_label(response: Response) -> str:
-    return _label(
+    return (
         f"{response.get_kind_display()} by {response.author.display_name} on “{response.log.title}”"
     )
 
 
-def _record(
+def moderation_record(
     *,
     circle: Circle,
     actor: User,
@@ -62,11 +59,15 @@ def _record(
     member: User | None = None,
     label: str = "",
 ) -> ModerationAction:
+    """Write one entry of the circle's audit log: every decision (here and the ones circles
+    announces) is recorded through this, inside the decision's transaction. The reason is
+    kept as written up to its field's length; the label is put on one line and cut with an
+    ellipsis."""
     return ModerationAction.objects.create(
         circle=circle,
         actor=actor,
         verb=verb,
-        reason=reason[:500],
+        reason=reason[: ModerationAction._meta.get_field("reason").max_length],
         target_log=log,
         target_response=response,
         target_member=member,
@@ -80,7 +81,7 @@ def _record_content(
     """Record a decision about a log or a response, naming its author and what it was."""
     target = log if log is not None else response
     label = f"Log “{log.title}”" if log is not None else _response_label(response)
-    return _record(
+    return moderation_record(
         circle=circle,
         actor=actor,
         verb=verb,
@@ -272,7 +273,7 @@ def _log_flag(*, actor: User, log: ActionLog, field: str, on: bool, verb: str, r
         raise ValidationError("Nothing to change: it already is.")
     setattr(log, field, timezone.now() if on else None)
     log.save(update_fields=[field])
-    _record(
+    moderation_record(
         circle=log.circle,
         actor=actor,
         verb=verb,
@@ -343,79 +344,109 @@ def _other_active_facilitators(membership: Membership) -> bool:
     )
 
 
-@transaction.atomic
-def member_remove(*, actor: User, membership: Membership, reason: str) -> Membership:
-    """Remove an active member (or co-facilitator) from the circle. A removed facilitator
-    loses their powers at once; if they ever come back, it is as a member."""
+def _membership_change(
+    *,
+    actor: User,
+    membership: Membership,
+    verb: str,
+    reason: str,
+    check: Callable[[Membership], None],
+    **changes: Any,
+) -> Membership:
+    """One change to who is in the circle or facilitates it: lock the circle and the
+    membership (``_membership_locked``), check the actor's powers and then ``check`` (which
+    raises ValidationError) against what is committed, save ``changes``, record it."""
     membership = _membership_locked(membership)
     require_moderator(actor, membership.circle)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ValidationError({"reason": "Say why, in a few words: it is recorded."})
-    if membership.state != MembershipState.ACTIVE:
-        raise ValidationError("Only active members can be removed.")
-    if membership.member_id == actor.pk:
-        raise ValidationError("You cannot remove yourself; step down or leave instead.")
-    if membership.kind == MembershipKind.FACILITATOR and not _other_active_facilitators(membership):
-        raise ValidationError("A circle needs a facilitator: make someone else one first.")
-    membership.state = MembershipState.REMOVED
-    membership.kind = MembershipKind.MEMBER
-    membership.decided_by = actor
-    membership.save(update_fields=["state", "kind", "decided_by", "updated_at"])
-    _record(
+    check(membership)
+    for name, value in changes.items():
+        setattr(membership, name, value)
+    membership.save(update_fields=[*changes, "updated_at"])
+    moderation_record(
         circle=membership.circle,
         actor=actor,
-        verb=ModerationVerb.REMOVE,
+        verb=verb,
         reason=reason,
         member=membership.member,
         label=membership.member.display_name,
     )
     return membership
+
+
+def _removal_check(*, actor: User, reason: str) -> Callable[[Membership], None]:
+    def check(membership: Membership) -> None:
+        if not reason:
+            raise ValidationError({"reason": "Say why, in a few words: it is recorded."})
+        if membership.state != MembershipState.ACTIVE:
+            raise ValidationError("Only active members can be removed.")
+        if membership.member_id == actor.pk:
+            raise ValidationError("You cannot remove yourself; step down or leave instead.")
+        if membership.kind == MembershipKind.FACILITATOR:
+            _keeps_a_facilitator(membership)
+
+    return check
+
+
+def _keeps_a_facilitator(membership: Membership) -> None:
+    if not _other_active_facilitators(membership):
+        raise ValidationError("A circle needs a facilitator: make someone else one first.")
+
+
+def _promotion_check(membership: Membership) -> None:
+    if membership.state != MembershipState.ACTIVE:
+        raise ValidationError("Only active members can become facilitators.")
+    if membership.kind == MembershipKind.FACILITATOR:
+        raise ValidationError("They already facilitate this circle.")
+
+
+def _demotion_check(membership: Membership) -> None:
+    if not membership.is_facilitator:
+        raise ValidationError("They do not facilitate this circle.")
+    _keeps_a_facilitator(membership)
+
+
+@transaction.atomic
+def member_remove(*, actor: User, membership: Membership, reason: str) -> Membership:
+    """Remove an active member (or co-facilitator) from the circle. A removed facilitator
+    loses their powers at once; if they ever come back, it is as a member."""
+    reason = " ".join(reason.split())
+    return _membership_change(
+        actor=actor,
+        membership=membership,
+        verb=ModerationVerb.REMOVE,
+        reason=reason,
+        check=_removal_check(actor=actor, reason=reason),
+        state=MembershipState.REMOVED,
+        kind=MembershipKind.MEMBER,
+        decided_by=actor,
+    )
 
 
 @transaction.atomic
 def facilitator_promote(*, actor: User, membership: Membership, reason: str = "") -> Membership:
     """Make an active member a co-facilitator."""
-    membership = _membership_locked(membership)
-    require_moderator(actor, membership.circle)
-    if membership.state != MembershipState.ACTIVE:
-        raise ValidationError("Only active members can become facilitators.")
-    if membership.kind == MembershipKind.FACILITATOR:
-        raise ValidationError("They already facilitate this circle.")
-    membership.kind = MembershipKind.FACILITATOR
-    membership.save(update_fields=["kind", "updated_at"])
-    _record(
-        circle=membership.circle,
+    return _membership_change(
         actor=actor,
+        membership=membership,
         verb=ModerationVerb.PROMOTE,
         reason=reason,
-        member=membership.member,
-        label=membership.member.display_name,
+        check=_promotion_check,
+        kind=MembershipKind.FACILITATOR,
     )
-    return membership
 
 
 @transaction.atomic
 def facilitator_demote(*, actor: User, membership: Membership, reason: str = "") -> Membership:
     """A facilitator steps down (or is stepped down) to member. The circle keeps at least
     one facilitator. Their powers end at once."""
-    membership = _membership_locked(membership)
-    require_moderator(actor, membership.circle)
-    if not membership.is_facilitator:
-        raise ValidationError("They do not facilitate this circle.")
-    if not _other_active_facilitators(membership):
-        raise ValidationError("A circle needs a facilitator: make someone else one first.")
-    membership.kind = MembershipKind.MEMBER
-    membership.save(update_fields=["kind", "updated_at"])
-    _record(
-        circle=membership.circle,
+    return _membership_change(
         actor=actor,
+        membership=membership,
         verb=ModerationVerb.DEMOTE,
         reason=reason,
-        member=membership.member,
-        label=membership.member.display_name,
+        check=_demotion_check,
+        kind=MembershipKind.MEMBER,
     )
-    return membership
 
 
 # --- the circle itself ------------------------------------------------------------------------
@@ -468,7 +499,7 @@ def circle_update(*, actor: User, circle: Circle, data: dict[str, Any]) -> Circl
             else str(Circle._meta.get_field(n).verbose_name)
             for n in changed
         ]
-        _record(
+        moderation_record(
             circle=circle,
             actor=actor,
             verb=ModerationVerb.EDIT_CIRCLE,
@@ -490,7 +521,7 @@ def circle_archive(*, actor: User, circle: Circle, reason: str) -> Circle:
         raise ValidationError("This circle is already archived.")
     circle.status = CircleStatus.ARCHIVED
     circle.save(update_fields=["status", "purpose_html"])
-    _record(
+    moderation_record(
         circle=circle, actor=actor, verb=ModerationVerb.ARCHIVE, reason=reason, label=circle.name
     )
     return circle

@@ -15,16 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from circles.models import (
-    ActionLog,
-    Circle,
-    LogState,
-    Membership,
-    MembershipState,
-    Report,
-    Response,
-)
-from circles.permissions import can_read_circle, circle_access
+from circles.models import ActionLog, Circle, LogState, Membership, MembershipState, Response
+from circles.permissions import can_read_circle, circle_for_moderator
+from circles.selectors import queue_counts
 from facilitation import charts, exports, selectors, services
 from facilitation.forms import (
     CircleSettingsForm,
@@ -33,19 +26,10 @@ from facilitation.forms import (
     ReasonForm,
     ReportForm,
 )
+from facilitation.models import Report
 from school.redirects import safe_next_url
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _circle_for_moderator(request, slug: str) -> Circle:
-    circle = get_object_or_404(Circle, slug=slug)
-    access = circle_access(request.user, circle)
-    if not access.can_read:
-        raise Http404("No such circle.")
-    if not access.can_moderate:
-        raise PermissionDenied("Only this circle's facilitators can do that.")
-    return circle
 
 
 def _error_text(error: ValidationError) -> str:
@@ -78,7 +62,7 @@ def _reports_partial(
             "items": queue["items"],
             "status": status,
             "failed": failed,
-            "counts": selectors.queue_counts(circle=circle),
+            "counts": queue_counts(circle=circle),
         },
     )
 
@@ -116,7 +100,7 @@ def _membership_in(circle: Circle, pk: int) -> Membership:
 
 
 def _page_context(request, circle: Circle, **extra) -> dict:
-    return {"circle": circle, "counts": selectors.queue_counts(circle=circle), **extra}
+    return {"circle": circle, "counts": queue_counts(circle=circle), **extra}
 
 
 # --- reports (any member) -----------------------------------------------------------------------
@@ -180,7 +164,7 @@ def report_response(request, pk: int):
 @login_required
 @require_GET
 def queue(request, slug: str):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     context = _page_context(request, circle, **selectors.moderation_queue(circle=circle))
     return render(request, "facilitation/queue.html", context)
 
@@ -188,7 +172,7 @@ def queue(request, slug: str):
 @login_required
 @require_POST
 def report_dismiss(request, slug: str, pk: int):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     report = get_object_or_404(Report, pk=pk, circle=circle)
     form = OptionalReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -253,21 +237,21 @@ def _hide(request, circle: Circle, *, log=None, response=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_hide(request, slug: str, pk: int):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     return _hide(request, circle, log=_log_in(circle, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_hide(request, slug: str, pk: int):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     return _hide(request, circle, response=_response_in(circle, pk))
 
 
 @login_required
 @require_POST
 def log_restore(request, slug: str, pk: int):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     log = _log_in(circle, pk)
     return _run(
         request,
@@ -280,7 +264,7 @@ def log_restore(request, slug: str, pk: int):
 @login_required
 @require_POST
 def response_restore(request, slug: str, pk: int):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     response = _response_in(circle, pk)
     return _run(
         request,
@@ -301,7 +285,7 @@ _LOG_FLAGS = {
 @login_required
 @require_POST
 def log_flag(request, slug: str, pk: int, flag: str):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     log = _log_in(circle, pk)
     service, success = _LOG_FLAGS[flag]
     return _run(
@@ -316,7 +300,7 @@ def log_flag(request, slug: str, pk: int, flag: str):
 @require_GET
 def logs(request, slug: str):
     """The circle's published logs with pin, lock and hide controls."""
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     page = Paginator(selectors.circle_logs(circle=circle), 30).get_page(request.GET.get("page"))
     return render(request, "facilitation/logs.html", _page_context(request, circle, page=page))
 
@@ -327,7 +311,7 @@ def logs(request, slug: str):
 @login_required
 @require_GET
 def members(request, slug: str):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     context = _page_context(request, circle, memberships=selectors.circle_members(circle=circle))
     return render(request, "facilitation/members.html", context)
 
@@ -335,7 +319,7 @@ def members(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_remove(request, slug: str, pk: int):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     membership = _membership_in(circle, pk)
     if membership.state != MembershipState.ACTIVE:
         raise Http404("Not an active member.")
@@ -360,7 +344,7 @@ def member_remove(request, slug: str, pk: int):
 @login_required
 @require_POST
 def facilitator_promote(request, slug: str, pk: int):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     membership = _membership_in(circle, pk)
     return _run(
         request,
@@ -373,7 +357,7 @@ def facilitator_promote(request, slug: str, pk: int):
 @login_required
 @require_POST
 def facilitator_demote(request, slug: str, pk: int):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     membership = _membership_in(circle, pk)
     back = _members_url(circle)
     if membership.member_id == request.user.pk and not request.user.is_staff:
@@ -392,7 +376,7 @@ def facilitator_demote(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings(request, slug: str):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     form = CircleSettingsForm(request.POST or None, instance=circle)
     if request.method == "POST" and form.is_valid():
         try:
@@ -418,7 +402,7 @@ def settings(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def archive(request, slug: str):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     form = ReasonForm(request.POST or None, label="Reason for archiving")
     if request.method == "POST" and form.is_valid():
         try:
@@ -439,7 +423,7 @@ def archive(request, slug: str):
 @login_required
 @require_GET
 def audit(request, slug: str):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     page = Paginator(selectors.audit_log(circle=circle), 50).get_page(request.GET.get("page"))
     return render(request, "facilitation/audit.html", _page_context(request, circle, page=page))
 
@@ -453,7 +437,7 @@ UNANSWERED_LISTED = 20  # the page lists the oldest; the CSV lists them all
 @login_required
 @require_GET
 def health(request, slug: str):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     figures = selectors.circle_health(circle=circle, unanswered_limit=UNANSWERED_LISTED)
     context = _page_context(
         request,
@@ -468,7 +452,7 @@ def health(request, slug: str):
 @login_required
 @require_GET
 def health_csv(request, slug: str):
-    circle = _circle_for_moderator(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     figures = selectors.circle_health(circle=circle)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{exports.health_filename(figures)}"'

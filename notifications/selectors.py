@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from circles.extensions import open_reports
 from circles.models import (
     ActionLog,
     CircleStatus,
@@ -26,8 +27,6 @@ from circles.models import (
     Membership,
     MembershipKind,
     MembershipState,
-    Report,
-    ReportState,
     Response,
 )
 from members.local_time import zone_named
@@ -303,7 +302,8 @@ def _digest_facilitation(contents: dict, facilitates: dict) -> None:
     """Facilitators: open reports and pending join requests in their circles."""
     facilitated = {c.pk for circles in facilitates.values() for c in circles}
     reports = dict(
-        Report.objects.filter(circle_id__in=facilitated, state=ReportState.OPEN)
+        open_reports()
+        .filter(circle_id__in=facilitated)
         .values_list("circle_id")
         .annotate(n=Count("pk"))
         .values_list("circle_id", "n")
@@ -465,9 +465,7 @@ def circles_with_waiting_work(*, now: dt.datetime, after_hours: int = 48) -> dic
     ``after_hours``: circle id → WaitingWork (its oldest waiting item names the nudge)."""
     cutoff = now - dt.timedelta(hours=after_hours)
     found: dict[int, WaitingWork] = {}
-    reports = Report.objects.filter(
-        state=ReportState.OPEN, circle__status=CircleStatus.ACTIVE
-    ).select_related("circle")
+    reports = open_reports().filter(circle__status=CircleStatus.ACTIVE).select_related("circle")
     requests = (
         Membership.objects.pending()
         .filter(circle__status=CircleStatus.ACTIVE)

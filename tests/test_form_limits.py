@@ -4,8 +4,9 @@ message, because it reads the column's limit rather than keeping a copy of it.""
 import pytest
 
 from circles.forms import ActionLogForm, DeclineForm, ReplyForm, RequestToJoinForm, ResponseForm
-from circles.models import ActionLog, Membership, ModerationAction, Report, Response
+from circles.models import ActionLog, Membership, Response
 from facilitation.forms import ReasonForm, ReportForm
+from facilitation.models import ModerationAction, Report
 
 CASES = [
     (RequestToJoinForm, "answer", Membership, "entry_answer"),

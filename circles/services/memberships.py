@@ -1,5 +1,6 @@
 """Joining circles, requests with an entry question, invite links, and the facilitator
-decisions that go with them.
+decisions that go with them (announced through ``circles.signals``, which facilitation
+records in its audit log).
 
 Every change that counts active members locks the circle row first
 (``select_for_update``), so two people taking the last place at the same moment cannot
@@ -15,15 +16,15 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from circles import signals
 from circles.models import (
+    DECISION_REASON_MAX,
     Circle,
     Invite,
     JoinPolicy,
     Membership,
     MembershipKind,
     MembershipState,
-    ModerationAction,
-    ModerationVerb,
 )
 from circles.permissions import require_moderator
 from members.models import User
@@ -31,7 +32,7 @@ from members.models import User
 INVITE_SALT = "circles.invite"
 INVITE_DAYS_MAX = 60
 INVITE_USES_MAX = 100
-DECLINE_REASON_MAX = ModerationAction._meta.get_field("reason").max_length
+DECLINE_REASON_MAX = DECISION_REASON_MAX
 ENTRY_ANSWER_MAX = Membership._meta.get_field("entry_answer").max_length
 
 
@@ -95,25 +96,6 @@ def _activate(
     membership.decided_by = decided_by
     membership.save()
     return membership
-
-
-def _record(
-    *,
-    circle: Circle,
-    actor: User,
-    verb: str,
-    reason: str = "",
-    target_member: User | None = None,
-    target_label: str = "",
-) -> ModerationAction:
-    return ModerationAction.objects.create(
-        circle=circle,
-        actor=actor,
-        verb=verb,
-        reason=reason[:DECLINE_REASON_MAX],
-        target_member=target_member,
-        target_label=target_label[:200],
-    )
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -234,12 +216,8 @@ def membership_admit(*, actor: User, membership: Membership) -> Membership:
     membership.joined_at = timezone.now()
     membership.decided_by = actor
     membership.save(update_fields=["state", "joined_at", "decided_by", "updated_at"])
-    _record(
-        circle=circle,
-        actor=actor,
-        verb=ModerationVerb.ADMIT,
-        target_member=membership.member,
-        target_label=membership.member.display_name,
+    signals.join_request_decided.send(
+        sender=Membership, actor=actor, membership=membership, admitted=True, reason=""
     )
     return membership
 
@@ -253,13 +231,8 @@ def membership_decline(*, actor: User, membership: Membership, reason: str = "")
     membership.state = MembershipState.DECLINED
     membership.decided_by = actor
     membership.save(update_fields=["state", "decided_by", "updated_at"])
-    _record(
-        circle=circle,
-        actor=actor,
-        verb=ModerationVerb.DECLINE,
-        reason=reason,
-        target_member=membership.member,
-        target_label=membership.member.display_name,
+    signals.join_request_decided.send(
+        sender=Membership, actor=actor, membership=membership, admitted=False, reason=reason
     )
     return membership
 
@@ -290,15 +263,7 @@ def invite_create(
         expires_at=now + timedelta(days=days),
         max_uses=max_uses,
     )
-    uses = "any number of people" if max_uses is None else f"up to {max_uses} people"
-    _record(
-        circle=circle,
-        actor=actor,
-        verb=ModerationVerb.INVITE_CREATE,
-        target_label=(
-            f"Invite link #{invite.pk}, {uses}, expires {invite.expires_at:%Y-%m-%d %H:%M} UTC"
-        ),
-    )
+    signals.invite_created.send(sender=Invite, actor=actor, invite=invite)
     return invite
 
 
@@ -310,12 +275,7 @@ def invite_revoke(*, actor: User, invite: Invite) -> Invite:
         return invite
     invite.revoked_at = timezone.now()
     invite.save(update_fields=["revoked_at"])
-    _record(
-        circle=invite.circle,
-        actor=actor,
-        verb=ModerationVerb.INVITE_REVOKE,
-        target_label=f"Invite link #{invite.pk}",
-    )
+    signals.invite_revoked.send(sender=Invite, actor=actor, invite=invite)
     return invite
 
 

@@ -11,7 +11,6 @@ from functools import partial, wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,11 @@ from django.views.decorators.http import require_http_methods
 
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
-from circles.permissions import can_moderate, circle_access, is_active_member, membership_of
+from circles.permissions import (
+    circle_access,
+    circle_for_moderator,
+    membership_of,
+)
 from circles.selectors import (
     circle_feed,
     circle_invites,
@@ -29,6 +32,7 @@ from circles.selectors import (
     circle_public,
     circle_tags_in_use,
     circles_directory,
+    queue_counts,
 )
 from circles.services.memberships import (
     MembershipError,
@@ -45,7 +49,6 @@ from circles.services.memberships import (
 from circles.services.memberships import (
     invite_revoke as invite_revoke_service,
 )
-from facilitation.selectors import queue_counts
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -66,17 +69,6 @@ def _circle_action(view):
 
 def _circle_or_404(slug: str) -> Circle:
     return get_object_or_404(Circle, slug=slug)
-
-
-def _moderated_circle_or_refuse(request, slug: str) -> Circle:
-    """The circle, if the signed-in user facilitates it (or is staff). Otherwise 404 for
-    people outside the circle and 403 for its members."""
-    circle = _circle_or_404(slug)
-    if can_moderate(request.user, circle):
-        return circle
-    if is_active_member(request.user, circle):
-        raise PermissionDenied("Only this circle's facilitators can do that.")
-    raise Http404("No such circle page.")
 
 
 # --- directory and public page ----------------------------------------------------------------
@@ -243,7 +235,7 @@ def _leave_confirm(request, circle, before):
 
 
 def _decide(request, slug, pk, *, decline: bool):
-    circle = _moderated_circle_or_refuse(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     membership = get_object_or_404(
         Membership.objects.select_related("member__profile", "circle"), pk=pk, circle=circle
     )
@@ -293,7 +285,7 @@ def decline(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invites(request, slug):
-    circle = _moderated_circle_or_refuse(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     form = InviteCreateForm(request.POST or None, initial={"days": 14, "max_uses": 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -338,7 +330,7 @@ def _invite_url(invite: Invite) -> str:
 
 @_circle_action
 def invite_revoke(request, slug, pk):
-    circle = _moderated_circle_or_refuse(request, slug)
+    circle = circle_for_moderator(request.user, slug)
     invite = get_object_or_404(Invite.objects.select_related("circle"), pk=pk, circle=circle)
     invite_revoke_service(actor=request.user, invite=invite)
     messages.success(request, "The invite link is withdrawn: it no longer works.")

@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from circles.models import ModerationAction, ModerationVerb
 from circles.permissions import can_view_log, can_view_response
 from circles.text import excerpt_html, excerpt_text
+from facilitation.models import ModerationAction, ModerationVerb
 from notifications import emails
 from notifications.models import DeliveryStatus, ModerationNotification
 from notifications.selectors import reachable_members

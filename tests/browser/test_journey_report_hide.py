@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from circles.models import ModerationAction, Report
+from facilitation.models import ModerationAction, Report
 from notifications.services.moderation import moderation_email_send
 from tests.browser.helpers import (
     DESKTOP,

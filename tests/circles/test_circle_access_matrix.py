@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from circles.models import Invite, Membership, MembershipState, ModerationAction
+from circles.models import Invite, Membership, MembershipState
+from facilitation.models import ModerationAction
 from tests.factories import CircleFactory, FacilitatorFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ reports are read-only."""
 import pytest
 from django.urls import reverse
 
-from circles.models import Circle, Invite, ModerationAction
+from circles.models import Circle, Invite
 from circles.services.memberships import invite_create
+from facilitation.models import ModerationAction
 from tests.factories import (
     ActionLogFactory,
     CircleFactory,
@@ -31,15 +32,24 @@ def data():
     MembershipFactory(circle=circle)
     invite = invite_create(actor=facilitator, circle=circle)
     log = ActionLogFactory(circle=circle)
-    from circles.models import Report
+    from facilitation.models import Report
 
     Report.objects.create(circle=circle, reporter=facilitator, log=log, reason="other")
     return circle, invite
 
 
-@pytest.mark.parametrize("model", ["circle", "membership", "invite", "moderationaction", "report"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "circles_circle",
+        "circles_membership",
+        "circles_invite",
+        "facilitation_moderationaction",
+        "facilitation_report",
+    ],
+)
 def test_changelists_load(admin_client, data, model):
-    response = admin_client.get(reverse(f"admin:circles_{model}_changelist"))
+    response = admin_client.get(reverse(f"admin:{model}_changelist"))
     assert response.status_code == 200
 
 
@@ -109,11 +119,11 @@ def test_circle_add_refuses_bad_values(admin_client, changes, message):
 
 
 def test_records_are_read_only(admin_client, data):
-    assert admin_client.get(reverse("admin:circles_moderationaction_add")).status_code == 403
-    assert admin_client.get(reverse("admin:circles_report_add")).status_code == 403
+    assert admin_client.get(reverse("admin:facilitation_moderationaction_add")).status_code == 403
+    assert admin_client.get(reverse("admin:facilitation_report_add")).status_code == 403
     assert admin_client.get(reverse("admin:circles_invite_add")).status_code == 403
     action = ModerationAction.objects.get()
-    url = reverse("admin:circles_moderationaction_delete", args=[action.pk])
+    url = reverse("admin:facilitation_moderationaction_delete", args=[action.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     assert ModerationAction.objects.filter(pk=action.pk).exists()
 

@@ -7,7 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from circles.models import Membership, MembershipState, ModerationAction, ModerationVerb
+from circles.models import Membership, MembershipState
+from facilitation.models import ModerationAction, ModerationVerb
 from tests.factories import (
     ActionLogFactory,
     CircleFactory,

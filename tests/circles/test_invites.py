@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from circles.models import Invite, Membership, MembershipState, ModerationAction, ModerationVerb
+from circles.models import Invite, Membership, MembershipState
 from circles.services.memberships import (
     MembershipError,
     invite_create,
@@ -20,6 +20,7 @@ from circles.services.memberships import (
     invite_token,
     membership_join_by_invite,
 )
+from facilitation.models import ModerationAction, ModerationVerb
 from tests.factories import CircleFactory, FacilitatorFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,15 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from circles.models import (
-    Circle,
-    Invite,
-    Membership,
-    MembershipKind,
-    MembershipState,
-    ModerationAction,
-    ModerationVerb,
-)
+from circles.models import Circle, Invite, Membership, MembershipKind, MembershipState
 from circles.services.memberships import (
     MembershipError,
     membership_admit,
@@ -26,6 +18,7 @@ from circles.services.memberships import (
     membership_leave,
     membership_request,
 )
+from facilitation.models import ModerationAction, ModerationVerb
 from tests.factories import CircleFactory, FacilitatorFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from circles.models import ActionLog, MembershipState, Report, Response
+from circles.models import ActionLog, MembershipState, Response
 from circles.permissions import can_respond
 from circles.selectors import dashboard_for
 from circles.services.responses import reply_create, response_create, response_mark_helpful
+from facilitation.models import Report
 from tests.circles.logs_world import WHO, db_state, is_login_redirect, sign_in
 from tests.factories import MembershipFactory, ResponseFactory
 

@@ -2,8 +2,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from circles.models import ActionLog, Circle, Membership, Report, ReportReason, Response
+from circles.models import ActionLog, Circle, Membership, Response
 from facilitation import services
+from facilitation.models import Report, ReportReason
 from members.models import User
 from tests.factories import (
     ActionLogFactory,

@@ -3,16 +3,10 @@ and recorded, the other is told it is already done (the services lock the row)."
 
 import pytest
 
-from circles.models import (
-    Membership,
-    ModerationAction,
-    ModerationVerb,
-    Report,
-    ReportReason,
-    ReportState,
-)
+from circles.models import Membership
 from circles.services.memberships import membership_leave
 from facilitation import services
+from facilitation.models import ModerationAction, ModerationVerb, Report, ReportReason, ReportState
 from tests.factories import (
     ActionLogFactory,
     CircleFactory,

@@ -7,15 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from circles.models import (
-    ActionLog,
-    Invite,
-    Membership,
-    MembershipState,
-    ModerationAction,
-    Report,
-    Response,
-)
+from circles.models import ActionLog, Invite, Membership, MembershipState, Response
+from facilitation.models import ModerationAction, Report
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,12 +17,9 @@ from circles.models import (
     Membership,
     MembershipKind,
     MembershipState,
-    ModerationAction,
-    ModerationVerb,
-    Report,
-    ReportState,
     Response,
 )
+from facilitation.models import ModerationAction, ModerationVerb, Report, ReportState
 from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from circles.models import Circle, ModerationAction, ModerationVerb
+from circles.models import Circle
 from facilitation import services
+from facilitation.models import ModerationAction, ModerationVerb
 from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db

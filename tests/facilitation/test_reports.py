@@ -4,15 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, reverse
 
-from circles.models import (
-    MembershipState,
-    ModerationAction,
-    Report,
-    ReportReason,
-    ReportState,
-    Response,
-)
+from circles.models import MembershipState, Response
 from facilitation import services
+from facilitation.models import ModerationAction, Report, ReportReason, ReportState
 from tests.factories import (
     ActionLogFactory,
     MembershipFactory,
@@ -194,3 +188,62 @@ def test_circle_page_links_facilitators_to_their_tools(client, world):
     client.force_login(world.member)
     page = client.get(url).content.decode()
     assert reverse("facilitation:queue", args=[world.circle.slug]) not in page
+
+
+def test_every_audit_entry_is_cut_to_its_fields_by_one_rule(world):
+    """One writer of audit entries: a label too long for the log is put on one line and
+    cut with an ellipsis, a reason is cut at its field's length."""
+    from facilitation.services import moderation_record
+
+    entry = moderation_record(
+        circle=world.circle,
+        actor=world.facilitator,
+        verb="edit_circle",
+        reason="r" * 600,
+        label="Ward\nmanagers " * 40,
+    )
+    entry.refresh_from_db()
+    assert len(entry.target_label) == 200 and entry.target_label.endswith("…")
+    assert "\n" not in entry.target_label and entry.target_label.startswith("Ward managers")
+    assert entry.reason == "r" * 500
+
+
+def test_admitting_and_inviting_are_recorded_in_the_audit_log(world):
+    """Circles decides requests and invite links; each decision lands in facilitation's
+    audit log, in the same transaction."""
+    from circles.models import JoinPolicy
+    from circles.services.memberships import (
+        invite_create,
+        invite_revoke,
+        membership_decline,
+        membership_request,
+    )
+    from facilitation.models import ModerationVerb
+
+    world.circle.join_policy = JoinPolicy.REQUEST
+    world.circle.entry_question = "What brings you here?"
+    world.circle.save()
+    newcomer = UserFactory(email="newcomer@example.org")
+    pending = membership_request(user=newcomer, circle=world.circle, answer="Handovers.")
+    membership_decline(actor=world.facilitator, membership=pending, reason="Not a ward manager")
+    invite = invite_create(actor=world.facilitator, circle=world.circle, days=7, max_uses=3)
+    invite_revoke(actor=world.facilitator, invite=invite)
+
+    entries = list(
+        ModerationAction.objects.filter(
+            circle=world.circle,
+            verb__in=[
+                ModerationVerb.DECLINE,
+                ModerationVerb.INVITE_CREATE,
+                ModerationVerb.INVITE_REVOKE,
+            ],
+        ).order_by("pk")
+    )
+    assert [(e.verb, e.actor) for e in entries] == [
+        (ModerationVerb.DECLINE, world.facilitator),
+        (ModerationVerb.INVITE_CREATE, world.facilitator),
+        (ModerationVerb.INVITE_REVOKE, world.facilitator),
+    ]
+    assert entries[0].target_member == newcomer and entries[0].reason == "Not a ward manager"
+    assert entries[1].target_label.startswith(f"Invite link #{invite.pk}, up to 3 people, expires")
+    assert entries[2].target_label == f"Invite link #{invite.pk}"

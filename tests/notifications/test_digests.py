@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from circles.models import ActionLog, MembershipState, Report, Response
+from circles.models import ActionLog, MembershipState, Response
+from facilitation.models import Report
 from notifications.models import DeliveryStatus, DigestDelivery, DigestRun, DigestRunState
 from notifications.selectors import digest_contents
 from notifications.services.digests import (

@@ -52,7 +52,7 @@ def every_kind(frozen, circle):
     moderation.content_hide(actor=facilitator, log=log, reason="Names a patient")
     digest_send_batch(week=WEEK, member_ids=[reader.pk, writer.pk, facilitator.pk])
     response_emails_send(recipient_id=reader.pk)
-    from circles.models import ModerationAction
+    from facilitation.models import ModerationAction
 
     moderation_email_send(action_id=ModerationAction.objects.latest("pk").pk)
     with time_machine.travel(at(23, 10), tick=False):

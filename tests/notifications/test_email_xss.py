@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeData
 from zeal import zeal_ignore
 
-from circles.models import ModerationAction, ReportReason
 from facilitation import services as moderation
+from facilitation.models import ModerationAction, ReportReason
 from notifications.models import DigestRun
 from notifications.services.digests import digest_send_batch
 from notifications.services.moderation import moderation_email_send

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from circles.models import ModerationAction, ModerationVerb
 from facilitation import services as moderation
+from facilitation.models import ModerationAction, ModerationVerb
 from notifications.models import DeliveryStatus, ModerationNotification
 from notifications.services.moderation import (
     moderation_email_send,

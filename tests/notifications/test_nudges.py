@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from circles.models import Membership, MembershipState, Report
+from circles.models import Membership, MembershipState
+from facilitation.models import Report
 from notifications.models import NudgeDelivery, NudgeKind
 from notifications.services.nudges import nudges_send_due
 from tests.factories import (

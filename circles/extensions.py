@@ -1,0 +1,28 @@
+"""What the apps built on circles supply to it. An app above circles provides its part in
+its ``AppConfig.ready()``; circles, and the other apps built on it, call it from here, so
+none of them imports that app."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+
+
+class Provided:
+    """A query one installed app provides for the others."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self._query: Callable[[], QuerySet] | None = None
+
+    def provide(self, query: Callable[[], QuerySet]) -> None:
+        self._query = query
+
+    def __call__(self) -> QuerySet:
+        if self._query is None:
+            raise ImproperlyConfigured(f"No installed app provides {self.what}.")
+        return self._query()
+
+
+# Reports nobody has dealt with yet, each with ``circle`` and ``created_at`` (facilitation).
+open_reports = Provided("the open reports")
