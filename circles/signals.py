@@ -9,6 +9,10 @@ from django.dispatch import Signal
 # A response or a reply was saved. Sent with ``response``.
 response_posted = Signal()
 
+# A facilitator hid or restored a log or a response. Sent with ``actor``, ``log`` and
+# ``response`` (one of them None), ``hidden`` (bool) and ``reason``.
+content_moderated = Signal()
+
 # A facilitator admitted or declined a request to join. Sent with ``actor``, ``membership``,
 # ``admitted`` (bool) and ``reason`` (empty when none was given).
 join_request_decided = Signal()

@@ -29,10 +29,10 @@ from circles.permissions import (
     require_moderator,
 )
 from circles.selectors import circle_feed_tags_forget
+from circles.signals import content_moderated
 from circles.tags import tags_clean
 from facilitation.models import ModerationAction, ModerationVerb, Report, ReportReason, ReportState
 from members.models import User
-from notifications.services.moderation import moderation_email_enqueue
 
 
 def _label(text: str) -> str:
@@ -222,7 +222,7 @@ def content_hide(
     if log is not None:
         circle_feed_tags_forget(circle_id=circle.pk)
     _resolve_reports(actor=actor, target=target, state=ReportState.ACTIONED)
-    action = _record_content(
+    _record_content(
         circle=circle,
         actor=actor,
         verb=ModerationVerb.HIDE,
@@ -230,7 +230,9 @@ def content_hide(
         log=log,
         response=response,
     )
-    moderation_email_enqueue(action=action)
+    content_moderated.send(
+        sender=type(target), actor=actor, log=log, response=response, hidden=True, reason=reason
+    )
     return target
 
 
@@ -249,7 +251,7 @@ def content_restore(
     target.save(update_fields=["is_hidden", "hidden_reason"])
     if log is not None:
         circle_feed_tags_forget(circle_id=circle.pk)
-    action = _record_content(
+    _record_content(
         circle=circle,
         actor=actor,
         verb=ModerationVerb.RESTORE,
@@ -257,7 +259,9 @@ def content_restore(
         log=log,
         response=response,
     )
-    moderation_email_enqueue(action=action)
+    content_moderated.send(
+        sender=type(target), actor=actor, log=log, response=response, hidden=False, reason=reason
+    )
     return target
 
 

@@ -173,11 +173,11 @@ class ResponseNotificationAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationNotification)
 class ModerationNotificationAdmin(admin.ModelAdmin):
-    list_display = ["action", "recipient", "status", "claimed_at", "sent_at"]
-    list_filter = ["status"]
+    list_display = ["decided_at", "recipient", "hidden", "circle", "status", "sent_at"]
+    list_filter = ["status", "hidden"]
     search_fields = ["recipient__email"]
-    list_select_related = ["recipient__profile", "action__actor"]
-    raw_id_fields = ["action", "recipient"]
+    list_select_related = ["recipient__profile", "circle"]
+    raw_id_fields = ["recipient", "circle", "log", "response"]
 
     def has_add_permission(self, request):
         return False

@@ -9,4 +9,5 @@ class NotificationsConfig(AppConfig):
         from circles import signals
         from notifications import receivers, tasks  # noqa: F401 (registers the tasks)
 
-        signals.response_posted.connect(receivers.response_posted, dispatch_uid="response_posted")
+        for name in ("response_posted", "content_moderated"):
+            getattr(signals, name).connect(getattr(receivers, name), dispatch_uid=name)

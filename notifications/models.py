@@ -175,22 +175,34 @@ class ResponseNotification(models.Model):
 
 
 class ModerationNotification(models.Model):
-    """ "A facilitator hid (or restored) what you wrote": one row per decision, claimed
-    before the email to its author is sent, so none is sent twice."""
+    """ "A facilitator hid (or restored) what you wrote": one row per decision, recorded in
+    the decision's transaction (from ``circles.signals.content_moderated``) and claimed
+    before the email to its author is sent, so none is sent twice and none is lost."""
 
-    action = models.OneToOneField(
-        "circles.ModerationAction", on_delete=models.CASCADE, related_name="notification"
-    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(max_length=16, choices=DeliveryStatus.choices)
+    circle = models.ForeignKey("circles.Circle", on_delete=models.CASCADE, related_name="+")
+    log = models.ForeignKey(
+        "circles.ActionLog", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    response = models.ForeignKey(
+        "circles.Response", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    hidden = models.BooleanField(help_text="Hidden; otherwise restored.")
+    reason = models.CharField(max_length=500, blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, blank=True, help_text="Empty: not sent yet."
+    )
     claim_token = models.CharField(max_length=64, blank=True)
-    claimed_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-claimed_at"]
+        ordering = ["-decided_at", "-pk"]
+        indexes = [models.Index(fields=["status", "decided_at"])]
 
     def __str__(self):
-        return f"Moderation action {self.action_id} to {self.recipient_id} ({self.status})"
+        what = "hid" if self.hidden else "restored"
+        return f"{what} for {self.recipient_id} ({self.status or 'not sent'})"

@@ -74,8 +74,8 @@ def response_emails_send_task(self, recipient_id: int) -> None:
 
 
 @shared_task(name="notifications.moderation_email_send", bind=True, ignore_result=True, **SENDING)
-def moderation_email_send_task(self, action_id: int) -> None:
-    moderation.moderation_email_send(action_id=action_id, token=self.request.id)
+def moderation_email_send_task(self, notification_id: int) -> None:
+    moderation.moderation_email_send(notification_id=notification_id, token=self.request.id)
 
 
 @shared_task(name="notifications.nudges_sweep", ignore_result=True, **SENDING)

@@ -9,6 +9,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from facilitation.models import ModerationAction, Report
+from notifications.models import ModerationNotification
 from notifications.services.moderation import moderation_email_send
 from tests.browser.helpers import (
     DESKTOP,
@@ -183,7 +184,7 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
 
     # Ben, its author, is told by email (the worker's job, done here) with Grace's reason,
     # follows its link and sees the response marked hidden, the reason ended once.
-    moderation_email_send(action_id=action.pk)
+    moderation_email_send(notification_id=ModerationNotification.objects.get().pk)
     [told] = [m for m in mail.outbox if m.to == ["ben@example.org"]]
     assert told.subject == f"A facilitator hid your response to “{TITLE}”"
     assert REASON in told.body

@@ -1,6 +1,7 @@
 """Reports and the audit log moved from circles to facilitation without losing a row: a
-database with reports and audit entries, migrated back to before the move and forward
-again, keeps every one of them, now read through facilitation's models."""
+database with reports, audit entries and an author's email about one, migrated back to
+before the move and forward again, keeps every one of them, now read through
+facilitation's models (and the email's row records the decision itself)."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -9,9 +10,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from facilitation.models import ModerationAction, ModerationVerb, Report, ReportState
+from notifications.models import ModerationNotification
 from tests.factories import ActionLogFactory, CircleFactory, MembershipFactory, ResponseFactory
 
-BEFORE = [("circles", "0005_invite_max_uses"), ("facilitation", None)]
+BEFORE = [
+    ("circles", "0005_invite_max_uses"),
+    ("notifications", "0005_moderationnotification"),
+    ("facilitation", None),
+]
 
 
 def _migrate(targets):
@@ -34,7 +40,7 @@ def test_reports_and_audit_entries_survive_the_move_to_facilitation():
     response = ResponseFactory(log=log, body="Everyone copes.")
 
     executor = _migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE[0]).apps
+    old = executor.loader.project_state(BEFORE[:2]).apps
     OldReport = old.get_model("circles", "Report")
     OldAction = old.get_model("circles", "ModerationAction")
     report = OldReport.objects.create(
@@ -47,6 +53,9 @@ def test_reports_and_audit_entries_survive_the_move_to_facilitation():
         reason="Unsafe advice",
         target_response_id=response.pk,
         target_label="Suggestion on “Handover huddle”",
+    )
+    told = old.get_model("notifications", "ModerationNotification").objects.create(
+        action_id=action.pk, recipient_id=response.author_id, status="sent"
     )
     # Going back gave the content types (and their permissions) back to circles.
     ContentType.objects.clear_cache()
@@ -66,6 +75,15 @@ def test_reports_and_audit_entries_survive_the_move_to_facilitation():
         response,
     )
     assert list(circle.reports.all()) == [moved]
+    # The author's email about it now records the decision itself.
+    notification = ModerationNotification.objects.get(pk=told.pk)
+    assert (notification.circle, notification.response, notification.log) == (
+        circle,
+        response,
+        None,
+    )
+    assert notification.hidden and notification.reason == "Unsafe advice"
+    assert notification.decided_at == entry.created_at and notification.status == "sent"
     assert list(circle.moderation_actions.all()) == [entry]
     # The content type (and the permissions on it) now name facilitation.
     ContentType.objects.clear_cache()

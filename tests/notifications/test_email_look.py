@@ -52,9 +52,9 @@ def every_kind(frozen, circle):
     moderation.content_hide(actor=facilitator, log=log, reason="Names a patient")
     digest_send_batch(week=WEEK, member_ids=[reader.pk, writer.pk, facilitator.pk])
     response_emails_send(recipient_id=reader.pk)
-    from facilitation.models import ModerationAction
+    from notifications.models import ModerationNotification
 
-    moderation_email_send(action_id=ModerationAction.objects.latest("pk").pk)
+    moderation_email_send(notification_id=ModerationNotification.objects.latest("pk").pk)
     with time_machine.travel(at(23, 10), tick=False):
         nudges_send_due()
     return list(mail.outbox)

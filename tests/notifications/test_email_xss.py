@@ -15,8 +15,8 @@ from django.utils.safestring import SafeData
 from zeal import zeal_ignore
 
 from facilitation import services as moderation
-from facilitation.models import ModerationAction, ReportReason
-from notifications.models import DigestRun
+from facilitation.models import ReportReason
+from notifications.models import DigestRun, ModerationNotification
 from notifications.services.digests import digest_send_batch
 from notifications.services.moderation import moderation_email_send
 from notifications.services.nudges import nudges_send_due
@@ -112,8 +112,8 @@ def every_email(hostile):
     digest_send_batch(week=WEEK, member_ids=[facilitator.pk, reader.pk, writer.pk])
     response_emails_send(recipient_id=reader.pk)
     nudges_send_due()
-    for action in ModerationAction.objects.all():
-        moderation_email_send(action_id=action.pk)
+    for notification in ModerationNotification.objects.all():
+        moderation_email_send(notification_id=notification.pk)
     return list(mail.outbox)
 
 

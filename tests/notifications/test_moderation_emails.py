@@ -40,8 +40,8 @@ def world(circle):
 
 
 def decided():
-    """The moderation action just recorded."""
-    return ModerationAction.objects.latest("pk")
+    """The decision just recorded for its author's email."""
+    return ModerationNotification.objects.latest("pk")
 
 
 def deliver(published):
@@ -88,7 +88,7 @@ def test_hiding_a_response_emails_the_responses_author(world, published):
     peer = member_of(circle)
     response = ResponseFactory(log=log, author=peer, body="You **should** have known.")
     moderation.content_hide(actor=facilitator, response=response, reason="Unkind")
-    moderation_email_send(action_id=decided().pk)
+    moderation_email_send(notification_id=decided().pk)
     [message] = mail.outbox
     assert message.to == [peer.email]
     assert message.subject == "A facilitator hid your response to “Night handover”"
@@ -102,7 +102,7 @@ def test_hiding_a_reply_emails_the_replys_author_and_marks_it_hidden(client, wor
     question = ResponseFactory(log=log, author=peer, body="Who leads the huddle?")
     reply = ResponseFactory(log=log, parent=question, author=author, kind="reply", body="Me.")
     moderation.content_hide(actor=facilitator, response=reply, reason="Names a patient.")
-    moderation_email_send(action_id=decided().pk)
+    moderation_email_send(notification_id=decided().pk)
     [message] = mail.outbox
     assert message.to == [author.email]
     assert message.subject == "A facilitator hid your reply to “Night handover”"
@@ -114,36 +114,37 @@ def test_hiding_a_reply_emails_the_replys_author_and_marks_it_hidden(client, wor
 def test_each_decision_is_emailed_once_and_never_against_a_preference(world):
     circle, facilitator, author, log = world
     moderation.content_hide(actor=facilitator, log=log, reason="Off topic")
-    action = decided()
-    assert moderation_email_send(action_id=action.pk) is True
-    assert moderation_email_send(action_id=action.pk) is False  # a re-run sends nothing
+    notification = decided()
+    assert moderation_email_send(notification_id=notification.pk) is True
+    assert moderation_email_send(notification_id=notification.pk) is False  # sends nothing
     assert len(mail.outbox) == 1
 
     author.profile.response_emails_enabled = False
     author.profile.save()
     moderation.content_restore(actor=facilitator, log=log)
     restore = decided()
-    assert moderation_email_send(action_id=restore.pk) is False
+    assert moderation_email_send(notification_id=restore.pk) is False
     assert len(mail.outbox) == 1
-    assert ModerationNotification.objects.get(action=restore).status == DeliveryStatus.SKIPPED
+    restore.refresh_from_db()
+    assert restore.status == DeliveryStatus.SKIPPED
 
     # A facilitator who hides her own log is not told what she did.
     own = log_in(circle, facilitator, published_at=at(21))
     moderation.content_hide(actor=facilitator, log=own, reason="Posted twice")
-    assert moderation_email_send(action_id=decided().pk) is False
+    assert decided() == restore
     # Pinning is not news for the author.
     moderation.log_pin(actor=facilitator, log=log)
-    assert decided().verb == ModerationVerb.PIN
-    assert moderation_email_send(action_id=decided().pk) is False
+    assert ModerationAction.objects.latest("pk").verb == ModerationVerb.PIN
+    assert decided() == restore
     assert len(mail.outbox) == 1
 
 
 def test_a_decision_whose_task_was_lost_is_emailed_by_the_sweep(world, settings):
     circle, facilitator, author, log = world
     moderation.content_hide(actor=facilitator, log=log, reason="Names a patient")
-    action = decided()
-    assert moderation_emails_sweep(now=action.created_at) == 0  # its task may still come
-    later = action.created_at + dt.timedelta(minutes=10)
+    notification = decided()
+    assert moderation_emails_sweep(now=notification.decided_at) == 0  # its task may come
+    later = notification.decided_at + dt.timedelta(minutes=10)
     assert moderation_emails_sweep(now=later) == 1
     assert moderation_emails_sweep(now=later) == 0
     assert [m.to for m in mail.outbox] == [[author.email]]
