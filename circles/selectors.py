@@ -149,7 +149,7 @@ def queue_counts(*, circle: Circle) -> dict[str, int]:
     """What waits for the circle's facilitators: open reports and requests to join."""
     return {
         "reports": open_reports().filter(circle=circle).count(),
-        "requests": Membership.objects.pending().filter(circle=circle).count(),
+        "requests": circle_pending_requests(circle=circle).count(),
     }
 
 

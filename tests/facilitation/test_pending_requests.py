@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from circles.models import MembershipState
-from circles.selectors import circle_pending_requests
-from facilitation.selectors import moderation_queue, queue_counts
+from circles.selectors import circle_pending_requests, queue_counts
+from facilitation.selectors import moderation_queue
 from notifications.selectors import digest_contents
 from tests.factories import CircleFactory, FacilitatorFactory, MembershipFactory
 from tests.notifications.conftest import WEEK, at
