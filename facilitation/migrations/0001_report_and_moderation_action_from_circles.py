@@ -1,6 +1,6 @@
 """Report and ModerationAction now belong to facilitation. Their tables stay as they are
 (``circles_report``, ``circles_moderationaction``), rows and all: only Django's record of
-which app owns them changes (circles' 0006 forgets them once this has run)."""
+which app owns them changes (circles' 0007 forgets them once this has run)."""
 
 import django.db.models.deletion
 import django.utils.timezone

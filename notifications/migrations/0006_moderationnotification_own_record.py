@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         ("notifications", "0005_moderationnotification"),
     ]
     # Read the audit entries while circles still holds the model.
-    run_before = [("circles", "0006_report_and_moderation_action_to_facilitation")]
+    run_before = [("circles", "0007_report_and_moderation_action_to_facilitation")]
 
     operations = [
         migrations.AlterModelOptions(

@@ -14,7 +14,7 @@ from notifications.models import ModerationNotification
 from tests.factories import ActionLogFactory, CircleFactory, MembershipFactory, ResponseFactory
 
 BEFORE = [
-    ("circles", "0005_invite_max_uses"),
+    ("circles", "0006_log_circle_shown_index"),
     ("notifications", "0005_moderationnotification"),
     ("facilitation", None),
 ]

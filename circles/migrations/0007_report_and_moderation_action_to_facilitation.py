@@ -25,7 +25,7 @@ def content_types_to(app_label_from: str, app_label_to: str):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("circles", "0005_invite_max_uses"),
+        ("circles", "0006_log_circle_shown_index"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("facilitation", "0001_report_and_moderation_action_from_circles"),
     ]
