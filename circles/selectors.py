@@ -274,12 +274,17 @@ class FeedPage:
         return self.number - 1
 
 
+# Far past any circle's last page; a larger number (one the database cannot even offset
+# by) is treated like any page past the end: the first page is shown.
+FEED_MAX_PAGE = 100_000
+
+
 def _page_number(page) -> int:
     try:
         number = int(page)
     except (TypeError, ValueError):
         return 1
-    return number if number >= 1 else 1
+    return number if 1 <= number <= FEED_MAX_PAGE else 1
 
 
 def circle_feed(

@@ -70,6 +70,16 @@ def test_a_page_past_the_end_shows_the_first(client, world):
     assert "Handover huddle" in text
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "1e400", "-3", "x"])
+def test_any_page_number_shows_a_feed_page(client, world, page):
+    """A crafted page number (past what the database can offset) shows the first page."""
+    client.force_login(world.member)
+    client.raise_request_exception = False
+    response = client.get(world.circle.get_absolute_url() + "?page=" + page)
+    assert response.status_code == 200
+    assert "Handover huddle" in response.content.decode()
+
+
 def _tag_queries(queries):
     return [sql for sql in queries if 'FROM "taggit_tag"' in sql and '"circles_actionlog"' in sql]
 
