@@ -332,6 +332,22 @@ def preview_of(data) -> dict:
     return {"title": title, "sections": sections, "due": due}
 
 
+def _response_body_field(noun: str, *, rows: int) -> forms.CharField:
+    """The body of a response or a reply (``noun``): Markdown, within the model's limit."""
+    limit = model_limit(Response, "body")
+    return forms.CharField(
+        label=f"Your {noun}",
+        max_length=limit,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=f"Markdown. Up to {limit} characters.",
+        error_messages={
+            "required": f"Please write your {noun}.",
+            "max_length": f"Please keep your {noun} to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+
+
 class ResponseForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of response",
@@ -340,17 +356,7 @@ class ResponseForm(forms.Form):
         help_text="Questions first: a good question often helps more than advice.",
         error_messages={"required": "Please choose what kind of response this is."},
     )
-    body = forms.CharField(
-        label="Your response",
-        max_length=model_limit(Response, "body"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"Markdown. Up to {model_limit(Response, 'body')} characters.",
-        error_messages={
-            "required": "Please write your response.",
-            "max_length": "Please keep your response to %(limit_value)d characters "
-            "(it has %(show_value)d).",
-        },
-    )
+    body = _response_body_field("response", rows=4)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -363,14 +369,4 @@ class ReplyForm(forms.Form):
     """A reply to one response. Pass ``auto_id=f"reply-{response.pk}-%s"``: the log page
     holds one reply form per response."""
 
-    body = forms.CharField(
-        label="Your reply",
-        max_length=model_limit(Response, "body"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"Markdown. Up to {model_limit(Response, 'body')} characters.",
-        error_messages={
-            "required": "Please write your reply.",
-            "max_length": "Please keep your reply to %(limit_value)d characters "
-            "(it has %(show_value)d).",
-        },
-    )
+    body = _response_body_field("reply", rows=3)
