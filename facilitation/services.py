@@ -207,60 +207,48 @@ def content_hide(
 ) -> ActionLog | Response:
     """Hide a log or a response with a reason its author sees. The text is kept. Open
     reports on it are resolved as actioned."""
-    log, response = _locked(log=log, response=response)
-    target = _target(log=log, response=response)
-    circle = _circle_of(target)
-    require_moderator(actor, circle)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ValidationError({"reason": "Say why, in a few words: the author will see it."})
-    if target.is_hidden:
-        raise ValidationError("This is already hidden.")
-    target.is_hidden = True
-    target.hidden_reason = reason[:500]
-    target.save(update_fields=["is_hidden", "hidden_reason"])
-    if log is not None:
-        circle_feed_tags_forget(circle_id=circle.pk)
-    _resolve_reports(actor=actor, target=target, state=ReportState.ACTIONED)
-    _record_content(
-        circle=circle,
-        actor=actor,
-        verb=ModerationVerb.HIDE,
-        reason=reason,
-        log=log,
-        response=response,
-    )
-    content_moderated.send(
-        sender=type(target), actor=actor, log=log, response=response, hidden=True, reason=reason
-    )
-    return target
+    return _visibility_set(actor=actor, log=log, response=response, hidden=True, reason=reason)
 
 
 @transaction.atomic
 def content_restore(
     *, actor: User, log: ActionLog | None = None, response: Response | None = None, reason: str = ""
 ) -> ActionLog | Response:
+    """Show a hidden log or response to members again."""
+    return _visibility_set(actor=actor, log=log, response=response, hidden=False, reason=reason)
+
+
+def _visibility_set(
+    *, actor: User, log: ActionLog | None, response: Response | None, hidden: bool, reason: str
+) -> ActionLog | Response:
+    """Lock → check → hide or show → resolve reports (on hiding) → record → announce."""
     log, response = _locked(log=log, response=response)
     target = _target(log=log, response=response)
     circle = _circle_of(target)
     require_moderator(actor, circle)
-    if not target.is_hidden:
-        raise ValidationError("This is not hidden.")
-    target.is_hidden = False
-    target.hidden_reason = ""
+    if hidden:
+        reason = " ".join(reason.split())
+        if not reason:
+            raise ValidationError({"reason": "Say why, in a few words: the author will see it."})
+    if target.is_hidden == hidden:
+        raise ValidationError("This is already hidden." if hidden else "This is not hidden.")
+    target.is_hidden = hidden
+    target.hidden_reason = reason[:500] if hidden else ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
     if log is not None:
         circle_feed_tags_forget(circle_id=circle.pk)
+    if hidden:
+        _resolve_reports(actor=actor, target=target, state=ReportState.ACTIONED)
     _record_content(
         circle=circle,
         actor=actor,
-        verb=ModerationVerb.RESTORE,
+        verb=ModerationVerb.HIDE if hidden else ModerationVerb.RESTORE,
         reason=reason,
         log=log,
         response=response,
     )
     content_moderated.send(
-        sender=type(target), actor=actor, log=log, response=response, hidden=False, reason=reason
+        sender=type(target), actor=actor, log=log, response=response, hidden=hidden, reason=reason
     )
     return target
 
