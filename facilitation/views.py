@@ -76,20 +76,20 @@ def _members_url(circle: Circle) -> str:
 
 
 def _log_in(circle: Circle, pk: int) -> ActionLog:
-    return get_object_or_404(
-        ActionLog.objects.select_related("author__profile", "circle"),
-        pk=pk,
-        circle=circle,
-        state=LogState.PUBLISHED,
-    )
+    return _published_in(circle, pk, ActionLog.objects.select_related("circle"), "")
 
 
 def _response_in(circle: Circle, pk: int) -> Response:
+    return _published_in(circle, pk, Response.objects.select_related("log__circle"), "log__")
+
+
+def _published_in(circle: Circle, pk: int, queryset, log_path: str):
+    """A log of the circle, or a response on one of its logs (``log_path``), while the log
+    is published: 404 otherwise."""
     return get_object_or_404(
-        Response.objects.select_related("author__profile", "log__circle"),
+        queryset.select_related("author__profile"),
         pk=pk,
-        log__circle=circle,
-        log__state=LogState.PUBLISHED,
+        **{f"{log_path}circle": circle, f"{log_path}state": LogState.PUBLISHED},
     )
 
 
