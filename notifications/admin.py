@@ -135,49 +135,53 @@ class DigestRunAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["week", "member", "status", "claimed_at", "sent_at", "run"]
-    list_filter = ["status", "week"]
-    search_fields = ["member__email"]
-    list_select_related = ["member__profile", "run"]
-    raw_id_fields = ["member", "run"]
+class _DeliveryAdmin(admin.ModelAdmin):
+    """Rows that sending claims and writes: looked at, never added by hand. Searched by the
+    recipient's email (``recipient``, the field naming her), shown with her profile."""
+
+    recipient = "recipient"
+    search_also: tuple[str, ...] = ()
+    select_also: tuple[str, ...] = ()
+
+    def get_search_fields(self, request):
+        return [f"{self.recipient}__email", *self.search_also]
+
+    def get_list_select_related(self, request):
+        return [f"{self.recipient}__profile", *self.select_also]
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(_DeliveryAdmin):
+    recipient = "member"
+    select_also = ("run",)
+    list_display = ["week", "member", "status", "claimed_at", "sent_at", "run"]
+    list_filter = ["status", "week"]
+    raw_id_fields = ["member", "run"]
 
 
 @admin.register(NudgeDelivery)
-class NudgeDeliveryAdmin(admin.ModelAdmin):
+class NudgeDeliveryAdmin(_DeliveryAdmin):
+    recipient = "member"
+    search_also = ("subject_key",)
     list_display = ["day", "kind", "member", "subject_key", "status", "sent_at"]
     list_filter = ["kind", "status"]
-    search_fields = ["member__email", "subject_key"]
-    list_select_related = ["member__profile"]
     raw_id_fields = ["member", "circle", "log"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ResponseNotification)
-class ResponseNotificationAdmin(admin.ModelAdmin):
+class ResponseNotificationAdmin(_DeliveryAdmin):
+    select_also = ("response__log",)
     list_display = ["response", "recipient", "status", "claimed_at", "sent_at"]
     list_filter = ["status"]
-    search_fields = ["recipient__email"]
-    list_select_related = ["recipient__profile", "response__log"]
     raw_id_fields = ["response", "recipient"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ModerationNotification)
-class ModerationNotificationAdmin(admin.ModelAdmin):
+class ModerationNotificationAdmin(_DeliveryAdmin):
+    select_also = ("circle",)
     list_display = ["decided_at", "recipient", "hidden", "circle", "status", "sent_at"]
     list_filter = ["status", "hidden"]
-    search_fields = ["recipient__email"]
-    list_select_related = ["recipient__profile", "circle"]
     raw_id_fields = ["recipient", "circle", "log", "response"]
-
-    def has_add_permission(self, request):
-        return False
