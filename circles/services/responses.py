@@ -23,14 +23,7 @@ from members.models import User
 def response_create(*, author: User, log: ActionLog, kind: str, body: str) -> Response:
     if not can_respond(author, log):
         raise PermissionDenied("You cannot respond to this log.")
-    response = Response(log=log, author=author, kind=kind, body=body, created_at=timezone.now())
-    check_text_lengths(response, ["body"])
-    response.full_clean()
-    response.save()
-    # Announced in this transaction: "someone responded to your log" is queued after commit
-    # (a broker outage never fails this request; the periodic sweep sends it later).
-    response_posted.send(sender=Response, response=response)
-    return response
+    return _post(Response(log=log, author=author, kind=kind, body=body))
 
 
 @transaction.atomic
@@ -38,20 +31,20 @@ def reply_create(*, author: User, response: Response, body: str) -> Response:
     """Reply to a response, shown under it. Replies go one level deep and have no kind."""
     if not can_reply(author, response):
         raise PermissionDenied("You cannot reply to this response.")
-    reply = Response(
-        log=response.log,
-        parent=response,
-        author=author,
-        kind=REPLY,
-        body=body,
-        created_at=timezone.now(),
-    )
-    check_text_lengths(reply, ["body"])
-    reply.full_clean()
-    reply.save()
-    # Announced like a response: the log's author and the replied-to response's author hear.
-    response_posted.send(sender=Response, response=reply)
-    return reply
+    return _post(Response(log=response.log, parent=response, author=author, kind=REPLY, body=body))
+
+
+def _post(response: Response) -> Response:
+    """Check, save and announce a new response or reply. Announced in the transaction:
+    "someone responded" is queued after commit (a broker outage never fails this request;
+    the periodic sweep sends it later), and the log's author and a replied-to response's
+    author hear."""
+    response.created_at = timezone.now()
+    check_text_lengths(response, ["body"])
+    response.full_clean()
+    response.save()
+    response_posted.send(sender=Response, response=response)
+    return response
 
 
 @transaction.atomic
