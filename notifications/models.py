@@ -6,6 +6,8 @@ send fails. A re-run finds the rows and sends nothing twice; a periodic sweep fi
 that has no row yet (a lost broker message) and sends it late rather than never.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,17 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "Sent"
     SKIPPED = "skipped", "Skipped (nothing to send)"
     FAILED = "failed", "Failed (will be retried)"
+
+
+# A claim older than this whose task has gone (longer than the task time limit) is stale:
+# its worker died before sending, or before marking it sent.
+STALE_CLAIM = dt.timedelta(minutes=30)
+
+
+def claims_stale(model: type[models.Model], *, now: dt.datetime) -> models.QuerySet:
+    """The rows of a delivery ``model`` claimed for sending longer than ``STALE_CLAIM`` ago:
+    a sweep releases them (deletes them, or marks them failed to be tried again)."""
+    return model.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
 
 
 class DigestRunState(models.TextChoices):

@@ -31,7 +31,14 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 from circles.models import ResponseKind
 from members.models import User
 from notifications import emails
-from notifications.models import DeliveryStatus, DigestDelivery, DigestRun, DigestRunState
+from notifications.models import (
+    STALE_CLAIM,
+    DeliveryStatus,
+    DigestDelivery,
+    DigestRun,
+    DigestRunState,
+    claims_stale,
+)
 from notifications.selectors import (
     DigestContent,
     digest_contents,
@@ -45,8 +52,6 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 STREAM_CHUNK_SIZE = 1000
-# A claim older than this whose task has gone (longer than the task time limit) is stale.
-STALE_CLAIM = dt.timedelta(minutes=30)
 RETRY_FAILED_FOR = dt.timedelta(days=2)  # after the week starts: a digest gets stale
 LOST_CLAIM = "claim went stale (worker lost)"
 
@@ -491,9 +496,7 @@ def digest_runs_resume(*, now: dt.datetime | None = None) -> int:
     long ago, and fan out again runs that are queued or unfinished with nothing moving.
     Claiming makes fanning out twice harmless. Returns how many runs it resumed."""
     now = now or timezone.now()
-    DigestDelivery.objects.filter(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=DeliveryStatus.FAILED, error=LOST_CLAIM)
+    claims_stale(DigestDelivery, now=now).update(status=DeliveryStatus.FAILED, error=LOST_CLAIM)
     # Released claims count as failed, so when they were a run's last rows the run looks
     # finished: the latest run of a recent week that still has some goes out again too.
     # So does a run whose sends failed (SMTP down longer than the task's retries): those

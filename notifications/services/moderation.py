@@ -20,7 +20,7 @@ from circles.permissions import can_view_log, can_view_response
 from circles.text import excerpt_html, excerpt_text
 from members.models import User
 from notifications import emails
-from notifications.models import DeliveryStatus, ModerationNotification
+from notifications.models import DeliveryStatus, ModerationNotification, claims_stale
 from notifications.selectors import reachable_members
 from school.enqueue import task_enqueue_on_commit
 
@@ -30,7 +30,6 @@ EMAIL_TYPE = "responses"
 PREFERENCE = "profile__response_emails_enabled"
 LOOKBACK = dt.timedelta(days=3)
 GRACE = dt.timedelta(minutes=2)  # the task's own time to run before the sweep steps in
-STALE_CLAIM = dt.timedelta(minutes=30)
 UNSENT = ("", DeliveryStatus.FAILED)
 
 
@@ -129,9 +128,7 @@ def moderation_email_send(*, notification_id: int, token: str | None = None) -> 
 def moderation_emails_sweep(*, now: dt.datetime | None = None) -> int:
     """Send what a lost (or never published) task left behind. Returns how many were sent."""
     now = now or timezone.now()
-    ModerationNotification.objects.filter(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=DeliveryStatus.FAILED)
+    claims_stale(ModerationNotification, now=now).update(status=DeliveryStatus.FAILED)
     owed = (
         ModerationNotification.objects.filter(
             Q(status__in=UNSENT),

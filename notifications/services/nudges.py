@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from circles.models import Membership
 from circles.text import excerpt_html, excerpt_text
 from notifications import emails
-from notifications.models import DeliveryStatus, NudgeDelivery, NudgeKind
+from notifications.models import DeliveryStatus, NudgeDelivery, NudgeKind, claims_stale
 from notifications.selectors import (
     circles_with_waiting_work,
     commitments_due,
@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 
 PEERS_PER_LOG = 2
 QUIET_DAYS = 14
-STALE_CLAIM = dt.timedelta(minutes=30)
 
 
 @dataclass
@@ -136,9 +135,7 @@ def nudges_send_due(*, now: dt.datetime | None = None) -> SweepResult:
 
 def _stale_claims_release(*, now: dt.datetime) -> None:
     """A claim whose worker died before sending (or marking it sent) is released."""
-    NudgeDelivery.objects.filter(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).delete()
+    claims_stale(NudgeDelivery, now=now).delete()
 
 
 def _today_of(member, local_days: dict) -> dt.date:

@@ -25,7 +25,7 @@ from circles.models import LogState, Response
 from circles.text import excerpt_html, excerpt_text
 from members.models import User
 from notifications import emails
-from notifications.models import DeliveryStatus, ResponseNotification
+from notifications.models import DeliveryStatus, ResponseNotification, claims_stale
 from notifications.selectors import reachable_members
 from school.enqueue import task_enqueue_on_commit
 
@@ -41,7 +41,6 @@ def batch_seconds() -> int:
 
 
 LOOKBACK = dt.timedelta(days=3)
-STALE_CLAIM = dt.timedelta(minutes=30)
 
 
 def response_email_enqueue(*, response: Response) -> None:
@@ -174,9 +173,7 @@ def response_emails_sweep(*, now: dt.datetime | None = None) -> int:
     sent."""
     now = now or timezone.now()
     # A claim whose worker died before sending (or marking it sent) is released.
-    ResponseNotification.objects.filter(
-        status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).delete()
+    claims_stale(ResponseNotification, now=now).delete()
     unsent = Response.objects.filter(
         is_hidden=False,
         log__state=LogState.PUBLISHED,
