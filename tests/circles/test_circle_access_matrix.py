@@ -2,14 +2,12 @@
 signed-in non-member, pending member, member, facilitator of another circle, facilitator
 and staff. Allowed where they should be; refused with no change where they should not."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.urls import reverse
 
-from circles.models import Invite, Membership, MembershipState
+from circles.models import Invite, Membership
 from facilitation.models import ModerationAction
-from tests.factories import CircleFactory, FacilitatorFactory, MembershipFactory, UserFactory
+from tests.circles.conftest import world_build
 
 pytestmark = pytest.mark.django_db
 
@@ -36,30 +34,20 @@ def db_state():
     )
 
 
-def world(policy):
-    circle = CircleFactory(
+def world_for(policy):
+    return world_build(
         name="Ward managers",
         slug="ward",
-        join_policy=policy,
+        policy=policy,
         entry_question="Which ward?" if policy == "request" else "",
-    )
-    other = CircleFactory(slug="other")
-    return SimpleNamespace(
-        circle=circle,
-        anonymous=None,
-        facilitator=FacilitatorFactory(circle=circle).member,
-        member=MembershipFactory(circle=circle).member,
-        pending=MembershipFactory(
-            circle=circle, state=MembershipState.PENDING, joined_at=None, entry_answer="Ward 7"
-        ).member,
-        other_facilitator=FacilitatorFactory(circle=other).member,
-        non_member=UserFactory(),
-        staff=UserFactory(is_staff=True),
+        entry_answer="Ward 7",
+        capacity=12,
+        logs=False,
     )
 
 
 def as_visitor(client, w, who):
-    user = getattr(w, who)
+    user = w.user(who)
     if user is not None:
         client.force_login(user)
     return user
@@ -77,7 +65,7 @@ def assert_login_redirect(response):
 
 @pytest.mark.parametrize("who", VISITORS)
 def test_directory_and_public_page_are_open_to_everyone(client, who):
-    w = world("open")
+    w = world_for("open")
     as_visitor(client, w, who)
     assert client.get(reverse("circles:directory")).status_code == 200
     response = client.get(w.circle.get_absolute_url())
@@ -101,7 +89,7 @@ JOIN_OPEN = {
 
 @pytest.mark.parametrize("who", VISITORS)
 def test_join_open_circle(client, who):
-    w = world("open")
+    w = world_for("open")
     user = as_visitor(client, w, who)
     before = db_state()
     response = client.post(reverse("circles:join", args=["ward"]))
@@ -118,7 +106,7 @@ def test_join_open_circle(client, who):
 
 @pytest.mark.parametrize("who", VISITORS)
 def test_join_request_circle_is_refused_for_everyone(client, who):
-    w = world("request")
+    w = world_for("request")
     as_visitor(client, w, who)
     before = db_state()
     response = client.post(reverse("circles:join", args=["ward"]))
@@ -139,7 +127,7 @@ REQUEST = {
 
 @pytest.mark.parametrize("who", VISITORS)
 def test_request_to_join(client, who):
-    w = world("request")
+    w = world_for("request")
     user = as_visitor(client, w, who)
     url = reverse("circles:request", args=["ward"])
     before = db_state()
@@ -174,7 +162,7 @@ LEAVE = {
 
 @pytest.mark.parametrize("who", VISITORS)
 def test_leave(client, who):
-    w = world("open")
+    w = world_for("open")
     user = as_visitor(client, w, who)
     before = db_state()
     response = client.post(reverse("circles:leave", args=["ward"]))
@@ -203,7 +191,7 @@ FACILITATOR_ONLY = {
 
 @pytest.mark.parametrize("who", VISITORS)
 def test_facilitator_only_pages(client, who):
-    w = world("request")
+    w = world_for("request")
     as_visitor(client, w, who)
     invite = Invite.objects.create(
         circle=w.circle, created_by=w.facilitator, expires_at="2100-01-01T00:00:00Z"

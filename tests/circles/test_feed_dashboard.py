@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from circles.models import ActionLog, LogState, ResponseKind
 from circles.selectors import circle_feed, dashboard_for
-from tests.circles.logs_world import WHO, sign_in
+from tests.circles.helpers import WHO, sign_in
 from tests.factories import (
     ActionLogFactory,
     CircleFactory,

@@ -2,7 +2,6 @@
 every kind of visitor."""
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -21,7 +20,8 @@ from circles.services.memberships import (
     membership_join_by_invite,
 )
 from facilitation.models import ModerationAction, ModerationVerb
-from tests.factories import CircleFactory, FacilitatorFactory, MembershipFactory, UserFactory
+from tests.circles.conftest import World, world_build
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,27 +35,15 @@ def db_state():
 
 
 @pytest.fixture
-def people():
-    circle = CircleFactory(name="Night shift leads", slug="night-shift", join_policy="invite")
-    other = CircleFactory(slug="elsewhere")
-    facilitator = FacilitatorFactory(circle=circle).member
-    return SimpleNamespace(
-        circle=circle,
-        other=other,
-        facilitator=facilitator,
-        member=MembershipFactory(circle=circle).member,
-        pending=MembershipFactory(
-            circle=circle, state=MembershipState.PENDING, joined_at=None
-        ).member,
-        other_facilitator=FacilitatorFactory(circle=other).member,
-        non_member=UserFactory(),
-        staff=UserFactory(is_staff=True),
+def world(db) -> World:
+    return world_build(
+        name="Night shift leads", slug="night-shift", policy="invite", capacity=12, logs=False
     )
 
 
 @pytest.fixture
-def invite(people):
-    return invite_create(actor=people.facilitator, circle=people.circle, days=14)
+def invite(world):
+    return invite_create(actor=world.facilitator, circle=world.circle, days=14)
 
 
 def accept_url(invite):
@@ -65,53 +53,53 @@ def accept_url(invite):
 # --- services -------------------------------------------------------------------------------
 
 
-def test_invite_create_records_the_decision(people):
+def test_invite_create_records_the_decision(world):
     with time_machine.travel("2026-11-27 10:00:00+00:00", tick=False):
-        invite = invite_create(actor=people.facilitator, circle=people.circle, days=7)
+        invite = invite_create(actor=world.facilitator, circle=world.circle, days=7)
     assert invite.expires_at == datetime(2026, 12, 4, 10, tzinfo=UTC)
-    assert invite.created_by == people.facilitator
+    assert invite.created_by == world.facilitator
     action = ModerationAction.objects.get()
     assert (action.verb, action.actor, action.circle) == (
         ModerationVerb.INVITE_CREATE,
-        people.facilitator,
-        people.circle,
+        world.facilitator,
+        world.circle,
     )
 
 
 @pytest.mark.parametrize("days", [0, 61])
-def test_invite_days_are_bounded(people, days):
+def test_invite_days_are_bounded(world, days):
     with pytest.raises(MembershipError, match="between 1 and 60 days"):
-        invite_create(actor=people.facilitator, circle=people.circle, days=days)
+        invite_create(actor=world.facilitator, circle=world.circle, days=days)
     assert not Invite.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["member", "pending", "non_member", "other_facilitator"])
-def test_only_facilitators_create_and_revoke(people, invite, who):
-    actor = getattr(people, who)
+def test_only_facilitators_create_and_revoke(world, invite, who):
+    actor = getattr(world, who)
     before = db_state()
     with pytest.raises(PermissionDenied):
-        invite_create(actor=actor, circle=people.circle)
+        invite_create(actor=actor, circle=world.circle)
     with pytest.raises(PermissionDenied):
         invite_revoke(actor=actor, invite=invite)
     assert db_state() == before
 
 
-def test_token_round_trip_and_join(people, invite):
+def test_token_round_trip_and_join(world, invite):
     token = invite_token(invite)
     assert invite.key not in token.split(":")[-1]  # the signature is not the key
     assert invite_from_token(token) == invite
-    membership = membership_join_by_invite(user=people.non_member, token=token)
+    membership = membership_join_by_invite(user=world.non_member, token=token)
     assert membership.state == MembershipState.ACTIVE
-    assert membership.decided_by == people.facilitator
+    assert membership.decided_by == world.facilitator
     invite.refresh_from_db()
     assert invite.uses == 1
     # Using it again while a member changes nothing.
-    membership_join_by_invite(user=people.non_member, token=token)
+    membership_join_by_invite(user=world.non_member, token=token)
     invite.refresh_from_db()
     assert invite.uses == 1
 
 
-def test_altered_token_is_refused(people, invite):
+def test_altered_token_is_refused(world, invite):
     token = invite_token(invite)
     key, signature = token.rsplit(":", 1)
     altered = [
@@ -124,52 +112,52 @@ def test_altered_token_is_refused(people, invite):
     ]
     for bad in altered:
         with pytest.raises(MembershipError, match="not valid"):
-            membership_join_by_invite(user=people.non_member, token=bad)
-    assert not Membership.objects.filter(member=people.non_member).exists()
+            membership_join_by_invite(user=world.non_member, token=bad)
+    assert not Membership.objects.filter(member=world.non_member).exists()
 
 
-def test_revoked_token_is_refused(people, invite):
-    invite_revoke(actor=people.facilitator, invite=invite)
+def test_revoked_token_is_refused(world, invite):
+    invite_revoke(actor=world.facilitator, invite=invite)
     assert ModerationAction.objects.filter(verb=ModerationVerb.INVITE_REVOKE).count() == 1
-    invite_revoke(actor=people.facilitator, invite=invite)  # twice: recorded once
+    invite_revoke(actor=world.facilitator, invite=invite)  # twice: recorded once
     assert ModerationAction.objects.filter(verb=ModerationVerb.INVITE_REVOKE).count() == 1
     with pytest.raises(MembershipError, match="withdrawn"):
-        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
-    assert not Membership.objects.filter(member=people.non_member).exists()
+        membership_join_by_invite(user=world.non_member, token=invite_token(invite))
+    assert not Membership.objects.filter(member=world.non_member).exists()
 
 
-def test_expired_token_is_refused(people, invite):
+def test_expired_token_is_refused(world, invite):
     with (
         time_machine.travel(timezone.now() + timedelta(days=14, seconds=1)),
         pytest.raises(MembershipError, match="expired"),
     ):
-        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
-    assert not Membership.objects.filter(member=people.non_member).exists()
+        membership_join_by_invite(user=world.non_member, token=invite_token(invite))
+    assert not Membership.objects.filter(member=world.non_member).exists()
     with time_machine.travel(timezone.now() + timedelta(days=13, hours=23)):
-        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
-    assert Membership.objects.get(member=people.non_member).state == MembershipState.ACTIVE
+        membership_join_by_invite(user=world.non_member, token=invite_token(invite))
+    assert Membership.objects.get(member=world.non_member).state == MembershipState.ACTIVE
 
 
-def test_invite_to_full_circle_admits_no_one(people, invite):
-    people.circle.capacity = 2  # facilitator + member
-    people.circle.save()
+def test_invite_to_full_circle_admits_no_one(world, invite):
+    world.circle.capacity = 2  # facilitator + member
+    world.circle.save()
     with pytest.raises(MembershipError, match="is full"):
-        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
-    assert not Membership.objects.filter(member=people.non_member).exists()
+        membership_join_by_invite(user=world.non_member, token=invite_token(invite))
+    assert not Membership.objects.filter(member=world.non_member).exists()
 
 
-def test_invite_to_archived_circle_admits_no_one(people, invite):
-    people.circle.status = "archived"
-    people.circle.save()
+def test_invite_to_archived_circle_admits_no_one(world, invite):
+    world.circle.status = "archived"
+    world.circle.save()
     with pytest.raises(MembershipError, match="archived"):
-        membership_join_by_invite(user=people.non_member, token=invite_token(invite))
+        membership_join_by_invite(user=world.non_member, token=invite_token(invite))
     with pytest.raises(MembershipError, match="archived"):
-        invite_create(actor=people.facilitator, circle=people.circle)
+        invite_create(actor=world.facilitator, circle=world.circle)
 
 
-def test_invite_activates_pending_and_left_members_reusing_their_row(people, invite):
-    pending_row = Membership.objects.get(member=people.pending, circle=people.circle)
-    assert membership_join_by_invite(user=people.pending, token=invite_token(invite)).pk == (
+def test_invite_activates_pending_and_left_members_reusing_their_row(world, invite):
+    pending_row = Membership.objects.get(member=world.pending, circle=world.circle)
+    assert membership_join_by_invite(user=world.pending, token=invite_token(invite)).pk == (
         pending_row.pk
     )
     pending_row.refresh_from_db()
@@ -179,8 +167,8 @@ def test_invite_activates_pending_and_left_members_reusing_their_row(people, inv
 # --- views: invites page ----------------------------------------------------------------------
 
 
-def test_invites_page_anonymous_redirects_to_login(client, people):
-    url = reverse("circles:invites", args=[people.circle.slug])
+def test_invites_page_anonymous_redirects_to_login(client, world):
+    url = reverse("circles:invites", args=[world.circle.slug])
     before = db_state()
     for response in (client.get(url), client.post(url, {"days": 5})):
         assert response.status_code == 302
@@ -192,10 +180,10 @@ def test_invites_page_anonymous_redirects_to_login(client, people):
     ("who", "status"),
     [("non_member", 404), ("pending", 404), ("other_facilitator", 404), ("member", 403)],
 )
-def test_invites_page_refused(client, people, invite, who, status):
-    client.force_login(getattr(people, who))
-    url = reverse("circles:invites", args=[people.circle.slug])
-    revoke = reverse("circles:invite_revoke", args=[people.circle.slug, invite.pk])
+def test_invites_page_refused(client, world, invite, who, status):
+    client.force_login(getattr(world, who))
+    url = reverse("circles:invites", args=[world.circle.slug])
+    revoke = reverse("circles:invite_revoke", args=[world.circle.slug, invite.pk])
     before = db_state()
     assert client.get(url).status_code == status
     assert client.post(url, {"days": 5}).status_code == status
@@ -204,17 +192,17 @@ def test_invites_page_refused(client, people, invite, who, status):
 
 
 @pytest.mark.parametrize("who", ["facilitator", "staff"])
-def test_invites_page_create_list_and_revoke(client, people, who):
-    actor = getattr(people, who)
+def test_invites_page_create_list_and_revoke(client, world, who):
+    actor = getattr(world, who)
     client.force_login(actor)
-    url = reverse("circles:invites", args=[people.circle.slug])
+    url = reverse("circles:invites", args=[world.circle.slug])
     assert client.get(url).status_code == 200
     response = client.post(url, {"days": 5}, follow=True)
     assert "New invite link created" in response.content.decode()
     invite = Invite.objects.get()
     assert invite.created_by == actor
     assert f"http://testserver{accept_url(invite)}" in response.content.decode()
-    revoke = reverse("circles:invite_revoke", args=[people.circle.slug, invite.pk])
+    revoke = reverse("circles:invite_revoke", args=[world.circle.slug, invite.pk])
     response = client.post(revoke, follow=True)
     assert "no longer works" in response.content.decode()
     invite.refresh_from_db()
@@ -226,19 +214,19 @@ def test_invites_page_create_list_and_revoke(client, people, who):
     ]
 
 
-def test_invites_page_bad_days_shows_error(client, people):
-    client.force_login(people.facilitator)
-    url = reverse("circles:invites", args=[people.circle.slug])
+def test_invites_page_bad_days_shows_error(client, world):
+    client.force_login(world.facilitator)
+    url = reverse("circles:invites", args=[world.circle.slug])
     response = client.post(url, {"days": 90})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     assert not Invite.objects.exists()
 
 
-def test_revoke_other_circles_invite_through_own_slug_is_404(client, people, invite):
-    client.force_login(people.other_facilitator)
+def test_revoke_other_circles_invite_through_own_slug_is_404(client, world, invite):
+    client.force_login(world.other_facilitator)
     before = db_state()
-    url = reverse("circles:invite_revoke", args=[people.other.slug, invite.pk])
+    url = reverse("circles:invite_revoke", args=[world.other_circle.slug, invite.pk])
     assert client.post(url).status_code == 404
     assert db_state() == before
 
@@ -246,7 +234,7 @@ def test_revoke_other_circles_invite_through_own_slug_is_404(client, people, inv
 # --- views: accepting -------------------------------------------------------------------------
 
 
-def test_accept_page_anonymous_sees_circle_and_sign_in_links(client, people, invite):
+def test_accept_page_anonymous_sees_circle_and_sign_in_links(client, world, invite):
     response = client.get(accept_url(invite))
     html = response.content.decode()
     assert response.status_code == 200
@@ -259,49 +247,49 @@ def test_accept_page_anonymous_sees_circle_and_sign_in_links(client, people, inv
     assert db_state() == before
 
 
-def test_accept_after_sign_in_comes_back_and_joins(client, people, invite, password):
+def test_accept_after_sign_in_comes_back_and_joins(client, world, invite, password):
     url = accept_url(invite)
     response = client.post(
         reverse("account_login") + f"?next={url}",
-        {"login": people.non_member.email, "password": password},
+        {"login": world.non_member.email, "password": password},
     )
     assert response.status_code == 302
     assert response.url == url
     response = client.get(url)
-    assert f"Join {people.circle.name}" in response.content.decode()
+    assert f"Join {world.circle.name}" in response.content.decode()
     response = client.post(url, follow=True)
-    assert response.redirect_chain[-1][0] == people.circle.get_absolute_url()
+    assert response.redirect_chain[-1][0] == world.circle.get_absolute_url()
     assert "Welcome to Night shift leads" in response.content.decode()
-    membership = Membership.objects.get(member=people.non_member, circle=people.circle)
+    membership = Membership.objects.get(member=world.non_member, circle=world.circle)
     assert membership.state == MembershipState.ACTIVE
 
 
 @pytest.mark.parametrize("who", ["non_member", "pending", "other_facilitator", "staff"])
-def test_accept_joins_signed_in_people(client, people, invite, who):
-    user = getattr(people, who)
+def test_accept_joins_signed_in_people(client, world, invite, who):
+    user = getattr(world, who)
     client.force_login(user)
     client.post(accept_url(invite))
-    assert Membership.objects.get(member=user, circle=people.circle).state == "active"
+    assert Membership.objects.get(member=user, circle=world.circle).state == "active"
 
 
 @pytest.mark.parametrize("who", ["member", "facilitator"])
-def test_accept_for_existing_members_changes_nothing(client, people, invite, who):
-    client.force_login(getattr(people, who))
+def test_accept_for_existing_members_changes_nothing(client, world, invite, who):
+    client.force_login(getattr(world, who))
     assert "You are already a member" in client.get(accept_url(invite)).content.decode()
     before = db_state()
     client.post(accept_url(invite))
     assert db_state() == before
 
 
-def test_accept_refuses_bad_links_with_clear_message(client, people, invite):
-    client.force_login(people.non_member)
+def test_accept_refuses_bad_links_with_clear_message(client, world, invite):
+    client.force_login(world.non_member)
     token = invite_token(invite)
     bad = reverse("circles:invite_accept", args=[token[:-2] + "xx"])
     for method in (client.get, client.post):
         response = method(bad)
         assert response.status_code == 404
         assert "This invite link is not valid" in response.content.decode()
-    invite_revoke(actor=people.facilitator, invite=invite)
+    invite_revoke(actor=world.facilitator, invite=invite)
     before = db_state()
     for method in (client.get, client.post):
         response = method(accept_url(invite))
@@ -310,39 +298,39 @@ def test_accept_refuses_bad_links_with_clear_message(client, people, invite):
     assert db_state() == before
 
 
-def test_accept_refuses_expired_link(client, people, invite):
-    client.force_login(people.non_member)
+def test_accept_refuses_expired_link(client, world, invite):
+    client.force_login(world.non_member)
     with time_machine.travel(timezone.now() + timedelta(days=15)):
         response = client.post(accept_url(invite))
     assert response.status_code == 404
     assert "This invite link expired on" in response.content.decode()
-    assert not Membership.objects.filter(member=people.non_member).exists()
+    assert not Membership.objects.filter(member=world.non_member).exists()
 
 
-def test_accept_full_circle_says_so(client, people, invite):
-    people.circle.capacity = 2
-    people.circle.save()
-    client.force_login(people.non_member)
+def test_accept_full_circle_says_so(client, world, invite):
+    world.circle.capacity = 2
+    world.circle.save()
+    client.force_login(world.non_member)
     page = client.get(accept_url(invite)).content.decode()
     assert "Night shift leads is full just now" in page
     assert 'method="post"' not in page.split("<main", 1)[1]
     response = client.post(accept_url(invite), follow=True)
     assert "is full (2 of 2 places taken)" in response.content.decode()
-    assert not Membership.objects.filter(member=people.non_member).exists()
+    assert not Membership.objects.filter(member=world.non_member).exists()
 
 
-def test_accept_archived_circle_says_so(client, people, invite):
-    people.circle.status = "archived"
-    people.circle.save()
-    client.force_login(people.non_member)
+def test_accept_archived_circle_says_so(client, world, invite):
+    world.circle.status = "archived"
+    world.circle.save()
+    client.force_login(world.non_member)
     assert "is archived" in client.get(accept_url(invite)).content.decode()
     response = client.post(accept_url(invite), follow=True)
     assert "is archived: it is read-only" in response.content.decode()
-    assert not Membership.objects.filter(member=people.non_member).exists()
+    assert not Membership.objects.filter(member=world.non_member).exists()
 
 
 def test_newcomer_signs_up_from_invite_and_comes_back_to_it(
-    client, people, invite, password, tasks_run_at_once
+    client, world, invite, password, tasks_run_at_once
 ):
     import re
 
@@ -380,9 +368,9 @@ def test_newcomer_signs_up_from_invite_and_comes_back_to_it(
 # --- how many people a link is for ---------------------------------------------------------
 
 
-def test_a_single_use_link_admits_one_person_then_says_it_has_been_used(client, people):
-    client.force_login(people.facilitator)
-    url = reverse("circles:invites", args=[people.circle.slug])
+def test_a_single_use_link_admits_one_person_then_says_it_has_been_used(client, world):
+    client.force_login(world.facilitator)
+    url = reverse("circles:invites", args=[world.circle.slug])
     form = client.get(url).content.decode()
     assert 'name="max_uses" value="1"' in form  # single use unless the facilitator says more
     response = client.post(url, {"days": 5, "max_uses": 1}, follow=True)
@@ -393,7 +381,7 @@ def test_a_single_use_link_admits_one_person_then_says_it_has_been_used(client, 
     first, second = UserFactory(), UserFactory()
     client.force_login(first)
     client.post(accept_url(invite))
-    assert people.circle.memberships.get(member=first).state == MembershipState.ACTIVE
+    assert world.circle.memberships.get(member=first).state == MembershipState.ACTIVE
 
     client.force_login(second)
     page = client.get(accept_url(invite))
@@ -404,14 +392,14 @@ def test_a_single_use_link_admits_one_person_then_says_it_has_been_used(client, 
     assert db_state() == before
     assert not Membership.objects.filter(member=second).exists()
 
-    client.force_login(people.facilitator)
+    client.force_login(world.facilitator)
     listing = client.get(url).content.decode()
     assert '<span class="badge">Used</span>' in listing
     assert accept_url(invite) not in listing
 
 
-def test_a_link_for_three_people_admits_three(people):
-    invite = invite_create(actor=people.facilitator, circle=people.circle, days=5, max_uses=3)
+def test_a_link_for_three_people_admits_three(world):
+    invite = invite_create(actor=world.facilitator, circle=world.circle, days=5, max_uses=3)
     token = invite_token(invite)
     for _ in range(3):
         membership_join_by_invite(user=UserFactory(), token=token)
@@ -423,9 +411,9 @@ def test_a_link_for_three_people_admits_three(people):
     assert not Membership.objects.filter(member=late).exists()
 
 
-def test_a_link_for_anyone_admits_anyone_until_it_expires(client, people):
-    client.force_login(people.facilitator)
-    url = reverse("circles:invites", args=[people.circle.slug])
+def test_a_link_for_anyone_admits_anyone_until_it_expires(client, world):
+    client.force_login(world.facilitator)
+    url = reverse("circles:invites", args=[world.circle.slug])
     response = client.post(url, {"days": 5, "max_uses": ""}, follow=True)
     assert "for anyone with it" in response.content.decode()
     assert "Anyone with the link" in response.content.decode()
@@ -436,9 +424,9 @@ def test_a_link_for_anyone_admits_anyone_until_it_expires(client, people):
 
 
 @pytest.mark.parametrize("max_uses", ["0", "101", "two"])
-def test_invites_page_bad_number_of_people_shows_error(client, people, max_uses):
-    client.force_login(people.facilitator)
-    url = reverse("circles:invites", args=[people.circle.slug])
+def test_invites_page_bad_number_of_people_shows_error(client, world, max_uses):
+    client.force_login(world.facilitator)
+    url = reverse("circles:invites", args=[world.circle.slug])
     response = client.post(url, {"days": 5, "max_uses": max_uses})
     assert response.status_code == 200
     body = response.content.decode()
@@ -447,9 +435,9 @@ def test_invites_page_bad_number_of_people_shows_error(client, people, max_uses)
     assert not Invite.objects.exists()
 
 
-def test_the_database_refuses_more_uses_than_a_link_allows(people):
+def test_the_database_refuses_more_uses_than_a_link_allows(world):
     from django.db import IntegrityError, transaction
 
-    invite = invite_create(actor=people.facilitator, circle=people.circle, days=5, max_uses=1)
+    invite = invite_create(actor=world.facilitator, circle=world.circle, days=5, max_uses=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Invite.objects.filter(pk=invite.pk).update(uses=2)

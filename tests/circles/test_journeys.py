@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from circles.models import ActionLog, Invite, LogState, Membership, MembershipState, Response
 from circles.services.memberships import invite_token
-from tests.circles.logs_world import log_post_data
+from tests.circles.helpers import log_post_data
 from tests.factories import CircleFactory, FacilitatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

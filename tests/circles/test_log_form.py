@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from circles.models import ActionLog, LogState
 from circles.services.logs import log_create, log_publish, log_update
-from tests.circles.logs_world import db_state, log_post_data
+from tests.circles.helpers import db_state, log_post_data
 from tests.factories import ActionLogFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from circles.models import ActionLog, CircleStatus, LogState, MembershipState
 from circles.services.logs import log_create, log_publish, log_update
-from tests.circles.logs_world import WHO, db_state, is_login_redirect, log_post_data, sign_in
+from tests.circles.helpers import WHO, db_state, is_login_redirect, log_post_data, sign_in
 from tests.factories import ActionLogFactory, CircleFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from circles.models import ActionLog, LogState
 from circles.permissions import circle_access
 from circles.services.logs import log_create, log_publish
 from facilitation.services import content_hide, content_restore
-from tests.circles.logs_world import WHO
+from tests.circles.helpers import WHO
 from tests.factories import ActionLogFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from circles.permissions import can_respond
 from circles.selectors import dashboard_for
 from circles.services.responses import reply_create, response_create, response_mark_helpful
 from facilitation.models import Report
-from tests.circles.logs_world import WHO, db_state, is_login_redirect, sign_in
+from tests.circles.helpers import WHO, db_state, is_login_redirect, sign_in
 from tests.factories import MembershipFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from circles.models import Response, ResponseKind
 from circles.services.responses import response_create, response_mark_helpful, response_update
-from tests.circles.logs_world import WHO, db_state, is_login_redirect, sign_in
+from tests.circles.helpers import WHO, db_state, is_login_redirect, sign_in
 from tests.factories import ActionLogFactory, LogState, ResponseFactory
 
 pytestmark = pytest.mark.django_db
