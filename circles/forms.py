@@ -41,6 +41,13 @@ class RequestToJoinForm(forms.Form):
         if question:
             self.fields["answer"].label = question
 
+    @classmethod
+    def for_membership(cls, circle, membership, *, data=None) -> "RequestToJoinForm":
+        """The circle's question, and the answer given before (a declined or withdrawn
+        request) to start from."""
+        answer = membership.entry_answer if membership else ""
+        return cls(data, question=circle.entry_question, initial={"answer": answer})
+
 
 class DirectoryFilterForm(forms.Form):
     """Filters for the circle directory. Invalid values are ignored, not fatal."""

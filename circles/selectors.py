@@ -287,6 +287,32 @@ def _page_number(page) -> int:
     return number if 1 <= number <= FEED_MAX_PAGE else 1
 
 
+def circle_page(*, circle: Circle, user, tag: str | None = None, page=1) -> dict:
+    """The circle page for ``user``: her membership and what it lets her see — the
+    requests waiting and the queue's counts for a moderator, the feed (``circle_feed``) for
+    a reader. ``circle`` comes from ``circle_public`` (its counts, facilitators and her
+    membership loaded)."""
+    mine = getattr(circle, "viewer_memberships", [])
+    access = circle_access(user, circle, membership=mine[0] if mine else None)
+    membership = access.membership
+    context = {
+        "circle": circle,
+        "membership": membership,
+        "is_member": membership is not None and membership.is_active,
+        "is_moderator": access.can_moderate,
+        "is_full": circle.active_count >= circle.capacity,
+        "facilitators": [m.member for m in circle.facilitator_memberships],
+    }
+    if access.can_moderate:
+        context["pending_requests"] = list(circle_pending_requests(circle=circle))
+        context["counts"] = queue_counts(circle=circle)
+    if access.can_read:  # the member feed (the logs part): active members and staff
+        context["show_feed"] = True
+        feed = circle_feed(circle=circle, user=user, tag=tag or None, page=page, access=access)
+        context.update(feed)
+    return context
+
+
 def circle_feed(
     *, circle: Circle, user, tag: str | None = None, page=1, access: CircleAccess | None = None
 ) -> dict:

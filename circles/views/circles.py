@@ -21,13 +21,12 @@ from django.views.decorators.http import require_http_methods
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
 from circles.permissions import (
-    circle_access,
     circle_for_moderator,
     membership_of,
 )
 from circles.selectors import (
-    circle_feed,
     circle_invites,
+    circle_page,
     circle_pending_requests,
     circle_public,
     circle_tags_in_use,
@@ -103,44 +102,14 @@ def detail(request, slug):
 
 
 def _detail_context(request, circle) -> dict:
-    """The circle page: what anyone sees, the request form for a visitor who may ask to
-    join, the requests waiting for a facilitator, and the feed for members."""
-    mine = getattr(circle, "viewer_memberships", [])
-    access = circle_access(request.user, circle, membership=mine[0] if mine else None)
-    membership = access.membership
-    is_moderator = access.can_moderate
-    context = {
-        "circle": circle,
-        "membership": membership,
-        "is_member": membership is not None and membership.is_active,
-        "is_moderator": is_moderator,
-        "is_full": circle.active_count >= circle.capacity,
-        "facilitators": [m.member for m in circle.facilitator_memberships],
-    }
-    if (
-        circle.join_policy == JoinPolicy.REQUEST
-        and request.user.is_authenticated
-        and not context["is_member"]
-    ):
-        context["request_form"] = RequestToJoinForm(
-            question=circle.entry_question,
-            initial={"answer": membership.entry_answer if membership else ""},
-        )
-    if is_moderator:
-        context["pending_requests"] = list(circle_pending_requests(circle=circle))
-        context["counts"] = queue_counts(circle=circle)
-    if access.can_read:
-        # The member feed (the logs part): only for active members and staff.
-        context["show_feed"] = True
-        context.update(
-            circle_feed(
-                circle=circle,
-                user=request.user,
-                tag=request.GET.get("tag") or None,
-                page=request.GET.get("page"),
-                access=access,
-            )
-        )
+    """The circle page (``circle_page``) with, for a signed-in visitor who may ask to join,
+    the request form."""
+    context = circle_page(
+        circle=circle, user=request.user, tag=request.GET.get("tag"), page=request.GET.get("page")
+    )
+    asks = circle.join_policy == JoinPolicy.REQUEST and request.user.is_authenticated
+    if asks and not context["is_member"]:
+        context["request_form"] = RequestToJoinForm.for_membership(circle, context["membership"])
     return context
 
 
@@ -171,11 +140,7 @@ def request_to_join(request, slug):
     membership = membership_of(request.user, circle)
     if not _takes_request_from(request, circle, membership):
         return redirect(circle)
-    form = RequestToJoinForm(
-        request.POST or None,
-        question=circle.entry_question,
-        initial={"answer": membership.entry_answer if membership else ""},
-    )
+    form = RequestToJoinForm.for_membership(circle, membership, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             membership_request(user=request.user, circle=circle, answer=form.cleaned_data["answer"])
@@ -239,34 +204,35 @@ def _decide(request, slug, pk, *, decline: bool):
     membership = get_object_or_404(
         Membership.objects.select_related("member__profile", "circle"), pk=pk, circle=circle
     )
-    name = membership.member.display_name
     try:
-        if decline:
-            form = DeclineForm(request.POST)
-            if not form.is_valid():
-                raise MembershipError(form.errors["reason"][0])
-            membership_decline(
-                actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
-            )
-            status = ("success", f"You declined the request from {name}.")
-        else:
-            membership_admit(actor=request.user, membership=membership)
-            status = ("success", f"{name} is now a member of {circle.name}.")
+        status = ("success", _decision_take(request, membership, decline=decline))
     except MembershipError as error:
         status = ("error", str(error))
     if request.htmx:
-        return render(
-            request,
-            "circles/_requests_answer.html",
-            {
-                "circle": circle_public(slug=circle.slug),
-                "pending_requests": list(circle_pending_requests(circle=circle)),
-                "counts": queue_counts(circle=circle),
-                "status": status,
-            },
-        )
+        context = {
+            "circle": circle_public(slug=circle.slug),
+            "pending_requests": list(circle_pending_requests(circle=circle)),
+            "counts": queue_counts(circle=circle),
+            "status": status,
+        }
+        return render(request, "circles/_requests_answer.html", context)
     getattr(messages, status[0])(request, status[1])
     return redirect(circle)
+
+
+def _decision_take(request, membership: Membership, *, decline: bool) -> str:
+    """Admit or decline (with the form's reason) a request; what to tell the facilitator.
+    Raises MembershipError when refused."""
+    name = membership.member.display_name
+    if not decline:
+        membership_admit(actor=request.user, membership=membership)
+        return f"{name} is now a member of {membership.circle.name}."
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        raise MembershipError(form.errors["reason"][0])
+    reason = form.cleaned_data["reason"]
+    membership_decline(actor=request.user, membership=membership, reason=reason)
+    return f"You declined the request from {name}."
 
 
 @_circle_action
