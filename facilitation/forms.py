@@ -47,6 +47,23 @@ class ReasonForm(forms.Form):
             self.fields["reason"].help_text = help_text
 
 
+class HideForm(ReasonForm):
+    """Hiding a log or a response: its author sees the reason."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *args,
+            label="Reason for hiding",
+            help_text="The author sees this reason. The text is kept, not deleted.",
+            required_message="Please say why you are hiding it: its author sees the reason.",
+            **kwargs,
+        )
+
+    def error_list(self) -> list[str]:
+        """Every error, field by field, for the queue's summary on the item."""
+        return [error for field_errors in self.errors.values() for error in field_errors]
+
+
 class OptionalReasonForm(ReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

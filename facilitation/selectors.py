@@ -108,6 +108,12 @@ def open_reports() -> QuerySet[Report]:
 # --- audit log and members ---------------------------------------------------------------------
 
 
+def report_exists(*, reporter, log: ActionLog | None = None, response=None) -> bool:
+    """Whether ``reporter`` has already reported this log or response."""
+    lookup = {"log": log} if log is not None else {"response": response}
+    return Report.objects.filter(reporter=reporter, **lookup).exists()
+
+
 def audit_log(*, circle: Circle) -> QuerySet[ModerationAction]:
     """Every recorded decision in the circle, newest first."""
     return ModerationAction.objects.filter(circle=circle).select_related(

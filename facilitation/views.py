@@ -21,6 +21,7 @@ from circles.selectors import queue_counts
 from facilitation import charts, exports, selectors, services
 from facilitation.forms import (
     CircleSettingsForm,
+    HideForm,
     OptionalReasonForm,
     OverviewSortForm,
     ReasonForm,
@@ -107,36 +108,33 @@ def _page_context(request, circle: Circle, **extra) -> dict:
 
 
 def _report(request, *, log: ActionLog | None = None, response: Response | None = None):
-    target = log or response
     the_log = log or response.log
     if not can_read_circle(request.user, the_log.circle):
         raise Http404("Not found.")
-    lookup = {"log": log} if log is not None else {"response": response}
-    already = Report.objects.filter(reporter=request.user, **lookup).exists()
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            _, created = services.report_create(
-                reporter=request.user,
-                log=log,
-                response=response,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-            )
-        except PermissionDenied:
-            raise Http404("Not found.") from None
-        if created:
-            messages.success(
-                request, "Thank you. The circle's facilitators will look at your report."
-            )
-        else:
-            messages.info(request, "You had already reported this; the facilitators have it.")
-        return redirect(target.get_absolute_url())
-    return render(
-        request,
-        "facilitation/report_form.html",
-        {"form": form, "log": the_log, "response": response, "target": target, "already": already},
-    )
+        return _report_send(request, form, log=log, response=response)
+    already = selectors.report_exists(reporter=request.user, log=log, response=response)
+    context = {"form": form, "log": the_log, "response": response, "already": already}
+    return render(request, "facilitation/report_form.html", {**context, "target": log or response})
+
+
+def _report_send(request, form: ReportForm, *, log: ActionLog | None, response: Response | None):
+    try:
+        _, created = services.report_create(
+            reporter=request.user,
+            log=log,
+            response=response,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+        )
+    except PermissionDenied:
+        raise Http404("Not found.") from None
+    if created:
+        messages.success(request, "Thank you. The circle's facilitators will look at your report.")
+    else:
+        messages.info(request, "You had already reported this; the facilitators have it.")
+    return redirect((log or response).get_absolute_url())
 
 
 @login_required
@@ -193,16 +191,8 @@ def report_dismiss(request, slug: str, pk: int):
 def _hide(request, circle: Circle, *, log=None, response=None):
     target = log or response
     if target.is_hidden:
-        if request.htmx:
-            return _reports_partial(request, circle, ("info", "This is already hidden."))
-        messages.info(request, "This is already hidden.")
-        return redirect(safe_next_url(request, _queue_url(circle)))
-    form = ReasonForm(
-        request.POST or None,
-        label="Reason for hiding",
-        help_text="The author sees this reason. The text is kept, not deleted.",
-        required_message="Please say why you are hiding it: its author sees the reason.",
-    )
+        return _queue_answer(request, circle, ("info", "This is already hidden."))
+    form = HideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.content_hide(
@@ -212,26 +202,24 @@ def _hide(request, circle: Circle, *, log=None, response=None):
             form.add_error(None, error)
         else:
             done = "Hidden. Members no longer see it; its author sees why."
-            if request.htmx:
-                return _reports_partial(request, circle, ("success", done))
-            messages.success(request, done)
-            return redirect(safe_next_url(request, _queue_url(circle)))
+            return _queue_answer(request, circle, ("success", done))
     if request.method == "POST" and request.htmx:
         kind = "log" if log is not None else "response"
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        failed = {"kind": kind, "pk": target.pk, "errors": errors}
+        failed = {"kind": kind, "pk": target.pk, "errors": form.error_list()}
         return _reports_partial(request, circle, None, failed=failed)
+    context = {"circle": circle, "form": form, "log": log or response.log, "response": response}
     return render(
-        request,
-        "facilitation/hide_form.html",
-        {
-            "circle": circle,
-            "form": form,
-            "log": log or response.log,
-            "response": response,
-            "next": safe_next_url(request, ""),
-        },
+        request, "facilitation/hide_form.html", {**context, "next": safe_next_url(request, "")}
     )
+
+
+def _queue_answer(request, circle: Circle, status: tuple[str, str]):
+    """Say how a decision from the queue went: the fresh queue to HTMX, else a message and
+    back where the facilitator came from."""
+    if request.htmx:
+        return _reports_partial(request, circle, status)
+    getattr(messages, status[0])(request, status[1])
+    return redirect(safe_next_url(request, _queue_url(circle)))
 
 
 @login_required
