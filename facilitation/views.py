@@ -239,25 +239,22 @@ def response_hide(request, slug: str, pk: int):
 @login_required
 @require_POST
 def log_restore(request, slug: str, pk: int):
-    circle = circle_for_moderator(request.user, slug)
-    log = _log_in(circle, pk)
-    return _run(
-        request,
-        lambda: services.content_restore(actor=request.user, log=log),
-        success="Restored. Members see the log again.",
-        back=_queue_url(circle),
-    )
+    return _restore(request, slug, pk, "log")
 
 
 @login_required
 @require_POST
 def response_restore(request, slug: str, pk: int):
+    return _restore(request, slug, pk, "response")
+
+
+def _restore(request, slug: str, pk: int, kind: str):
     circle = circle_for_moderator(request.user, slug)
-    response = _response_in(circle, pk)
+    target = {kind: _log_in(circle, pk) if kind == "log" else _response_in(circle, pk)}
     return _run(
         request,
-        lambda: services.content_restore(actor=request.user, response=response),
-        success="Restored. Members see the response again.",
+        lambda: services.content_restore(actor=request.user, **target),
+        success=f"Restored. Members see the {kind} again.",
         back=_queue_url(circle),
     )
 
