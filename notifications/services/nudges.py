@@ -167,33 +167,45 @@ def _facilitators_nudge(*, result: SweepResult, now: dt.datetime, local_days: di
 def _commitments_nudge(*, result: SweepResult, now: dt.datetime, local_days: dict) -> None:
     """Commitments that fell due with no follow-up."""
     for log in commitments_due(local_days=local_days):
-        _try(
+        _log_nudge(
             result,
             NudgeKind.COMMITMENT_DUE,
             member=log.author,
-            subject_key=f"log:{log.pk}",
-            today=_today_of(log.author, local_days),
-            circle=log.circle,
             log=log,
-            context={
-                "log": log,
-                "due": date_format(log.next_step_due, "j F Y"),
-                "next_step": excerpt_text(log.next_step_html, 300),
-                "next_step_html": excerpt_html(log.next_step_html, 60),
-                "log_url": emails.log_url(log),
-                "follow_up_url": emails.log_follow_up_url(log),
-            },
+            local_days=local_days,
+            due=date_format(log.next_step_due, "j F Y"),
+            next_step=excerpt_text(log.next_step_html, 300),
+            next_step_html=excerpt_html(log.next_step_html, 60),
+            follow_up_url=emails.log_follow_up_url(log),
         )
+
+
+def _log_nudge(result: SweepResult, kind: str, *, member, log, local_days: dict, **context) -> bool:
+    """A nudge to ``member`` about ``log`` (at most one per member, kind and log), its
+    email given the log, its link and ``context``."""
+    return _try(
+        result,
+        kind,
+        member=member,
+        subject_key=_log_key(log),
+        today=_today_of(member, local_days),
+        circle=log.circle,
+        log=log,
+        context={"log": log, "log_url": emails.log_url(log), **context},
+    )
+
+
+def _log_key(log) -> str:
+    return f"log:{log.pk}"
 
 
 def _unanswered_logs_nudge(*, result: SweepResult, now: dt.datetime, local_days: dict) -> None:
     """Logs with no response after 48 hours: ask one or two peers, least recently asked
     first."""
     for log in logs_unanswered(now=now):
-        key = f"log:{log.pk}"
         asked = set(
             NudgeDelivery.objects.filter(
-                kind=NudgeKind.UNANSWERED_LOG, subject_key=key
+                kind=NudgeKind.UNANSWERED_LOG, subject_key=_log_key(log)
             ).values_list("member_id", flat=True)
         )
         wanted = PEERS_PER_LOG - len(asked)
@@ -210,23 +222,17 @@ def _unanswered_logs_nudge(*, result: SweepResult, now: dt.datetime, local_days:
 
 
 def _peer_ask(*, result: SweepResult, now: dt.datetime, local_days: dict, log, membership) -> bool:
-    sent = _try(
+    sent = _log_nudge(
         result,
         NudgeKind.UNANSWERED_LOG,
         member=membership.member,
-        subject_key=f"log:{log.pk}",
-        today=_today_of(membership.member, local_days),
-        circle=log.circle,
         log=log,
-        context={
-            "log": log,
-            "excerpt": excerpt_text(log.situation_html, 240),
-            "excerpt_html": excerpt_html(log.situation_html, 50),
-            "ask": excerpt_text(log.ask_html, 240),
-            "ask_html": excerpt_html(log.ask_html, 50),
-            "log_url": emails.log_url(log),
-            "hours": int((now - log.published_at).total_seconds() // 3600),
-        },
+        local_days=local_days,
+        excerpt=excerpt_text(log.situation_html, 240),
+        excerpt_html=excerpt_html(log.situation_html, 50),
+        ask=excerpt_text(log.ask_html, 240),
+        ask_html=excerpt_html(log.ask_html, 50),
+        hours=int((now - log.published_at).total_seconds() // 3600),
     )
     if sent:
         Membership.objects.filter(pk=membership.pk).update(last_asked_to_respond_at=now)
