@@ -51,17 +51,11 @@ class SweepResult:
         return sum(self.sent.values())
 
 
-def _claim(*, member_id, kind, subject_key, day, circle_id=None, log_id=None):
+def _claim(**fields) -> NudgeDelivery | None:
+    """Insert the claim row; None when its unique keys say this nudge was claimed before."""
     try:
         with transaction.atomic():
-            return NudgeDelivery.objects.create(
-                member_id=member_id,
-                kind=kind,
-                subject_key=subject_key,
-                day=day,
-                circle_id=circle_id,
-                log_id=log_id,
-            )
+            return NudgeDelivery.objects.create(**fields)
     except IntegrityError:
         return None
 
