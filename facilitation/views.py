@@ -48,6 +48,20 @@ def _run(request, action: Callable[[], object], *, success: str, back: str):
     return redirect(safe_next_url(request, back))
 
 
+def _decide_with_reason(request, form, decide: Callable[[str], object], *, success: str, back: str):
+    """A decision that says why: on a valid POST, ``decide(reason)``; done, a message and
+    a redirect to ``back``; refused, None, with the refusal on the form to render again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        decide(form.cleaned_data["reason"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, success)
+    return redirect(back)
+
+
 def _reports_partial(
     request, circle: Circle, status: tuple[str, str] | None, *, failed: dict | None = None
 ):
@@ -309,21 +323,17 @@ def member_remove(request, slug: str, pk: int):
     if membership.state != MembershipState.ACTIVE:
         raise Http404("Not an active member.")
     form = ReasonForm(request.POST or None, label="Reason for removing them")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_remove(
-                actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{membership.member.display_name} is no longer a member.")
-            return redirect(_members_url(circle))
-    return render(
+    done = _decide_with_reason(
         request,
-        "facilitation/member_remove.html",
-        {"circle": circle, "membership": membership, "form": form},
+        form,
+        lambda reason: services.member_remove(
+            actor=request.user, membership=membership, reason=reason
+        ),
+        success=f"{membership.member.display_name} is no longer a member.",
+        back=_members_url(circle),
     )
+    context = {"circle": circle, "membership": membership, "form": form}
+    return done or render(request, "facilitation/member_remove.html", context)
 
 
 @login_required
@@ -389,17 +399,14 @@ def settings(request, slug: str):
 def archive(request, slug: str):
     circle = circle_for_moderator(request.user, slug)
     form = ReasonForm(request.POST or None, label="Reason for archiving")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.circle_archive(
-                actor=request.user, circle=circle, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The circle is archived: members can read it, not post.")
-            return redirect(reverse("facilitation:audit", kwargs={"slug": circle.slug}))
-    return render(request, "facilitation/archive.html", {"circle": circle, "form": form})
+    done = _decide_with_reason(
+        request,
+        form,
+        lambda reason: services.circle_archive(actor=request.user, circle=circle, reason=reason),
+        success="The circle is archived: members can read it, not post.",
+        back=reverse("facilitation:audit", kwargs={"slug": circle.slug}),
+    )
+    return done or render(request, "facilitation/archive.html", {"circle": circle, "form": form})
 
 
 # --- audit log ---------------------------------------------------------------------------------
