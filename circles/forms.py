@@ -7,12 +7,7 @@ from circles.models import DECISION_REASON_MAX, Membership, Response
 from circles.services.memberships import INVITE_DAYS_MAX, INVITE_USES_MAX
 from circles.tags import tags_as_text, tags_from_text
 from members.models import Role
-
-
-def model_limit(model, name: str) -> int:
-    """A model field's ``max_length``: a form's limit is the column's, never a copy."""
-    return model._meta.get_field(name).max_length
-
+from school.limits import model_limit
 
 # --- memberships and directory --------------------------------------------------------------
 

@@ -2,9 +2,10 @@ import copy
 
 from django import forms
 
-from circles.forms import TagsField, model_limit
+from circles.forms import TagsField
 from circles.models import Circle
 from facilitation.models import ModerationAction, Report, ReportReason
+from school.limits import model_limit
 
 
 class ReportForm(forms.Form):

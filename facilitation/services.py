@@ -33,11 +33,12 @@ from circles.signals import content_moderated
 from circles.tags import tags_clean
 from facilitation.models import ModerationAction, ModerationVerb, Report, ReportReason, ReportState
 from members.models import User
+from school.limits import model_limit
 
 
 def _label(text: str) -> str:
     """What a decision was about, on one line, cut with an ellipsis to fit its field."""
-    limit = ModerationAction._meta.get_field("target_label").max_length
+    limit = model_limit(ModerationAction, "target_label")
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -67,7 +68,7 @@ def moderation_record(
         circle=circle,
         actor=actor,
         verb=verb,
-        reason=reason[: ModerationAction._meta.get_field("reason").max_length],
+        reason=reason[: model_limit(ModerationAction, "reason")],
         target_log=log,
         target_response=response,
         target_member=member,
@@ -156,7 +157,7 @@ def report_create(
                 circle=circle,
                 reporter=reporter,
                 reason=reason,
-                details=details.strip()[:1000],
+                details=details.strip()[: model_limit(Report, "details")],
                 **lookup,
             )
     except IntegrityError:  # a concurrent double submit: the other one won
@@ -233,7 +234,7 @@ def _visibility_set(
     if target.is_hidden == hidden:
         raise ValidationError("This is already hidden." if hidden else "This is not hidden.")
     target.is_hidden = hidden
-    target.hidden_reason = reason[:500] if hidden else ""
+    target.hidden_reason = reason[: model_limit(type(target), "hidden_reason")] if hidden else ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
     if log is not None:
         circle_feed_tags_forget(circle_id=circle.pk)

@@ -46,6 +46,7 @@ from notifications.selectors import (
     digest_week_problem,
 )
 from school.enqueue import task_enqueue_on_commit, task_enqueue_safely
+from school.limits import model_limit
 
 logger = logging.getLogger(__name__)
 
@@ -343,7 +344,9 @@ def digest_run_stop(*, run_id: int, error: str) -> None:
     """Stop a run that failed in a way a retry would repeat: the sweep leaves it alone and
     the admin shows the error. Starting a new run for the week tries again."""
     DigestRun.objects.filter(pk=run_id).exclude(state=DigestRunState.FINISHED).update(
-        state=DigestRunState.STOPPED, error=error[:500], finished_at=timezone.now()
+        state=DigestRunState.STOPPED,
+        error=error[: model_limit(DigestRun, "error")],
+        finished_at=timezone.now(),
     )
 
 
@@ -410,7 +413,7 @@ def _claim(*, week: dt.date, member_ids: list[int], run_id, token: str) -> set[i
 def _mark(*, week: dt.date, member_ids, token: str, status: str, error: str = "") -> None:
     if not member_ids:
         return
-    fields = {"status": status, "error": error[:500]}
+    fields = {"status": status, "error": error[: model_limit(DigestDelivery, "error")]}
     if status == DeliveryStatus.SENT:
         fields["sent_at"] = timezone.now()
     DigestDelivery.objects.filter(
