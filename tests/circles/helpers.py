@@ -6,7 +6,8 @@ import datetime
 
 from django.urls import reverse
 
-from circles.models import ActionLog, Response
+from circles.models import ActionLog, Invite, Membership, Response
+from facilitation.models import ModerationAction
 
 WHO = [
     "anonymous",
@@ -38,6 +39,19 @@ def db_state():
             Response.objects.values_list("pk", "log_id", "kind", "body", "edited_at", "helpful_at")
         ),
         sorted(ActionLog.tags.through.objects.values_list("object_id", "tag_id")),
+    )
+
+
+def membership_db_state():
+    """Everything a membership or invite action could change."""
+    return (
+        sorted(
+            Membership.objects.values_list(
+                "pk", "member_id", "circle_id", "kind", "state", "entry_answer"
+            )
+        ),
+        sorted(ModerationAction.objects.values_list("pk", "verb", "target_member_id")),
+        sorted(Invite.objects.values_list("pk", "revoked_at", "uses", "expires_at")),
     )
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from circles.models import Invite, Membership
-from facilitation.models import ModerationAction
 from tests.circles.conftest import world_build
+from tests.circles.helpers import membership_db_state
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +20,6 @@ VISITORS = [
     "facilitator",
     "staff",
 ]
-
-
-def db_state():
-    return (
-        sorted(
-            Membership.objects.values_list(
-                "pk", "member_id", "circle_id", "kind", "state", "entry_answer"
-            )
-        ),
-        sorted(ModerationAction.objects.values_list("pk", "verb")),
-        sorted(Invite.objects.values_list("pk", "revoked_at", "uses")),
-    )
 
 
 def world_for(policy):
@@ -91,16 +79,16 @@ JOIN_OPEN = {
 def test_join_open_circle(client, who):
     w = world_for("open")
     user = as_visitor(client, w, who)
-    before = db_state()
+    before = membership_db_state()
     response = client.post(reverse("circles:join", args=["ward"]))
     if user is None:
         assert_login_redirect(response)
-        assert db_state() == before
+        assert membership_db_state() == before
         return
     assert response.status_code == 302 and response.url == w.circle.get_absolute_url()
     assert state_of(w, user) == JOIN_OPEN[who]
     if who in ("member", "facilitator"):
-        assert db_state() == before
+        assert membership_db_state() == before
     assert Membership.objects.filter(member=user, circle=w.circle).count() == 1
 
 
@@ -108,10 +96,10 @@ def test_join_open_circle(client, who):
 def test_join_request_circle_is_refused_for_everyone(client, who):
     w = world_for("request")
     as_visitor(client, w, who)
-    before = db_state()
+    before = membership_db_state()
     response = client.post(reverse("circles:join", args=["ward"]))
     assert response.status_code == 302
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 # The membership state after asking to join a request circle with an answer.
@@ -130,17 +118,17 @@ def test_request_to_join(client, who):
     w = world_for("request")
     user = as_visitor(client, w, who)
     url = reverse("circles:request", args=["ward"])
-    before = db_state()
+    before = membership_db_state()
     if user is None:
         assert_login_redirect(client.get(url))
         assert_login_redirect(client.post(url, {"answer": "Ward 9"}))
-        assert db_state() == before
+        assert membership_db_state() == before
         return
     page = client.get(url)
     if who in ("member", "facilitator"):
         assert page.status_code == 302  # back to the circle: already a member
         client.post(url, {"answer": "Ward 9"})
-        assert db_state() == before
+        assert membership_db_state() == before
         return
     assert page.status_code == 200 and "Which ward?" in page.content.decode()
     response = client.post(url, {"answer": "Ward 9"})
@@ -164,15 +152,15 @@ LEAVE = {
 def test_leave(client, who):
     w = world_for("open")
     user = as_visitor(client, w, who)
-    before = db_state()
+    before = membership_db_state()
     response = client.post(reverse("circles:leave", args=["ward"]))
     if user is None:
         assert_login_redirect(response)
-        assert db_state() == before
+        assert membership_db_state() == before
         return
     assert response.status_code == 302
     if LEAVE[who] is None:
-        assert db_state() == before
+        assert membership_db_state() == before
     else:
         assert state_of(w, user) == LEAVE[who]
 
@@ -205,17 +193,17 @@ def test_facilitator_only_pages(client, who):
     ]
     expected = FACILITATOR_ONLY[who]
     for method, url, data in requests:
-        before = db_state()
+        before = membership_db_state()
         response = getattr(client, method)(url, data)
         if expected == "login":
             assert_login_redirect(response)
         elif expected == "ok":
             assert response.status_code in (200, 302), url
             if method == "post":
-                assert db_state() != before, url
+                assert membership_db_state() != before, url
             continue
         else:
             assert response.status_code == expected, url
-        assert db_state() == before, url
+        assert membership_db_state() == before, url
     if expected == "ok":
         assert state_of(w, w.pending) == "active"

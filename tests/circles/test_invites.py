@@ -21,17 +21,10 @@ from circles.services.memberships import (
 )
 from facilitation.models import ModerationAction, ModerationVerb
 from tests.circles.conftest import World, world_build
+from tests.circles.helpers import membership_db_state
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def db_state():
-    return (
-        sorted(Membership.objects.values_list("pk", "member_id", "circle_id", "kind", "state")),
-        sorted(ModerationAction.objects.values_list("pk", "verb")),
-        sorted(Invite.objects.values_list("pk", "revoked_at", "uses", "expires_at")),
-    )
 
 
 @pytest.fixture
@@ -76,12 +69,12 @@ def test_invite_days_are_bounded(world, days):
 @pytest.mark.parametrize("who", ["member", "pending", "non_member", "other_facilitator"])
 def test_only_facilitators_create_and_revoke(world, invite, who):
     actor = getattr(world, who)
-    before = db_state()
+    before = membership_db_state()
     with pytest.raises(PermissionDenied):
         invite_create(actor=actor, circle=world.circle)
     with pytest.raises(PermissionDenied):
         invite_revoke(actor=actor, invite=invite)
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_token_round_trip_and_join(world, invite):
@@ -169,11 +162,11 @@ def test_invite_activates_pending_and_left_members_reusing_their_row(world, invi
 
 def test_invites_page_anonymous_redirects_to_login(client, world):
     url = reverse("circles:invites", args=[world.circle.slug])
-    before = db_state()
+    before = membership_db_state()
     for response in (client.get(url), client.post(url, {"days": 5})):
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 @pytest.mark.parametrize(
@@ -184,11 +177,11 @@ def test_invites_page_refused(client, world, invite, who, status):
     client.force_login(getattr(world, who))
     url = reverse("circles:invites", args=[world.circle.slug])
     revoke = reverse("circles:invite_revoke", args=[world.circle.slug, invite.pk])
-    before = db_state()
+    before = membership_db_state()
     assert client.get(url).status_code == status
     assert client.post(url, {"days": 5}).status_code == status
     assert client.post(revoke).status_code == status
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 @pytest.mark.parametrize("who", ["facilitator", "staff"])
@@ -225,10 +218,10 @@ def test_invites_page_bad_days_shows_error(client, world):
 
 def test_revoke_other_circles_invite_through_own_slug_is_404(client, world, invite):
     client.force_login(world.other_facilitator)
-    before = db_state()
+    before = membership_db_state()
     url = reverse("circles:invite_revoke", args=[world.other_circle.slug, invite.pk])
     assert client.post(url).status_code == 404
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 # --- views: accepting -------------------------------------------------------------------------
@@ -240,11 +233,11 @@ def test_accept_page_anonymous_sees_circle_and_sign_in_links(client, world, invi
     assert response.status_code == 200
     assert "You are invited to join Night shift leads" in html
     assert f"/accounts/login/?next={accept_url(invite).replace(':', '%3A')}" in html
-    before = db_state()
+    before = membership_db_state()
     response = client.post(accept_url(invite))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_accept_after_sign_in_comes_back_and_joins(client, world, invite, password):
@@ -276,9 +269,9 @@ def test_accept_joins_signed_in_people(client, world, invite, who):
 def test_accept_for_existing_members_changes_nothing(client, world, invite, who):
     client.force_login(getattr(world, who))
     assert "You are already a member" in client.get(accept_url(invite)).content.decode()
-    before = db_state()
+    before = membership_db_state()
     client.post(accept_url(invite))
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_accept_refuses_bad_links_with_clear_message(client, world, invite):
@@ -290,12 +283,12 @@ def test_accept_refuses_bad_links_with_clear_message(client, world, invite):
         assert response.status_code == 404
         assert "This invite link is not valid" in response.content.decode()
     invite_revoke(actor=world.facilitator, invite=invite)
-    before = db_state()
+    before = membership_db_state()
     for method in (client.get, client.post):
         response = method(accept_url(invite))
         assert response.status_code == 404
         assert "withdrawn by the circle" in response.content.decode()
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_accept_refuses_expired_link(client, world, invite):
@@ -387,9 +380,9 @@ def test_a_single_use_link_admits_one_person_then_says_it_has_been_used(client, 
     page = client.get(accept_url(invite))
     assert page.status_code == 404
     assert "This invite link was for one person, and it has been used" in page.content.decode()
-    before = db_state()
+    before = membership_db_state()
     client.post(accept_url(invite))
-    assert db_state() == before
+    assert membership_db_state() == before
     assert not Membership.objects.filter(member=second).exists()
 
     client.force_login(world.facilitator)

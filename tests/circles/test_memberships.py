@@ -19,24 +19,12 @@ from circles.services.memberships import (
 )
 from facilitation.models import ModerationAction, ModerationVerb
 from tests.circles.conftest import World, world_build
+from tests.circles.helpers import membership_db_state
 from tests.factories import CircleFactory, FacilitatorFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 QUESTION = "What would you like to try on your ward this month?"
-
-
-def db_state():
-    """Everything a membership action could change."""
-    return (
-        sorted(
-            Membership.objects.values_list(
-                "pk", "member_id", "circle_id", "kind", "state", "entry_answer"
-            )
-        ),
-        sorted(ModerationAction.objects.values_list("pk", "verb", "target_member_id")),
-        sorted(Invite.objects.values_list("pk", "revoked_at", "uses")),
-    )
 
 
 @pytest.fixture
@@ -218,12 +206,12 @@ def test_pending_member_can_withdraw(world):
 
 def test_join_view_for_anonymous_redirects_to_login_and_changes_nothing(client):
     circle = CircleFactory(join_policy="open")
-    before = db_state()
+    before = membership_db_state()
     response = client.post(reverse("circles:join", args=[circle.slug]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
     assert f"next=/circles/{circle.slug}/" in response.url
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_join_view_joins_and_redirects_to_the_circle(client):
@@ -240,10 +228,10 @@ def test_join_view_refuses_full_circle_with_message(client):
     circle = CircleFactory(join_policy="open", capacity=2)
     MembershipFactory.create_batch(2, circle=circle)
     client.force_login(UserFactory())
-    before = db_state()
+    before = membership_db_state()
     response = client.post(reverse("circles:join", args=[circle.slug]), follow=True)
     assert "is full (2 of 2 places taken)" in response.content.decode()
-    assert db_state() == before
+    assert membership_db_state() == before
     # The page says it is full and offers no join button.
     page = client.get(circle.get_absolute_url()).content.decode()
     assert "This circle is full" in page
@@ -267,7 +255,7 @@ def test_a_visitor_signed_out_mid_action_comes_back_to_the_circle_page(client, w
     )
     pk = {"join": None, "invite_revoke": invite.pk}.get(action, world.pending_membership.pk)
     url = reverse(f"circles:{action}", args=[world.circle.slug, *([pk] if pk else [])])
-    before = db_state()
+    before = membership_db_state()
     response = client.post(url)
     assert response.url.startswith(reverse("account_login"))
     client.force_login(world.facilitator)
@@ -275,7 +263,7 @@ def test_a_visitor_signed_out_mid_action_comes_back_to_the_circle_page(client, w
     back = client.get(next_url, follow=True)
     assert back.status_code == 200
     assert back.request["PATH_INFO"] == world.circle.get_absolute_url()
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_join_unknown_circle_is_404(client):
@@ -302,12 +290,12 @@ def test_request_form_shows_the_entry_question(client, world):
 
 
 def test_request_view_anonymous_redirects_to_login(client, world):
-    before = db_state()
+    before = membership_db_state()
     url = reverse("circles:request", args=[world.circle.slug])
     response = client.post(url, {"answer": "Hello"})
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_request_view_creates_pending_request(client, world):
@@ -328,12 +316,12 @@ def test_request_view_creates_pending_request(client, world):
 )
 def test_request_view_bad_answer_shows_error_and_changes_nothing(client, world, answer, message):
     client.force_login(world.non_member)
-    before = db_state()
+    before = membership_db_state()
     response = client.post(reverse("circles:request", args=[world.circle.slug]), {"answer": answer})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert "There is a problem" in response.content.decode()
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_request_view_on_open_circle_redirects_with_message(client, world):
@@ -357,22 +345,22 @@ REFUSED = [
 
 @pytest.mark.parametrize("verb", ["admit", "decline"])
 def test_decisions_anonymous_redirects_to_login(client, world, verb):
-    before = db_state()
+    before = membership_db_state()
     url = reverse(f"circles:{verb}", args=[world.circle.slug, world.pending_membership.pk])
     response = client.post(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 @pytest.mark.parametrize("verb", ["admit", "decline"])
 @pytest.mark.parametrize(("who", "status"), REFUSED)
 def test_decisions_refused(client, world, verb, who, status):
     client.force_login(getattr(world, who))
-    before = db_state()
+    before = membership_db_state()
     url = reverse(f"circles:{verb}", args=[world.circle.slug, world.pending_membership.pk])
     assert client.post(url, {"reason": "no"}).status_code == status
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 @pytest.mark.parametrize("who", ["facilitator", "staff"])
@@ -411,20 +399,20 @@ def test_decline_allowed_with_reason(client, world, who):
 
 def test_decline_reason_too_long_changes_nothing(client, world):
     client.force_login(world.facilitator)
-    before = db_state()
+    before = membership_db_state()
     url = reverse("circles:decline", args=[world.circle.slug, world.pending_membership.pk])
     response = client.post(url, {"reason": "x" * 501}, follow=True)
     assert "Please keep the reason to 500 characters" in response.content.decode()
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_facilitator_cannot_decide_another_circles_request_through_own_slug(client, world):
     """The request id must belong to the circle in the URL."""
     client.force_login(world.other_facilitator)
-    before = db_state()
+    before = membership_db_state()
     url = reverse("circles:admit", args=[world.other_circle.slug, world.pending_membership.pk])
     assert client.post(url).status_code == 404
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_admit_with_htmx_returns_refreshed_requests_list(client, world):
@@ -442,11 +430,11 @@ def test_admit_with_htmx_returns_refreshed_requests_list(client, world):
 def test_admit_already_decided_shows_message(client, world):
     client.force_login(world.facilitator)
     membership_decline(actor=world.facilitator, membership=world.pending_membership)
-    before = db_state()
+    before = membership_db_state()
     url = reverse("circles:admit", args=[world.circle.slug, world.pending_membership.pk])
     response = client.post(url, follow=True)
     assert "already been decided" in response.content.decode()
-    assert db_state() == before
+    assert membership_db_state() == before
 
 
 def test_requests_list_is_shown_to_facilitators_and_staff_only(client, world):
@@ -472,13 +460,13 @@ def test_requests_list_is_shown_to_facilitators_and_staff_only(client, world):
 
 def test_leave_view(client, world):
     url = reverse("circles:leave", args=[world.circle.slug])
-    before = db_state()
+    before = membership_db_state()
     response = client.post(url)
     assert response.status_code == 302 and reverse("account_login") in response.url
     client.force_login(world.non_member)
     response = client.post(url, follow=True)
     assert "You are not a member" in response.content.decode()
-    assert db_state() == before
+    assert membership_db_state() == before
     client.force_login(world.member)
     response = client.post(url, follow=True)
     assert f"You have left {world.circle.name}" in response.content.decode()
@@ -503,7 +491,7 @@ def test_capacity_is_rechecked_inside_the_lock(world):
 
 def test_leave_asks_first(client, world):
     url = reverse("circles:leave", args=[world.circle.slug])
-    before = db_state()
+    before = membership_db_state()
     response = client.get(url)
     assert response.status_code == 302 and reverse("account_login") in response.url
     client.force_login(world.member)
@@ -515,4 +503,4 @@ def test_leave_asks_first(client, world):
     client.force_login(world.non_member)
     response = client.get(url, follow=True)
     assert f"You are not a member of {world.circle.name}" in response.content.decode()
-    assert db_state() == before
+    assert membership_db_state() == before
