@@ -118,6 +118,13 @@ def _page_context(request, circle: Circle, **extra) -> dict:
     return {"circle": circle, "counts": queue_counts(circle=circle), **extra}
 
 
+def _listed(request, slug: str, template: str, rows: Callable[..., object], *, per_page: int):
+    """A moderator's page listing ``rows(circle=…)``, ``per_page`` at a time."""
+    circle = circle_for_moderator(request.user, slug)
+    page = Paginator(rows(circle=circle), per_page).get_page(request.GET.get("page"))
+    return render(request, template, _page_context(request, circle, page=page))
+
+
 # --- reports (any member) -----------------------------------------------------------------------
 
 
@@ -299,9 +306,7 @@ def log_flag(request, slug: str, pk: int, flag: str):
 @require_GET
 def logs(request, slug: str):
     """The circle's published logs with pin, lock and hide controls."""
-    circle = circle_for_moderator(request.user, slug)
-    page = Paginator(selectors.circle_logs(circle=circle), 30).get_page(request.GET.get("page"))
-    return render(request, "facilitation/logs.html", _page_context(request, circle, page=page))
+    return _listed(request, slug, "facilitation/logs.html", selectors.circle_logs, per_page=30)
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -415,9 +420,7 @@ def archive(request, slug: str):
 @login_required
 @require_GET
 def audit(request, slug: str):
-    circle = circle_for_moderator(request.user, slug)
-    page = Paginator(selectors.audit_log(circle=circle), 50).get_page(request.GET.get("page"))
-    return render(request, "facilitation/audit.html", _page_context(request, circle, page=page))
+    return _listed(request, slug, "facilitation/audit.html", selectors.audit_log, per_page=50)
 
 
 # --- health ------------------------------------------------------------------------------------
