@@ -109,6 +109,7 @@ def seed(size: Size) -> dict:
     from taggit.models import Tag, TaggedItem
 
     from circles.models import (
+        CARD_EXCERPT_LENGTH,
         ActionLog,
         Circle,
         LogState,
@@ -118,7 +119,7 @@ def seed(size: Size) -> dict:
         Response,
         ResponseKind,
     )
-    from circles.text import render_markdown
+    from circles.text import excerpt_text, render_markdown
     from members.models import Profile, Role, User
 
     rng = random.Random(RANDOM_SEED)
@@ -127,6 +128,7 @@ def seed(size: Size) -> dict:
     anchor_at = dt.datetime.combine(anchor, dt.time.min, tzinfo=timezone.get_default_timezone())
     now = timezone.now()
     html = {t: render_markdown(t) for t in TEXTS}
+    excerpts = {t: excerpt_text(h, CARD_EXCERPT_LENGTH) for t, h in html.items()}
     password = make_password("bench-Passphrase-2026")
 
     filler_circles = max(1, size.filler_logs // 2500) if size.filler_logs else 0
@@ -259,6 +261,7 @@ def seed(size: Size) -> dict:
             title=f"Log {n} in {circle.slug}",
             situation=text,
             situation_html=html[text],
+            situation_excerpt=excerpts[text],
             action=TEXTS[(n + 1) % len(TEXTS)],
             action_html=html[TEXTS[(n + 1) % len(TEXTS)]],
             next_step="Ask two colleagues what they saw." if due else "",

@@ -9,7 +9,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from circles.text import render_markdown
+from circles.text import excerpt_text, render_markdown
 from members.models import Role
 
 # How long a facilitator's stated reason for a decision may be (kept in the audit log).
@@ -326,6 +326,9 @@ def _published_follow_ups():
     )
 
 
+# How many characters of a log's situation a card shows.
+CARD_EXCERPT_LENGTH = 180
+
 LOG_TEXT_FIELDS = (
     "situation", "action", "prediction", "outcome", "insight", "next_step", "ask",
 )  # fmt: skip
@@ -344,6 +347,8 @@ class ActionLog(models.Model):
     title = models.CharField(max_length=140)
     situation = models.TextField(max_length=5000, blank=True)
     situation_html = models.TextField(blank=True, editable=False)
+    # What a card shows of the situation: plain text, made when the Markdown is rendered.
+    situation_excerpt = models.CharField(max_length=CARD_EXCERPT_LENGTH, blank=True, editable=False)
     action = models.TextField(max_length=5000, blank=True)
     action_html = models.TextField(blank=True, editable=False)
     prediction = models.TextField(max_length=3000, blank=True)
@@ -394,9 +399,13 @@ class ActionLog(models.Model):
     def save(self, *args, **kwargs):
         for name in LOG_TEXT_FIELDS:
             setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
+        self.situation_excerpt = excerpt_text(self.situation_html, CARD_EXCERPT_LENGTH)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(LOG_TEXT_FIELDS):
-            kwargs["update_fields"] = set(update_fields) | {f"{n}_html" for n in LOG_TEXT_FIELDS}
+            kwargs["update_fields"] = set(update_fields) | {
+                *(f"{n}_html" for n in LOG_TEXT_FIELDS),
+                "situation_excerpt",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -210,7 +210,7 @@ def logs_for_lists(qs: QuerySet[ActionLog]) -> QuerySet[ActionLog]:
 
 FEED_TAGS_CACHE_SECONDS = 60 * 60
 CARD_FIELDS = (
-    "id", "circle_id", "author_id", "title", "state", "situation_html", "created_at",
+    "id", "circle_id", "author_id", "title", "state", "situation_excerpt", "created_at",
     "published_at", "edited_at", "pinned_at", "locked_at", "is_hidden",
     "circle__id", "circle__name", "circle__slug", "circle__status",
     "author__id", "author__email", "author__profile__id", "author__profile__display_name",
