@@ -323,19 +323,23 @@ def circle_feed(
     ``can_post`` (may write a log here). ``access`` (the reader's, when the page has it)
     saves reading her membership again."""
     access = access or circle_access(user, circle)
-    qs = ActionLog.objects.readable_in(access)
+    readable = ActionLog.objects.readable_in(access)
     if tag:
-        qs = qs.filter(tags__slug=tag)
-    qs = (
-        logs_for_lists(qs)
-        .only(*CARD_FIELDS)
-        .order_by(F("pinned_at").desc(nulls_last=True), "-published_at", "-pk")
-    )
+        readable = readable.filter(tags__slug=tag)
+    order = (F("pinned_at").desc(nulls_last=True), "-published_at", "-pk")
+    readable = readable.order_by(*order).values("pk")
+
+    def page_of(start: int) -> list[ActionLog]:
+        # The page's logs are picked on the circle's index first; only they are then
+        # joined to their authors and counted (else the whole circle is, before sorting).
+        ids = readable[start : start + FEED_PAGE_SIZE + 1]
+        shaped = logs_for_lists(ActionLog.objects.filter(pk__in=Subquery(ids)))
+        return list(shaped.only(*CARD_FIELDS).order_by(*order))
+
     number = _page_number(page)
-    start = (number - 1) * FEED_PAGE_SIZE
-    logs = list(qs[start : start + FEED_PAGE_SIZE + 1])
+    logs = page_of((number - 1) * FEED_PAGE_SIZE)
     if not logs and number > 1:  # past the last page: show the first
-        number, logs = 1, list(qs[: FEED_PAGE_SIZE + 1])
+        number, logs = 1, page_of(0)
     tags_attach(logs[:FEED_PAGE_SIZE])
     feed_page = FeedPage(
         number=number, object_list=logs[:FEED_PAGE_SIZE], has_next=len(logs) > FEED_PAGE_SIZE
