@@ -1,0 +1,162 @@
+"""Parts of pages that are the same for many readers — a log's card, what a response or a
+reply says — rendered once and kept in the cache.
+
+A fragment's key is its object's id and a digest of everything the fragment shows (its
+``*_shown`` tuple below: text, badges, counts, tags, the author's name, the reader's time
+zone for the dates...). Any change to one of those — an edit, hide or restore, a new
+response, a helpful mark, new tags, an author who renames herself — gives a new key, so a
+stale fragment is never read, whatever wrote the change (a service, the admin, a data
+migration); the old one expires. Fetching a page's fragments costs one ``get_many``.
+
+Who may read a fragment is not the cache's business: only objects that the page's
+permission filter returned (``ActionLog.objects.readable_in``, ``Response.objects.
+readable_on``...) are rendered or fetched, and parts that differ between readers (edit
+and report links, a moderator's tools, forms with their CSRF token) are rendered outside
+the fragment. A fragment that shows more (a link to the author's profile, say) adds what
+decides it to its ``*_shown`` tuple.
+
+With the cache down (django-redis ``IGNORE_EXCEPTIONS``) reads miss and writes are dropped:
+every fragment is rendered, and the page is the same.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+# Fragments of objects nobody changes stay for a day; a changed one gets a new key at once.
+FRAGMENT_SECONDS = 24 * 60 * 60
+LOG_CARD_TEMPLATE = "circles/_log_card.html"
+RESPONSE_BODY_TEMPLATE = "circles/_response_body.html"
+REPLY_BODY_TEMPLATE = "circles/_reply_body.html"
+
+
+def fragment_key(kind: str, pk: int, shown: tuple) -> str:
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+    return f"fragment:{kind}:{pk}:{digest}"
+
+
+def _reader_time_zone() -> str:
+    """Dates are shown in the reader's time zone (``members.middleware.TimeZoneMiddleware``)."""
+    return timezone.get_current_timezone_name()
+
+
+def log_card_shown(log, *, show_circle: bool) -> tuple:
+    """Everything ``circles/_log_card.html`` shows of a log shaped by ``logs_for_lists``."""
+    return (
+        log.title,
+        log.situation_excerpt,
+        log.state,
+        log.pinned_at,
+        log.is_hidden,
+        log.locked_at,
+        log.published_at,
+        log.created_at,
+        log.edited_at,
+        getattr(log, "response_count", None),
+        getattr(log, "awaiting_response", None),
+        tuple(tag.name for tag in log.tags.all()),
+        log.author.display_name,
+        log.circle.slug,
+        log.circle.name if show_circle else None,
+        _reader_time_zone(),
+    )
+
+
+def response_body_shown(response) -> tuple:
+    """Everything ``circles/_response_body.html`` shows of a response (``log_responses``)."""
+    return (
+        response.kind,
+        response.author.display_name,
+        response.created_at,
+        response.edited_at,
+        response.helpful_at is not None,
+        getattr(response, "answered", False),
+        response.is_hidden,
+        response.hidden_reason,
+        response.body_html,
+        _reader_time_zone(),
+    )
+
+
+def reply_body_shown(reply, *, log_author_id: int) -> tuple:
+    """Everything ``circles/_reply_body.html`` shows of a reply."""
+    return (
+        reply.author.display_name,
+        reply.author_id == log_author_id,
+        reply.created_at,
+        reply.edited_at,
+        reply.is_hidden,
+        reply.hidden_reason,
+        reply.body_html,
+        _reader_time_zone(),
+    )
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A fragment a page needs: its key, and how to render it when the cache has not."""
+
+    key: str
+    template: str
+    context: Callable[[], dict]
+
+
+def fragments_fetch(wanted: list[Wanted]) -> list[SafeString]:
+    """The fragments, in order: those in the cache from one ``get_many``, the rest rendered
+    and stored with one ``set_many``."""
+    found = cache.get_many([w.key for w in wanted]) if wanted else {}
+    rendered = {}
+    fragments = []
+    for w in wanted:
+        html = found.get(w.key)
+        if html is None:
+            html = rendered[w.key] = get_template(w.template).render(w.context())
+        fragments.append(mark_safe(html))  # noqa: S308 (a template's own autoescaped output)
+    if rendered:
+        cache.set_many(rendered, FRAGMENT_SECONDS)
+    return fragments
+
+
+def log_cards(logs: Iterable, *, show_circle: bool = False) -> list[SafeString]:
+    """The cards of logs shaped by ``circles.selectors.logs_for_lists`` (tags attached)."""
+    return fragments_fetch(
+        [
+            Wanted(
+                fragment_key("log-card", log.pk, log_card_shown(log, show_circle=show_circle)),
+                LOG_CARD_TEMPLATE,
+                partial(dict, log=log, show_circle=show_circle),
+            )
+            for log in logs
+        ]
+    )
+
+
+def response_wanted(response) -> Wanted:
+    return Wanted(
+        fragment_key("response", response.pk, response_body_shown(response)),
+        RESPONSE_BODY_TEMPLATE,
+        partial(dict, response=response),
+    )
+
+
+def reply_wanted(reply, *, log) -> Wanted:
+    return Wanted(
+        fragment_key("reply", reply.pk, reply_body_shown(reply, log_author_id=log.author_id)),
+        REPLY_BODY_TEMPLATE,
+        partial(dict, reply=reply, log=log),
+    )
+
+
+def response_bodies_attach(responses: list, *, log) -> None:
+    """Put on each response, and on each of its ``visible_replies``, its shared part
+    (``body_fragment``): one ``get_many`` for all of them."""
+    replies = [reply for r in responses for reply in getattr(r, "visible_replies", [])]
+    wanted = [response_wanted(r) for r in responses] + [reply_wanted(r, log=log) for r in replies]
+    for item, html in zip([*responses, *replies], fragments_fetch(wanted), strict=True):
+        item.body_fragment = html

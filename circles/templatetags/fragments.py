@@ -1,0 +1,40 @@
+"""Cached fragments in templates (``circles.fragments``)."""
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from circles import fragments
+
+register = template.Library()
+
+
+@register.simple_tag
+def log_cards(logs, show_circle=False) -> SafeString:
+    """``{% log_cards logs show_circle=True %}``: the logs' cards, one cache read for all."""
+    return mark_safe("".join(fragments.log_cards(logs, show_circle=show_circle)))  # noqa: S308
+
+
+@register.simple_tag
+def response_body(response, log) -> SafeString:
+    """What a response says (``circles/_response_body.html``), shared by every reader; read
+    with its log's other responses when the page attached them
+    (``fragments.response_bodies_attach``)."""
+    if not hasattr(response, "body_fragment"):
+        fragments.response_bodies_attach([response], log=log)
+    return response.body_fragment
+
+
+@register.simple_tag
+def reply_body(reply, log) -> SafeString:
+    """What a reply says (``circles/_reply_body.html``), shared by every reader."""
+    if not hasattr(reply, "body_fragment"):
+        reply.body_fragment = fragments.fragments_fetch([fragments.reply_wanted(reply, log=log)])[0]
+    return reply.body_fragment
+
+
+@register.simple_tag
+def response_bodies(responses, log) -> str:
+    """``{% response_bodies responses log %}`` before the list: every response's and
+    reply's shared part read with one ``get_many`` (writes nothing)."""
+    fragments.response_bodies_attach(responses, log=log)
+    return ""
