@@ -210,29 +210,32 @@ def _digest_circles(contents: dict[int, DigestContent]) -> tuple[dict, dict]:
 
 def _digest_logs(contents: dict, circles_of: dict, *, start: dt.datetime, end: dt.datetime):
     """New logs of the week and logs still waiting for a first response (an invitation to
-    help), from the member's circles and by others."""
+    help), from the member's circles and by others. Each circle's sections are listed once
+    as bare (id, author, date) rows and picked per member; only the logs some member's
+    digest shows are then loaded whole (a batch shows the same few per circle)."""
     circle_ids = {c for mine in circles_of.values() for c in mine}
-    visible_logs = (
-        ActionLog.objects.filter(
-            state=LogState.PUBLISHED, is_hidden=False, circle_id__in=circle_ids
-        )
-        .select_related("circle", "author__profile")
-        .only(*DIGEST_LOG_FIELDS)
+    visible_logs = ActionLog.objects.filter(
+        state=LogState.PUBLISHED, is_hidden=False, circle_id__in=circle_ids
     )
+    row = ("pk", "circle_id", "author_id", "published_at")
     waiting = list(
         visible_logs.filter(
             published_at__gte=end - dt.timedelta(days=WAITING_LOOKBACK_DAYS),
             published_at__lt=end,
         )
         .unanswered()
-        .order_by("published_at")
+        .order_by("published_at", "pk")
+        .values_list(*row, named=True)
     )
     # Those waiting are listed once, under "waiting".
-    new_logs = list(
-        visible_logs.filter(published_at__gte=start, published_at__lt=end)
-        .exclude(pk__in={log.pk for log in waiting})
-        .order_by("-published_at")
-    )
+    waiting_ids = {lg.pk for lg in waiting}
+    new_logs = [
+        lg
+        for lg in visible_logs.filter(published_at__gte=start, published_at__lt=end)
+        .order_by("-published_at", "-pk")
+        .values_list(*row, named=True)
+        if lg.pk not in waiting_ids
+    ]
     # Each circle's section, the same for all its members: grouped once, then merged per
     # member (her one or two circles), never filtered from the whole school's list.
     new_by_circle: dict[int, list] = defaultdict(list)
@@ -241,17 +244,30 @@ def _digest_logs(contents: dict, circles_of: dict, *, start: dt.datetime, end: d
     waiting_by_circle: dict[int, list] = defaultdict(list)
     for lg in waiting:
         waiting_by_circle[lg.circle_id].append(lg)
+    picked = {}
     for content in contents.values():
         mine = circles_of[content.member.pk]
         own = content.member.pk
         news = _merged(
             [new_by_circle[c] for c in mine], key=lambda lg: lg.published_at, reverse=True
         )
-        news = [lg for lg in news if lg.author_id != own]
-        content.new_logs = news[:DIGEST_SECTION_LIMIT]
-        content.new_logs_more = max(0, len(news) - DIGEST_SECTION_LIMIT)
+        news = [lg.pk for lg in news if lg.author_id != own]
         waits = _merged([waiting_by_circle[c] for c in mine], key=lambda lg: lg.published_at)
-        content.waiting_logs = [lg for lg in waits if lg.author_id != own][:DIGEST_SECTION_LIMIT]
+        waits = [lg.pk for lg in waits if lg.author_id != own][:DIGEST_SECTION_LIMIT]
+        picked[content.member.pk] = (news[:DIGEST_SECTION_LIMIT], waits)
+        content.new_logs_more = max(0, len(news) - DIGEST_SECTION_LIMIT)
+    shown = {pk for news, waits in picked.values() for pk in (*news, *waits)}
+    logs = (
+        ActionLog.objects.filter(pk__in=shown)
+        .select_related("circle", "author__profile")
+        .only(*DIGEST_LOG_FIELDS)
+        if shown
+        else []
+    )
+    by_pk = {log.pk: log for log in logs}
+    for member_id, (news, waits) in picked.items():
+        contents[member_id].new_logs = [by_pk[pk] for pk in news]
+        contents[member_id].waiting_logs = [by_pk[pk] for pk in waits]
 
 
 def _digest_responses(contents: dict, circles_of: dict, *, start: dt.datetime, end: dt.datetime):
