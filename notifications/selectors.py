@@ -9,9 +9,10 @@ circle where they are active) — and digests leave hidden content out for every
 import datetime as dt
 import heapq
 import operator
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
+from itertools import islice
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -155,11 +156,11 @@ DIGEST_LOG_FIELDS = (
 )  # fmt: skip
 
 
-def _merged(lists: list[list], *, key, reverse: bool = False) -> list:
-    """Lists each already sorted by ``key`` merged into one, still sorted."""
-    if len(lists) == 1:
-        return lists[0]
-    return list(heapq.merge(*lists, key=key, reverse=reverse))
+def _first_by_others(lists: list[list], own: int, *, key, reverse: bool = False) -> list[int]:
+    """The ids of the first ``DIGEST_SECTION_LIMIT`` rows of sorted ``lists`` merged, leaving
+    out those ``own`` wrote, without merging the rest."""
+    rows = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=key, reverse=reverse)
+    return list(islice((lg.pk for lg in rows if lg.author_id != own), DIGEST_SECTION_LIMIT))
 
 
 def digest_window(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -244,18 +245,20 @@ def _digest_logs(contents: dict, circles_of: dict, *, start: dt.datetime, end: d
     waiting_by_circle: dict[int, list] = defaultdict(list)
     for lg in waiting:
         waiting_by_circle[lg.circle_id].append(lg)
+    new_authors = {c: Counter(lg.author_id for lg in logs) for c, logs in new_by_circle.items()}
     picked = {}
     for content in contents.values():
         mine = circles_of[content.member.pk]
         own = content.member.pk
-        news = _merged(
-            [new_by_circle[c] for c in mine], key=lambda lg: lg.published_at, reverse=True
+        news = _first_by_others(
+            [new_by_circle[c] for c in mine], own, key=lambda lg: lg.published_at, reverse=True
         )
-        news = [lg.pk for lg in news if lg.author_id != own]
-        waits = _merged([waiting_by_circle[c] for c in mine], key=lambda lg: lg.published_at)
-        waits = [lg.pk for lg in waits if lg.author_id != own][:DIGEST_SECTION_LIMIT]
-        picked[content.member.pk] = (news[:DIGEST_SECTION_LIMIT], waits)
-        content.new_logs_more = max(0, len(news) - DIGEST_SECTION_LIMIT)
+        waits = _first_by_others(
+            [waiting_by_circle[c] for c in mine], own, key=lambda lg: lg.published_at
+        )
+        picked[content.member.pk] = (news, waits)
+        others = sum(len(new_by_circle[c]) - new_authors[c][own] for c in mine if c in new_authors)
+        content.new_logs_more = max(0, others - DIGEST_SECTION_LIMIT)
     shown = {pk for news, waits in picked.values() for pk in (*news, *waits)}
     logs = (
         ActionLog.objects.filter(pk__in=shown)
