@@ -160,3 +160,75 @@ def response_bodies_attach(responses: list, *, log) -> None:
     wanted = [response_wanted(r) for r in responses] + [reply_wanted(r, log=log) for r in replies]
     for item, html in zip([*responses, *replies], fragments_fetch(wanted), strict=True):
         item.body_fragment = html
+
+
+# --- whole response blocks, keyed by the reader's relation to them -------------------------
+
+RESPONSE_TEMPLATE = "circles/_response.html"
+# A response block holds forms: it is rendered and cached with this in place of the CSRF
+# token, which is put in for each reader when the block is read (never cached).
+CSRF_SLOT = "csrf-token-slot-8c1e5f0a"
+
+
+def response_reader_shown(response, *, log, user, is_author, can_reply, can_moderate, path):
+    """What decides the links and forms a reader gets on a response (``_response.html``):
+    whether she wrote the log, the response or each reply; whether she may reply or
+    moderate (a moderator's forms come back to this page's path); whether the log still
+    takes edits."""
+    return (
+        log.circle.slug,
+        log.pk,
+        bool(is_author),
+        response.author_id == user.pk,
+        tuple(reply.author_id == user.pk for reply in response.visible_replies),
+        bool(can_reply),
+        bool(can_moderate),
+        path if can_moderate else None,
+        log.locked_at is not None,
+        log.is_hidden,
+    )
+
+
+def response_blocks(responses: list, *, log, context: dict) -> list[SafeString]:
+    """Each response's whole block (``_response.html``: what it says, its replies, the
+    reader's links and forms), read with one ``get_many``; the key holds what it shows
+    (``response_body_shown``, ``reply_body_shown``) and the reader's relation to it
+    (``response_reader_shown``). A block with a refused reply form is not cached."""
+    response_bodies_attach(responses, log=log)
+    user, request = context["user"], context.get("request")
+    relation = {
+        "is_author": context.get("is_author"),
+        "can_reply": context.get("can_reply"),
+        "can_moderate": context.get("can_moderate"),
+    }
+    path = request.path if request is not None else ""
+
+    def shown(response) -> tuple:
+        return (
+            response_body_shown(response),
+            tuple(
+                reply_body_shown(r, log_author_id=log.author_id) for r in response.visible_replies
+            ),
+            response_reader_shown(response, log=log, user=user, path=path, **relation),
+        )
+
+    base = {"log": log, "user": user, "request": request, "csrf_token": CSRF_SLOT, **relation}
+    wanted = [
+        Wanted(
+            fragment_key("response-block", r.pk, shown(r)),
+            RESPONSE_TEMPLATE,
+            partial(dict, base, response=r),
+        )
+        for r in responses
+        if getattr(r, "reply_form", None) is None
+    ]
+    blocks = iter(fragments_fetch(wanted))
+    token = str(context.get("csrf_token", ""))
+    html = []
+    for r in responses:
+        if getattr(r, "reply_form", None) is None:
+            html.append(mark_safe(next(blocks).replace(CSRF_SLOT, token)))  # noqa: S308
+        else:
+            compiled = get_template(RESPONSE_TEMPLATE)
+            html.append(compiled.render({**base, "csrf_token": token, "response": r}))
+    return html

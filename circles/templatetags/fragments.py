@@ -32,9 +32,9 @@ def reply_body(reply, log) -> SafeString:
     return reply.body_fragment
 
 
-@register.simple_tag
-def response_bodies(responses, log) -> str:
-    """``{% response_bodies responses log %}`` before the list: every response's and
-    reply's shared part read with one ``get_many`` (writes nothing)."""
-    fragments.response_bodies_attach(responses, log=log)
-    return ""
+@register.simple_tag(takes_context=True)
+def response_blocks(context, responses, log) -> SafeString:
+    """``{% response_blocks responses log %}``: every response's block, read from the
+    cache at once (``fragments.response_blocks``)."""
+    html = fragments.response_blocks(responses, log=log, context=context.flatten())
+    return mark_safe("".join(html))  # noqa: S308

@@ -8,8 +8,10 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.test import Client
 from django.utils import timezone
 
+from circles.fragments import CSRF_SLOT
 from circles.models import ResponseKind
 from circles.services.logs import log_update
 from circles.services.responses import (
@@ -21,7 +23,7 @@ from circles.services.responses import (
 from facilitation.services import content_hide, content_restore, log_lock, log_pin
 from members.services import profile_update
 from school.settings import redis_cache
-from tests.factories import ActionLogFactory, ResponseFactory
+from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -259,6 +261,47 @@ def test_a_hidden_response_never_reaches_a_member(client, world):
     content_hide(actor=world.facilitator, response=secret, reason="Names a patient")
     assert "Bed 4, Mr Jones." in _log_page(client, world, world.facilitator)  # cached now
     assert "Bed 4, Mr Jones." not in _log_page(client, world)
+
+
+# --- links and forms by the reader's relation ----------------------------------------------
+
+
+def test_each_reader_gets_the_links_and_forms_of_her_relation_to_a_response(client, world):
+    # The facilitator's block is cached first; the others still get their own.
+    fac = _log_page(client, world, world.facilitator)
+    member = _log_page(client, world, world.member)
+    author = _log_page(client, world, world.author)
+    other = _log_page(client, world, MembershipFactory(circle=world.circle).member)
+    hide = f"/facilitate/{world.circle.slug}/responses/{world.response.pk}/hide/"
+    helpful = f"/logs/{world.log.pk}/responses/{world.response.pk}/helpful/"
+    edit = f"/logs/{world.log.pk}/responses/{world.response.pk}/edit/"
+    report = f"/facilitate/report/response/{world.response.pk}/"
+    assert hide in fac and hide not in member + author + other
+    assert helpful in author and helpful not in fac + member + other
+    assert edit in member and edit not in fac + author + other
+    assert report in fac + author and report in other and report not in member
+
+
+def test_a_reader_who_may_no_longer_reply_gets_no_reply_form(client, world):
+    reply_url = f"/logs/{world.log.pk}/responses/{world.response.pk}/replies/"
+    assert reply_url in _log_page(client, world, world.author)
+    type(world.circle).objects.filter(pk=world.circle.pk).update(status="archived")
+    assert reply_url not in _log_page(client, world, world.author)
+
+
+def test_forms_in_a_cached_response_carry_the_readers_own_csrf_token(world):
+    author = Client(enforce_csrf_checks=True)
+    author.force_login(world.author)
+    _page(author, world.author, world.log.get_absolute_url())  # cached now
+    page, templates = _page(author, world.author, world.log.get_absolute_url())
+    assert "circles/_response.html" not in templates and CSRF_SLOT not in page
+    form = page[page.index(f"/responses/{world.response.pk}/helpful/") :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    url = f"{world.log.get_absolute_url()}responses/{world.response.pk}/helpful/"
+    response = author.post(url, {"helpful": "1", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    world.response.refresh_from_db()
+    assert world.response.helpful_at is not None
 
 
 # --- the cache down -------------------------------------------------------------------------
