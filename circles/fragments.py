@@ -123,18 +123,27 @@ def fragments_fetch(wanted: list[Wanted]) -> list[SafeString]:
     return fragments
 
 
+def log_cards_attach(logs: Iterable, *, show_circle: bool = False) -> None:
+    """Put on each log shaped by ``circles.selectors.logs_for_lists`` (tags attached) its
+    card (``card_fragment``), all read with one ``get_many``."""
+    logs = [log for log in logs if not hasattr(log, "card_fragment")]
+    wanted = [
+        Wanted(
+            fragment_key("log-card", log.pk, log_card_shown(log, show_circle=show_circle)),
+            LOG_CARD_TEMPLATE,
+            partial(dict, log=log, show_circle=show_circle),
+        )
+        for log in logs
+    ]
+    for log, html in zip(logs, fragments_fetch(wanted), strict=True):
+        log.card_fragment = html
+
+
 def log_cards(logs: Iterable, *, show_circle: bool = False) -> list[SafeString]:
-    """The cards of logs shaped by ``circles.selectors.logs_for_lists`` (tags attached)."""
-    return fragments_fetch(
-        [
-            Wanted(
-                fragment_key("log-card", log.pk, log_card_shown(log, show_circle=show_circle)),
-                LOG_CARD_TEMPLATE,
-                partial(dict, log=log, show_circle=show_circle),
-            )
-            for log in logs
-        ]
-    )
+    """The logs' cards (those a page attached already, and the rest with one read)."""
+    logs = list(logs)
+    log_cards_attach(logs, show_circle=show_circle)
+    return [log.card_fragment for log in logs]
 
 
 def response_wanted(response) -> Wanted:

@@ -15,6 +15,14 @@ def log_cards(logs, show_circle=False) -> SafeString:
 
 
 @register.simple_tag
+def log_cards_attach(*lists, show_circle=False) -> str:
+    """``{% log_cards_attach waiting drafts show_circle=True %}`` at the top of a page
+    with several lists of cards: all of them read with one ``get_many`` (writes nothing)."""
+    fragments.log_cards_attach([log for logs in lists for log in logs], show_circle=show_circle)
+    return ""
+
+
+@register.simple_tag
 def response_body(response, log) -> SafeString:
     """What a response says (``circles/_response_body.html``), shared by every reader; read
     with its log's other responses when the page attached them
