@@ -209,12 +209,10 @@ def _digest_circles(contents: dict[int, DigestContent]) -> tuple[dict, dict]:
     return circles_of, facilitates
 
 
-def _digest_logs(contents: dict, circles_of: dict, *, start: dt.datetime, end: dt.datetime):
-    """New logs of the week and logs still waiting for a first response (an invitation to
-    help), from the member's circles and by others. Each circle's sections are listed once
-    as bare (id, author, date) rows and picked per member; only the logs some member's
-    digest shows are then loaded whole (a batch shows the same few per circle)."""
-    circle_ids = {c for mine in circles_of.values() for c in mine}
+def _digest_log_rows(circle_ids: set[int], *, start: dt.datetime, end: dt.datetime):
+    """Bare (pk, circle_id, author_id, published_at) rows of these circles' logs: those
+    still waiting for a first response, oldest first, and the week's others, newest first
+    (a log waiting is listed once, under "waiting")."""
     visible_logs = ActionLog.objects.filter(
         state=LogState.PUBLISHED, is_hidden=False, circle_id__in=circle_ids
     )
@@ -228,7 +226,6 @@ def _digest_logs(contents: dict, circles_of: dict, *, start: dt.datetime, end: d
         .order_by("published_at", "pk")
         .values_list(*row, named=True)
     )
-    # Those waiting are listed once, under "waiting".
     waiting_ids = {lg.pk for lg in waiting}
     new_logs = [
         lg
@@ -237,6 +234,16 @@ def _digest_logs(contents: dict, circles_of: dict, *, start: dt.datetime, end: d
         .values_list(*row, named=True)
         if lg.pk not in waiting_ids
     ]
+    return waiting, new_logs
+
+
+def _digest_logs(contents: dict, circles_of: dict, *, start: dt.datetime, end: dt.datetime):
+    """New logs of the week and logs still waiting for a first response (an invitation to
+    help), from the member's circles and by others. Each circle's sections are listed once
+    as bare rows and picked per member; only the logs some member's digest shows are then
+    loaded whole (a batch shows the same few per circle)."""
+    circle_ids = {c for mine in circles_of.values() for c in mine}
+    waiting, new_logs = _digest_log_rows(circle_ids, start=start, end=end)
     # Each circle's section, the same for all its members: grouped once, then merged per
     # member (her one or two circles), never filtered from the whole school's list.
     new_by_circle: dict[int, list] = defaultdict(list)
