@@ -107,10 +107,13 @@ class Wanted:
     context: Callable[[], dict]
 
 
-def fragments_fetch(wanted: list[Wanted]) -> list[SafeString]:
+def fragments_fetch(wanted: list[Wanted], *, before_rendering=None) -> list[SafeString]:
     """The fragments, in order: those in the cache from one ``get_many``, the rest rendered
-    and stored with one ``set_many``."""
+    and stored with one ``set_many``. ``before_rendering(missing)``, when given, is called
+    first with the ``Wanted`` the cache did not have."""
     found = cache.get_many([w.key for w in wanted]) if wanted else {}
+    if before_rendering is not None and len(found) < len(wanted):
+        before_rendering([w for w in wanted if w.key not in found])
     rendered = {}
     fragments = []
     for w in wanted:
@@ -203,7 +206,6 @@ def response_blocks(responses: list, *, log, context: dict) -> list[SafeString]:
     reader's links and forms), read with one ``get_many``; the key holds what it shows
     (``response_body_shown``, ``reply_body_shown``) and the reader's relation to it
     (``response_reader_shown``). A block with a refused reply form is not cached."""
-    response_bodies_attach(responses, log=log)
     user, request = context["user"], context.get("request")
     relation = {
         "is_author": context.get("is_author"),
@@ -222,22 +224,24 @@ def response_blocks(responses: list, *, log, context: dict) -> list[SafeString]:
         )
 
     base = {"log": log, "user": user, "request": request, "csrf_token": CSRF_SLOT, **relation}
+    cached = [r for r in responses if getattr(r, "reply_form", None) is None]
+    keys = {fragment_key("response-block", r.pk, shown(r)): r for r in cached}
     wanted = [
-        Wanted(
-            fragment_key("response-block", r.pk, shown(r)),
-            RESPONSE_TEMPLATE,
-            partial(dict, base, response=r),
-        )
-        for r in responses
-        if getattr(r, "reply_form", None) is None
+        Wanted(key, RESPONSE_TEMPLATE, partial(dict, base, response=r)) for key, r in keys.items()
     ]
-    blocks = iter(fragments_fetch(wanted))
+
+    def bodies_of_missing(missing: list[Wanted]) -> None:
+        # What the blocks to render say: one more read, only when some block is missing.
+        response_bodies_attach([keys[w.key] for w in missing], log=log)
+
+    blocks = iter(fragments_fetch(wanted, before_rendering=bodies_of_missing))
     token = str(context.get("csrf_token", ""))
     html = []
     for r in responses:
         if getattr(r, "reply_form", None) is None:
             html.append(mark_safe(next(blocks).replace(CSRF_SLOT, token)))  # noqa: S308
         else:
+            response_bodies_attach([r], log=log)
             compiled = get_template(RESPONSE_TEMPLATE)
             html.append(compiled.render({**base, "csrf_token": token, "response": r}))
     return html
