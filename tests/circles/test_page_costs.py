@@ -196,3 +196,15 @@ def _nodes(node):
     yield node
     for child in node.get("Plans", []):
         yield from _nodes(child)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="JIT is PostgreSQL's: set DATABASE_URL to a PostgreSQL database",
+)
+def test_connections_do_not_compile_queries_just_in_time():
+    """A page's query whose estimated cost passes ``jit_above_cost`` spent far longer being
+    compiled than running."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
