@@ -14,6 +14,7 @@ from members.models import Profile
 # Paths a member who has not finished onboarding may still reach.
 _OPEN_PREFIXES = (
     "/accounts/", "/admin/", "/static/", "/me/onboarding/", "/email/unsubscribe/",
+    "/privacy/", "/account-deleted/",
 )  # fmt: skip
 
 

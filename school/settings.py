@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "circles",
     "notifications",
     "facilitation",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How long an email's one-click unsubscribe link is honoured (an old digest still works).
 UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=180)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# --- Privacy: exports and retention (the /privacy/ page quotes these) ----------------------
+# Where export zips are written (never served as static files: a signed view checks who asks).
+PRIVACY_EXPORT_DIR = Path(env.str("PRIVACY_EXPORT_DIR", default=str(VAR_DIR / "exports")))
+# Days an export's link works; its file is deleted after that.
+PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
+# Days kept, then purged every night: records of emails sent (digests, nudges, response
+# emails), notifications once read, and invite links after they expired.
+RETENTION_DELIVERY_DAYS = env.int("RETENTION_DELIVERY_DAYS", default=180)
+RETENTION_READ_NOTIFICATION_DAYS = env.int("RETENTION_READ_NOTIFICATION_DAYS", default=90)
+RETENTION_EXPIRED_INVITE_DAYS = env.int("RETENTION_EXPIRED_INVITE_DAYS", default=30)
 
 # --- Accounts (django-allauth 65) -----------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

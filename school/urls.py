@@ -12,6 +12,7 @@ urlpatterns = [
     path("circles/", include("circles.urls")),
     path("facilitate/", include("facilitation.urls")),
     path("email/", include("notifications.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("school", "members", "circles", "notifications", "facilitation")
+APPS = ("school", "members", "circles", "notifications", "facilitation", "privacy")
 MAX_FUNCTION_LINES = 60
 MAX_VIEW_LINES = 25
 

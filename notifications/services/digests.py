@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import InterfaceError, transaction
 from django.db import OperationalError as DatabaseOperationalError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -380,10 +380,10 @@ def _claim(*, week: dt.date, member_ids: list[int], run_id, token: str) -> set[i
         DigestDelivery.objects.filter(
             week=week, member_id__in=member_ids, status=DeliveryStatus.FAILED
         ).update(status=DeliveryStatus.SENDING, claim_token=token, claimed_at=now, run_id=run_id)
-        existing = set(
-            DigestDelivery.objects.filter(week=week, member_id__in=member_ids).values_list(
-                "member_id", flat=True
-            )
+        # Members still here (an erased account's id in a queued batch gets nothing),
+        # each with whether a row for the week exists already.
+        members = User.objects.filter(pk__in=member_ids).annotate(
+            claimed=Exists(DigestDelivery.objects.filter(week=week, member=OuterRef("pk")))
         )
         DigestDelivery.objects.bulk_create(
             [
@@ -395,8 +395,8 @@ def _claim(*, week: dt.date, member_ids: list[int], run_id, token: str) -> set[i
                     claim_token=token,
                     claimed_at=now,
                 )
-                for pk in member_ids
-                if pk not in existing
+                for pk, claimed in members.values_list("pk", "claimed")
+                if not claimed
             ],
             ignore_conflicts=True,  # another worker claimed it meanwhile: theirs, not ours
         )

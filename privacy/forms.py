@@ -1,0 +1,39 @@
+from django import forms
+
+from privacy.models import ErasureMode
+
+
+class DeleteAccountForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="What happens to what you wrote",
+        choices=[
+            (
+                ErasureMode.ANONYMISE,
+                "Keep my logs and responses for my circles, shown as written by "
+                "“Former member”, with my name taken out",
+            ),
+            (
+                ErasureMode.REMOVE,
+                "Remove everything I wrote (and the responses others wrote to my logs)",
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happens to what you wrote."},
+    )
+    password = forms.CharField(
+        label="Your password",
+        help_text="To be sure it is you.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

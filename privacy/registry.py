@@ -1,0 +1,330 @@
+"""What export and erasure do with each table that points at a member.
+
+Export and erasure walk the models (``user_links``): every foreign key or one-to-one field,
+in any installed app, whose target is the user model. Each such link needs one entry in
+``DECISIONS`` — what erasure does with the rows, and which export file carries them — and
+``tests/privacy/test_registry.py`` fails for a link that has none. A new model that points
+at a member is covered by adding its line here.
+
+Erasure, per link:
+- ``DELETE``: her records (profile, addresses, memberships, deliveries, reports she made):
+  the rows go.
+- ``CONTENT``: what she wrote. Deleted when she asks to remove everything; kept and moved
+  to the one shared "Former member" account when she keeps her contributions anonymised.
+- ``UNLINK``: someone else's record that names her (a decision she took, a circle she set
+  up): the row stays; the link is emptied, or moved to "Former member" where it cannot be
+  empty.
+The join tables Django makes for a many-to-many field (``auto_created``) only hold links,
+and are ``DELETE`` without an entry.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+
+
+class Erase(StrEnum):
+    DELETE = "delete"
+    CONTENT = "content"
+    UNLINK = "unlink"
+
+
+@dataclass(frozen=True)
+class Decision:
+    erase: Erase
+    # The export file holding these rows (``EXPORTS``); None: nothing of hers to give.
+    export: str | None = None
+
+
+DECISIONS: dict[str, Decision] = {
+    "members.Profile.user": Decision(Erase.DELETE, "profile"),
+    "account.EmailAddress.user": Decision(Erase.DELETE, "email_addresses"),
+    # A staff member's own edits in the admin: the record of the change stays.
+    "admin.LogEntry.user": Decision(Erase.UNLINK),
+    "circles.Circle.created_by": Decision(Erase.UNLINK),
+    "circles.Membership.member": Decision(Erase.DELETE, "memberships"),
+    "circles.Membership.decided_by": Decision(Erase.UNLINK),
+    "circles.Invite.created_by": Decision(Erase.UNLINK),
+    "circles.ActionLog.author": Decision(Erase.CONTENT, "logs"),
+    "circles.Response.author": Decision(Erase.CONTENT, "responses"),
+    "facilitation.Report.reporter": Decision(Erase.DELETE, "reports"),
+    "facilitation.Report.resolved_by": Decision(Erase.UNLINK),
+    "facilitation.ModerationAction.actor": Decision(Erase.UNLINK),
+    "facilitation.ModerationAction.target_member": Decision(Erase.UNLINK, "decisions_about_me"),
+    "notifications.DigestRun.started_by": Decision(Erase.UNLINK),
+    "notifications.DigestDelivery.member": Decision(Erase.DELETE, "digests_sent"),
+    "notifications.NudgeDelivery.member": Decision(Erase.DELETE, "nudges_sent"),
+    "notifications.ResponseNotification.recipient": Decision(Erase.DELETE, "response_emails"),
+    "notifications.ModerationNotification.recipient": Decision(Erase.DELETE, "moderation_emails"),
+    "privacy.DataExport.member": Decision(Erase.DELETE),
+    "privacy.DataExport.requested_by": Decision(Erase.UNLINK),
+    "privacy.Erasure.member": Decision(Erase.UNLINK),
+    "privacy.Erasure.requested_by": Decision(Erase.UNLINK),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    model: type[models.Model]
+    field: models.Field
+
+    @property
+    def key(self) -> str:
+        return f"{self.model._meta.label}.{self.field.name}"
+
+    @property
+    def decision(self) -> Decision | None:
+        if self.model._meta.auto_created:
+            return Decision(Erase.DELETE)
+        return DECISIONS.get(self.key)
+
+    def rows_of(self, member) -> models.QuerySet:
+        return self.model._base_manager.filter(**{self.field.name: member})
+
+
+def user_links() -> Iterator[Link]:
+    """Every foreign key and one-to-one field in every installed model that points at the
+    user model (Django's many-to-many join tables included)."""
+    user_model = get_user_model()
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy:
+            continue
+        for f in model._meta.get_fields():
+            if (
+                f.concrete
+                and f.is_relation
+                and (f.many_to_one or f.one_to_one)
+                and f.related_model is user_model
+            ):
+                yield Link(model, f)
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One JSON file of the export: ``model``'s rows whose ``owner`` lookup is her, with
+    ``fields`` (a lookup each, and what it means, for the index)."""
+
+    name: str
+    model: str
+    owner: str
+    about: str
+    fields: dict[str, str]
+    exclude_own: str = ""  # a lookup: leave out rows where it is her (her own rows elsewhere)
+    extra: dict = field(default_factory=dict)  # further filters
+
+    def queryset(self, member) -> models.QuerySet:
+        qs = apps.get_model(self.model)._base_manager.filter(
+            **{self.owner: member.pk}, **self.extra
+        )
+        if self.exclude_own:
+            qs = qs.exclude(**{self.exclude_own: member.pk})
+        return qs.order_by("pk").values(*self.fields)
+
+
+PEER = "a peer's display name (their words are theirs, so only the name is given)"
+
+EXPORTS: tuple[ExportKind, ...] = (
+    ExportKind(
+        "account",
+        "members.User",
+        "pk",
+        "Your account.",
+        {
+            "email": "the address you sign in with",
+            "date_joined": "when you joined",
+            "last_login": "when you last signed in",
+            "is_staff": "whether you are a member of the school's staff",
+        },
+    ),
+    ExportKind(
+        "profile",
+        "members.Profile",
+        "user",
+        "Your profile and email preferences.",
+        {
+            "display_name": "the name peers see",
+            "organisation": "your organisation",
+            "sector": "your sector",
+            "bio": "your short bio",
+            "time_zone": "the time zone dates are shown in",
+            "digest_enabled": "weekly digest on",
+            "nudges_enabled": "nudges on",
+            "response_emails_enabled": "emails about responses to your logs on",
+            "onboarded_at": "when you finished setting up your profile",
+        },
+    ),
+    ExportKind(
+        "roles",
+        "members.Role",
+        "profiles__user",
+        "The roles you hold.",
+        {"name": "role", "sector": "sector"},
+    ),
+    ExportKind(
+        "email_addresses",
+        "account.EmailAddress",
+        "user",
+        "Your email addresses.",
+        {"email": "address", "verified": "confirmed", "primary": "the one we write to"},
+    ),
+    ExportKind(
+        "memberships",
+        "circles.Membership",
+        "member",
+        "Circles you belong to, asked to join, left or were removed from.",
+        {
+            "circle__name": "circle",
+            "kind": "member or facilitator",
+            "state": "requested, active, declined, left or removed",
+            "entry_answer": "your answer to the circle's entry question",
+            "created_at": "when you joined or asked",
+            "joined_at": "when you became a member",
+        },
+    ),
+    ExportKind(
+        "logs",
+        "circles.ActionLog",
+        "author",
+        "Your action logs, drafts included (the school keeps one version of each: an edit "
+        "replaces the text).",
+        {
+            "id": "the log's number",
+            "circle__name": "circle",
+            "follows_id": "the earlier log of yours it follows up",
+            "title": "title",
+            "situation": "the situation",
+            "action": "what you tried",
+            "prediction": "what you expected",
+            "outcome": "what happened",
+            "insight": "what you learned",
+            "next_step": "your next step",
+            "next_step_due": "by when",
+            "ask": "what you asked of the circle",
+            "state": "draft or published",
+            "created_at": "written",
+            "published_at": "published",
+            "edited_at": "last edited",
+            "is_hidden": "hidden by a facilitator",
+            "hidden_reason": "the facilitator's reason",
+        },
+    ),
+    ExportKind(
+        "log_tags",
+        "circles.ActionLog",
+        "author",
+        "The tags on your logs.",
+        {"id": "the log's number", "tags__name": "tag"},
+        extra={"tags__isnull": False},
+    ),
+    ExportKind(
+        "responses",
+        "circles.Response",
+        "author",
+        "Your responses and replies.",
+        {
+            "id": "the response's number",
+            "log_id": "the log it responds to",
+            "log__author__profile__display_name": "the log's author, " + PEER,
+            "parent_id": "for a reply: the response it answers",
+            "parent__author__profile__display_name": "that response's author, " + PEER,
+            "kind": "question, reflection, resource, suggestion or reply",
+            "body": "what you wrote",
+            "created_at": "written",
+            "edited_at": "last edited",
+            "helpful_at": "when the log's author marked it helpful",
+            "is_hidden": "hidden by a facilitator",
+        },
+    ),
+    ExportKind(
+        "responses_to_my_logs",
+        "circles.Response",
+        "log__author",
+        "Responses peers wrote to your logs (their words stay theirs: who and when only), "
+        "and the helpful marks you gave.",
+        {
+            "id": "the response's number",
+            "log_id": "your log",
+            "author__profile__display_name": PEER,
+            "kind": "kind",
+            "created_at": "written",
+            "helpful_at": "when you marked it helpful",
+        },
+        exclude_own="author",
+    ),
+    ExportKind(
+        "reports",
+        "facilitation.Report",
+        "reporter",
+        "Posts you reported to a facilitator.",
+        {
+            "circle__name": "circle",
+            "log_id": "the log reported",
+            "response_id": "the response reported",
+            "reason": "reason",
+            "details": "what you wrote",
+            "state": "open, actioned or dismissed",
+            "created_at": "reported",
+            "resolved_at": "dealt with",
+        },
+    ),
+    ExportKind(
+        "decisions_about_me",
+        "facilitation.ModerationAction",
+        "target_member",
+        "Facilitators' decisions about you (admitted, declined, removed, made co-facilitator).",
+        {
+            "circle__name": "circle",
+            "verb": "decision",
+            "reason": "the reason given",
+            "created_at": "when",
+        },
+    ),
+    ExportKind(
+        "digests_sent",
+        "notifications.DigestDelivery",
+        "member",
+        "Weekly digests we sent you.",
+        {"week": "week", "status": "sent, skipped or failed", "sent_at": "sent"},
+    ),
+    ExportKind(
+        "nudges_sent",
+        "notifications.NudgeDelivery",
+        "member",
+        "Nudges we sent you.",
+        {
+            "kind": "kind",
+            "day": "day",
+            "status": "status",
+            "sent_at": "sent",
+            "circle__name": "circle",
+            "log_id": "log",
+        },
+    ),
+    ExportKind(
+        "response_emails",
+        "notifications.ResponseNotification",
+        "recipient",
+        "Emails telling you of responses.",
+        {"response_id": "the response", "status": "status", "sent_at": "sent"},
+    ),
+    ExportKind(
+        "moderation_emails",
+        "notifications.ModerationNotification",
+        "recipient",
+        "Emails telling you a facilitator hid or restored something you wrote.",
+        {
+            "circle__name": "circle",
+            "log_id": "log",
+            "response_id": "response",
+            "hidden": "hidden (otherwise restored)",
+            "reason": "the reason given",
+            "decided_at": "when",
+            "status": "status",
+            "sent_at": "sent",
+        },
+    ),
+)

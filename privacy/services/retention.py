@@ -1,0 +1,95 @@
+"""Retention: what is kept how long (``settings.RETENTION_*``, ``PRIVACY_EXPORT_DAYS``),
+purged every night by beat (``privacy.purge_expired``) and shown by
+``manage.py purge_expired --dry-run``."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications.models import DeliveryStatus
+from privacy.models import DataExport, ExportState
+
+# A delivery still being sent or waiting for a retry is never purged: only finished ones.
+FINISHED = [DeliveryStatus.SENT, DeliveryStatus.SKIPPED]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    setting: str
+    rows: Callable[[dt.datetime], list[models.QuerySet]]
+
+    @property
+    def days(self) -> int:
+        return getattr(settings, self.setting)
+
+
+def _deliveries(cutoff):
+    model = apps.get_model
+    return [
+        model("notifications", "DigestDelivery").objects.filter(
+            status__in=FINISHED, claimed_at__lt=cutoff
+        ),
+        model("notifications", "NudgeDelivery").objects.filter(
+            status__in=FINISHED, claimed_at__lt=cutoff
+        ),
+        model("notifications", "ResponseNotification").objects.filter(
+            status__in=FINISHED, claimed_at__lt=cutoff
+        ),
+        model("notifications", "ModerationNotification").objects.filter(
+            status__in=FINISHED, decided_at__lt=cutoff
+        ),
+    ]
+
+
+def _read_notifications(cutoff):
+    """In-app notifications once read (where the notifications app has them)."""
+    try:
+        model = apps.get_model("notifications", "Notification")
+    except LookupError:
+        return []
+    return [model.objects.filter(read_at__isnull=False, read_at__lt=cutoff)]
+
+
+def _expired_invites(cutoff):
+    invite = apps.get_model("circles", "Invite")
+    return [invite.objects.filter(Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff))]
+
+
+def _exports(cutoff):
+    """Expired exports: their files are deleted on the day (``exports_expire``); the rows
+    saying an export was made go after the same number of days again."""
+    return [DataExport.objects.filter(state=ExportState.EXPIRED, expires_at__lt=cutoff)]
+
+
+SCHEDULES = (
+    Schedule("Delivery records (digests, nudges, emails)", "RETENTION_DELIVERY_DAYS", _deliveries),
+    Schedule("Read notifications", "RETENTION_READ_NOTIFICATION_DAYS", _read_notifications),
+    Schedule("Expired or revoked invite links", "RETENTION_EXPIRED_INVITE_DAYS", _expired_invites),
+    Schedule("Expired data exports", "PRIVACY_EXPORT_DAYS", _exports),
+)
+
+
+def retention_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many rows each schedule would remove now."""
+    now = now or timezone.now()
+    return {
+        s.name: sum(qs.count() for qs in s.rows(now - dt.timedelta(days=s.days))) for s in SCHEDULES
+    }
+
+
+@transaction.atomic
+def retention_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Remove what each schedule has kept long enough. Returns rows removed per schedule."""
+    now = now or timezone.now()
+    removed = {}
+    for s in SCHEDULES:
+        cutoff = now - dt.timedelta(days=s.days)
+        removed[s.name] = sum(qs.delete()[0] for qs in s.rows(cutoff))
+    return removed

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from privacy.forms import DeleteAccountForm
+from privacy.models import ErasureMode
+from privacy.selectors import exports_of, privacy_facts
+from privacy.services.erasure import (
+    ErasureRefused,
+    circles_needing_handover,
+    erasure_request,
+    handover_message,
+)
+from privacy.services.exports import export_for_token, export_request
+
+
+@require_GET
+def privacy_page(request):
+    return render(request, "privacy/privacy.html", privacy_facts())
+
+
+@require_GET
+def account_deleted(request):
+    return render(request, "privacy/deleted.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request):
+    if request.method == "POST":
+        export_request(member=request.user)
+        messages.success(
+            request, "We are putting your data together. We will email you a link when it is ready."
+        )
+        return redirect("privacy:my_data")
+    return render(request, "privacy/my_data.html", {"exports": exports_of(request.user)})
+
+
+@login_required
+@require_GET
+def export_download(request, token):
+    export = export_for_token(token=token, user=request.user)
+    if export is None:
+        raise Http404("No such export")
+    return FileResponse(
+        export.path.open("rb"), as_attachment=True, filename="my-social-business-school-data.zip"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erasure_request(member=request.user, mode=ErasureMode(form.cleaned_data["mode"]))
+        except ErasureRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            logout(request)
+            return redirect("privacy:account_deleted")
+    handover = circles_needing_handover(request.user)
+    context = {"form": form, "handover": handover_message(handover) if handover else ""}
+    return render(request, "privacy/delete.html", context)

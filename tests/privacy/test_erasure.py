@@ -1,0 +1,201 @@
+"""Delete my account: after erasure no table, found by walking the models, holds her
+email, name, organisation or (unless she kept them anonymised) her words; she is signed
+out, her email is free, nothing more is sent to her, and an audit entry records the
+erasure without her data."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.db import models, transaction
+from django.db.models.functions import Cast
+from django.test import Client
+
+from circles.models import ActionLog, Membership, Response
+from members.models import User
+from notifications.models import DigestDelivery
+from privacy.models import Erasure, ErasureMode, ErasureState
+from privacy.services.erasure import (
+    FORMER_MEMBER,
+    ErasureRefused,
+    erasure_request,
+    erasure_run,
+)
+from tests.factories import PASSWORD, FacilitatorFactory, UserFactory
+from tests.privacy.conftest import ALICE_EMAIL, ALICE_LOG_TEXT, ALICE_NAME, ALICE_ORG
+
+
+def tables_holding(text: str) -> list[str]:
+    """Every column of every installed model (text, or JSON read as text) that holds
+    ``text`` in some row."""
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, models.CharField | models.TextField | models.JSONField):
+                continue
+            rows = model._base_manager.annotate(_text=Cast(f.attname, models.TextField()))
+            if rows.filter(_text__icontains=text).exists():
+                found.append(f"{model._meta.label}.{f.attname}")
+    return found
+
+
+def erase(member, mode):
+    erasure = erasure_request(member=member, mode=mode)
+    return erasure_run(erasure_id=erasure.pk)
+
+
+@pytest.mark.parametrize("mode", [ErasureMode.REMOVE, ErasureMode.ANONYMISE])
+def test_no_table_holds_her_email_name_or_organisation(world, mode):
+    alice_id = world.alice.pk
+    assert "members.User.email" in tables_holding(ALICE_EMAIL)  # the walk sees her
+    assert "circles.Response.body" in tables_holding(ALICE_NAME)
+    assert "circles.Membership.entry_answer" in tables_holding("I run Willow ward")
+    erase(world.alice, mode)
+    for text in (ALICE_EMAIL, ALICE_NAME, ALICE_ORG, "I run Willow ward"):
+        assert tables_holding(text) == [], text
+    assert not User.objects.filter(pk=alice_id).exists()
+    for link_model, field in [(ActionLog, "author"), (Response, "author"), (Membership, "member")]:
+        assert not link_model.objects.filter(**{f"{field}_id": alice_id}).exists()
+
+
+def test_remove_everything_leaves_none_of_her_words(world):
+    erase(world.alice, ErasureMode.REMOVE)
+    assert tables_holding(ALICE_LOG_TEXT) == []
+    assert tables_holding("bank team") == []
+    # Bob's own log stays; his response to her removed log went with it.
+    assert ActionLog.objects.filter(pk=world.bobs_log.pk).exists()
+    assert not Response.objects.filter(pk=world.bobs_response.pk).exists()
+
+
+def test_anonymised_contributions_stay_as_former_member_with_her_name_taken_out(world):
+    erase(world.alice, ErasureMode.ANONYMISE)
+    log = ActionLog.objects.select_related("author__profile").get(pk=world.log.pk)
+    assert log.situation == ALICE_LOG_TEXT
+    assert log.author.display_name == FORMER_MEMBER
+    assert not log.author.is_active and not log.author.has_usable_password()
+    response = Response.objects.get(pk=world.alices_response.pk)
+    assert response.author_id == log.author_id
+    # Bob's response to her log stays; his mention of her name is replaced.
+    bobs = Response.objects.get(pk=world.bobs_response.pk)
+    assert bobs.body == f"Thanks {FORMER_MEMBER}, what did the day team say?"
+    assert ALICE_NAME not in bobs.body_html
+
+
+def test_her_page_shows_former_member(world, client):
+    erase(world.alice, ErasureMode.ANONYMISE)
+    client.force_login(world.bob)
+    page = client.get(world.log.get_absolute_url())
+    assert page.status_code == 200
+    assert FORMER_MEMBER in page.content.decode()
+    assert ALICE_NAME not in page.content.decode()
+
+
+def test_she_is_signed_out_everywhere_and_her_email_is_free(world):
+    phone, laptop = Client(), Client()
+    for browser in (phone, laptop):
+        assert browser.login(email=ALICE_EMAIL, password=PASSWORD)
+    assert Session.objects.count() == 2
+    erasure_request(member=world.alice, mode=ErasureMode.REMOVE)
+    assert Session.objects.count() == 0
+    assert phone.get("/dashboard/").status_code == 302
+    assert not EmailAddress.objects.filter(email__iexact=ALICE_EMAIL).exists()
+    assert not Client().login(email=ALICE_EMAIL, password=PASSWORD)
+    # The address can make a new account at once, before the rest is erased.
+    assert UserFactory(email=ALICE_EMAIL).pk != world.alice.pk
+
+
+@pytest.mark.parametrize(
+    "engine",
+    ["django.contrib.sessions.backends.cached_db", "django.contrib.sessions.backends.cache"],
+)
+def test_sessions_end_with_cached_sessions_too(world, settings, engine):
+    settings.SESSION_ENGINE = engine
+    browser = Client()
+    assert browser.login(email=ALICE_EMAIL, password=PASSWORD)
+    assert browser.get("/dashboard/").status_code == 200
+    erasure_request(member=world.alice, mode=ErasureMode.REMOVE)
+    assert browser.get("/dashboard/").status_code == 302
+
+
+def test_the_last_facilitator_must_hand_over_first(world):
+    with pytest.raises(ErasureRefused, match="only facilitator of Ward managers"):
+        erasure_request(member=world.carol, mode=ErasureMode.REMOVE)
+    assert User.objects.get(pk=world.carol.pk).is_active
+    assert not Erasure.objects.exists()
+    FacilitatorFactory(circle=world.circle, member=UserFactory())
+    erasure_request(member=world.carol, mode=ErasureMode.REMOVE)
+
+
+def test_a_facilitator_alone_in_her_circle_may_go(db):
+    alone = FacilitatorFactory().member
+    erasure_request(member=alone, mode=ErasureMode.REMOVE)
+
+
+def test_the_audit_entry_records_the_erasure_without_her_data(world):
+    erasure = erase(world.alice, ErasureMode.REMOVE)
+    erasure.refresh_from_db()
+    assert erasure.state == ErasureState.DONE and erasure.member is None
+    assert erasure.scrub == [] and erasure.counts["circles.ActionLog"] == 1
+    assert ALICE_NAME not in str(erasure.counts) and ALICE_EMAIL not in str(erasure.counts)
+
+
+def test_a_rerun_changes_nothing(world):
+    erasure = erase(world.alice, ErasureMode.ANONYMISE)
+    assert erasure_run(erasure_id=erasure.pk) is None
+    assert erasure_request(member=world.bob, mode=ErasureMode.ANONYMISE).pk != erasure.pk
+
+
+class Killed(Exception):
+    pass
+
+
+@pytest.mark.parametrize("mode", [ErasureMode.REMOVE, ErasureMode.ANONYMISE])
+def test_a_worker_killed_mid_way_leaves_nothing_half_done_and_the_rerun_finishes(world, mode):
+    erasure = erasure_request(member=world.alice, mode=mode)
+    logs_before = ActionLog.objects.count()
+    with pytest.raises(Killed), transaction.atomic():
+        erasure_run(erasure_id=erasure.pk)
+        assert not User.objects.filter(pk=world.alice.pk).exists()
+        raise Killed  # the worker dies before its transaction commits
+    assert ActionLog.objects.count() == logs_before
+    assert Erasure.objects.get(pk=erasure.pk).state == ErasureState.PENDING
+    erasure_run(erasure_id=erasure.pk)
+    assert tables_holding(ALICE_NAME) == []
+    assert Erasure.objects.get(pk=erasure.pk).state == ErasureState.DONE
+
+
+def test_a_digest_already_queued_for_her_sends_nothing(world, mailoutbox):
+    """The weekly digest's batch was published with her id before she left; the worker
+    runs it afterwards."""
+    from notifications.tasks import digest_send_batch_task
+
+    alice_id = world.alice.pk
+    erase(world.alice, ErasureMode.REMOVE)
+    digest_send_batch_task.apply(args=["2026-11-30", [alice_id, world.bob.pk], None]).get()
+    assert not DigestDelivery.objects.filter(member_id=alice_id).exists()
+    assert all(ALICE_EMAIL not in m.to for m in mailoutbox)
+
+
+def test_she_gets_no_email_while_the_erasure_is_still_queued(world, mailoutbox):
+    from notifications.tasks import digest_send_batch_task, response_emails_send_task
+
+    erasure_request(member=world.alice, mode=ErasureMode.ANONYMISE)
+    digest_send_batch_task.apply(args=["2026-11-30", [world.alice.pk], None]).get()
+    response_emails_send_task.apply(args=[world.alice.pk]).get()
+    assert mailoutbox == []
+
+
+def test_staff_erasure_is_recorded_as_theirs(world, admin_user):
+    erasure = erasure_request(member=world.alice, mode=ErasureMode.REMOVE, requested_by=admin_user)
+    assert erasure.by_staff and erasure.requested_by == admin_user
+
+
+def test_her_export_files_go_with_her(world, settings, tmp_path):
+    from privacy.services.exports import export_build, export_request
+
+    settings.PRIVACY_EXPORT_DIR = tmp_path
+    export = export_request(member=world.alice)
+    export_build(export_id=export.pk)
+    assert list(tmp_path.glob("*.zip"))
+    erase(world.alice, ErasureMode.ANONYMISE)
+    assert not list(tmp_path.glob("*.zip"))
