@@ -21,7 +21,7 @@ from privacy.models import DataExport, ExportState
 from privacy.registry import EXPORTS
 from school.enqueue import task_enqueue_on_commit
 
-CHUNK = 500
+CHUNK = 100  # rows held at once: a log can be 30 kB of text
 SALT = "privacy.export"
 
 
