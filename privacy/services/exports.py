@@ -144,11 +144,15 @@ def export_email_send(*, export_id: int) -> bool:
     return True
 
 
+def exports_past_date():
+    """Ready exports whose link no longer works: their files are due for deletion."""
+    return DataExport.objects.filter(state=ExportState.READY, expires_at__lte=timezone.now())
+
+
 def exports_expire() -> int:
-    """Delete the files of exports past their date (and any left by a killed build)."""
-    expired = DataExport.objects.filter(state=ExportState.READY, expires_at__lte=timezone.now())
+    """Delete the files of exports past their date; the rows stay, marked expired."""
     count = 0
-    for export in expired.iterator(chunk_size=CHUNK):
+    for export in exports_past_date().iterator(chunk_size=CHUNK):
         if export.path is not None:
             export.path.unlink(missing_ok=True)
         count += DataExport.objects.filter(pk=export.pk).update(

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from privacy.services.exports import exports_expire
+from privacy.services.exports import exports_expire, exports_past_date
 from privacy.services.retention import SCHEDULES, retention_counts, retention_purge
 
 
@@ -15,12 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         days = {s.name: s.days for s in SCHEDULES}
         if dry_run:
-            counts = retention_counts()
+            files, counts = exports_past_date().count(), retention_counts()
             verb = "would remove"
         else:
-            files = exports_expire()
-            self.stdout.write(f"Export files deleted: {files}")
-            counts = retention_purge()
+            files, counts = exports_expire(), retention_purge()
             verb = "removed"
+        self.stdout.write(f"Export files past their link's date: {verb} {files}")
         for name, count in counts.items():
             self.stdout.write(f"{name} (kept {days[name]} days): {verb} {count}")
