@@ -177,7 +177,7 @@ def _links_erase(*, member: User, mode: str, counts: dict[str, int]) -> None:
         erase = link.decision.erase
         rows = link.rows_of(member)
         if erase == Erase.CONTENT and mode == ErasureMode.ANONYMISE:
-            moved = rows.update(**{link.field.name: former_member()})
+            moved = rows.update(**{link.field.name: former_member()}, **_touched(link.model))
             _add(counts, {f"{link.model._meta.label} (anonymised)": moved})
         elif erase in (Erase.CONTENT, Erase.DELETE):
             _add(counts, rows.delete()[1])
@@ -185,6 +185,13 @@ def _links_erase(*, member: User, mode: str, counts: dict[str, int]) -> None:
             rows.update(**{link.field.name: None})
         else:
             rows.update(**{link.field.name: former_member()})
+
+
+def _touched(model) -> dict:
+    """Mark a changed row as changed where its model keeps ``updated_at`` (caches of a
+    rendered post are keyed on it), without claiming the author edited it."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return {"updated_at": timezone.now()} if "updated_at" in names else {}
 
 
 def _patterns(words: list[str]) -> list[tuple[str, re.Pattern, str]]:
@@ -232,5 +239,5 @@ def _text_scrub(*, words: list[str], counts: dict[str, int]) -> None:
                 if text != (row[column] or ""):
                     changes[column] = text
             if changes:
-                manager.filter(pk=row["pk"]).update(**changes)
+                manager.filter(pk=row["pk"]).update(**changes, **_touched(model))
                 _add(counts, {f"{model._meta.label} (name removed)": 1})
