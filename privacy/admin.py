@@ -5,7 +5,8 @@ action); staff never see a member's password hash or email-confirmation keys."""
 from allauth.account.models import EmailConfirmation
 from django.contrib import admin, messages
 from django.http import FileResponse, Http404
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from members.admin import UserAdmin
 from members.models import User
@@ -60,7 +61,7 @@ class MemberAdmin(UserAdmin):
 
 @admin.register(DataExport)
 class DataExportAdmin(admin.ModelAdmin):
-    list_display = ["pk", "member", "requested_by", "state", "created_at", "expires_at"]
+    list_display = ["pk", "member", "requested_by", "state", "created_at", "expires_at", "file"]
     list_filter = ["state"]
     list_select_related = ["member__profile", "requested_by__profile"]
     readonly_fields = [f.name for f in DataExport._meta.fields]
@@ -70,6 +71,13 @@ class DataExportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Zip")
+    def file(self, export):
+        if export.state != ExportState.READY:
+            return "—"
+        url = reverse("admin:privacy_dataexport_download", args=[export.pk])
+        return format_html('<a href="{}">Download (recorded)</a>', url)
 
     def get_urls(self):
         download = self.admin_site.admin_view(self.download_view)
