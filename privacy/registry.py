@@ -38,6 +38,8 @@ class Decision:
     erase: Erase
     # The export file holding these rows (``EXPORTS``); None: nothing of hers to give.
     export: str | None = None
+    # CONTENT kept anonymised: only the rows matching this filter (the rest are deleted).
+    kept: dict = field(default_factory=dict)
 
 
 DECISIONS: dict[str, Decision] = {
@@ -49,7 +51,8 @@ DECISIONS: dict[str, Decision] = {
     "circles.Membership.member": Decision(Erase.DELETE, "memberships"),
     "circles.Membership.decided_by": Decision(Erase.UNLINK),
     "circles.Invite.created_by": Decision(Erase.UNLINK),
-    "circles.ActionLog.author": Decision(Erase.CONTENT, "logs"),
+    # Her drafts were never shared: they go in either mode.
+    "circles.ActionLog.author": Decision(Erase.CONTENT, "logs", kept={"state": "published"}),
     "circles.Response.author": Decision(Erase.CONTENT, "responses"),
     "facilitation.Report.reporter": Decision(Erase.DELETE, "reports"),
     "facilitation.Report.resolved_by": Decision(Erase.UNLINK),

@@ -83,11 +83,12 @@ def handover_message(circles: list[Circle]) -> str:
 
 
 def _scrub_words(member: User) -> list[str]:
-    words = [member.email]
+    """Her email and the name peers saw: her display name, or (without one) the part of
+    her address before the @ that the school showed instead."""
     profile = Profile.objects.filter(user=member).first()
-    if profile is not None and len(profile.display_name.strip()) >= 2:
-        words.append(profile.display_name.strip())
-    return words
+    name = (profile.display_name if profile is not None else "").strip()
+    name = name or member.email.split("@")[0]
+    return [member.email, name] if len(name) >= 2 else [member.email]
 
 
 @transaction.atomic
@@ -99,6 +100,8 @@ def erasure_request(*, member: User, mode: str, requested_by: User | None = None
     pending = Erasure.objects.filter(member=member, state=ErasureState.PENDING).first()
     if pending is not None:
         return pending
+    if member.email == FORMER_MEMBER_EMAIL:
+        raise ErasureRefused("This account holds former members' anonymised contributions.")
     circles = circles_needing_handover(member)
     if circles:
         raise ErasureRefused(handover_message(circles))
@@ -177,6 +180,9 @@ def _links_erase(*, member: User, mode: str, counts: dict[str, int]) -> None:
         erase = link.decision.erase
         rows = link.rows_of(member)
         if erase == Erase.CONTENT and mode == ErasureMode.ANONYMISE:
+            kept = link.decision.kept
+            if kept:
+                _add(counts, rows.exclude(**kept).delete()[1])
             moved = rows.update(**{link.field.name: former_member()}, **_touched(link.model))
             _add(counts, {f"{link.model._meta.label} (anonymised)": moved})
         elif erase in (Erase.CONTENT, Erase.DELETE):

@@ -72,8 +72,8 @@ def export_build(*, export_id: int) -> DataExport | None:
     export ready and send the email. Not one transaction: the file and the email are not
     the database's."""
     export = DataExport.objects.select_related("member").filter(pk=export_id).first()
-    if export is None or export.state == ExportState.EXPIRED:
-        return None
+    if export is None or export.state == ExportState.EXPIRED or not export.member.is_active:
+        return None  # gone, expired, or her account is being erased
     if export.state == ExportState.QUEUED:
         _build_file(export)
     export_email_send(export_id=export.pk)

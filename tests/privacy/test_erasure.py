@@ -21,7 +21,7 @@ from privacy.services.erasure import (
     erasure_request,
     erasure_run,
 )
-from tests.factories import PASSWORD, FacilitatorFactory, UserFactory
+from tests.factories import PASSWORD, ActionLogFactory, FacilitatorFactory, UserFactory
 from tests.privacy.conftest import ALICE_EMAIL, ALICE_LOG_TEXT, ALICE_NAME, ALICE_ORG
 
 
@@ -199,3 +199,28 @@ def test_her_export_files_go_with_her(world, settings, tmp_path):
     assert list(tmp_path.glob("*.zip"))
     erase(world.alice, ErasureMode.ANONYMISE)
     assert not list(tmp_path.glob("*.zip"))
+
+
+def test_her_drafts_go_even_when_she_keeps_her_contributions(world):
+    draft = ActionLogFactory(
+        circle=world.circle, author=world.alice, state="draft", published_at=None
+    )
+    erase(world.alice, ErasureMode.ANONYMISE)
+    assert not ActionLog.objects.filter(pk=draft.pk).exists()
+    assert ActionLog.objects.filter(pk=world.log.pk).exists()
+
+
+def test_without_a_display_name_the_name_peers_saw_is_removed(world):
+    world.alice.profile.display_name = ""
+    world.alice.profile.save()
+    world.bobs_response.body = "Thanks alice.nightingale, that helps."
+    world.bobs_response.save()
+    erase(world.alice, ErasureMode.ANONYMISE)
+    assert tables_holding("alice.nightingale") == []
+
+
+def test_the_former_member_account_cannot_be_erased(world):
+    erase(world.alice, ErasureMode.ANONYMISE)
+    former = ActionLog.objects.get(pk=world.log.pk).author
+    with pytest.raises(ErasureRefused, match="anonymised contributions"):
+        erasure_request(member=former, mode=ErasureMode.REMOVE)
