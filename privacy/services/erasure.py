@@ -12,7 +12,6 @@ non-empty and every query that reads authors works unchanged.
 """
 
 import html
-import re
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -20,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from circles.identifiers import identifiers_find
 from circles.models import Circle, Membership, MembershipKind, MembershipState
 from members.models import Profile, User
 from privacy.models import Erasure, ErasureMode, ErasureState
@@ -200,14 +200,21 @@ def _touched(model) -> dict:
     return {"updated_at": timezone.now()} if "updated_at" in names else {}
 
 
-def _patterns(words: list[str]) -> list[tuple[str, re.Pattern, str]]:
-    found = []
-    for word in words:
-        replacement = EMAIL_REMOVED if "@" in word else FORMER_MEMBER
-        for form in dict.fromkeys([word, html.escape(word)]):
-            pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE)
-            found.append((form, pattern, replacement))
-    return found
+def _scrubbed(text: str, words: list[str]) -> str:
+    """``text`` with her email and her whole name replaced, found by the school's one
+    identifier check (``circles.identifiers``)."""
+    emails = {w.lower() for w in words if "@" in w}
+    names = [form for w in words if "@" not in w for form in dict.fromkeys([w, html.escape(w)])]
+    wanted = {n.lower() for n in names}
+    for finding in reversed(identifiers_find(text, names=names)):
+        if finding.kind == "email" and finding.text.lower() in emails:
+            replacement = EMAIL_REMOVED
+        elif finding.kind == "name" and finding.text.lower() in wanted:
+            replacement = FORMER_MEMBER
+        else:
+            continue
+        text = text[: finding.start] + replacement + text[finding.end :]
+    return text
 
 
 def _text_columns(model) -> list[str]:
@@ -224,15 +231,15 @@ def _text_scrub(*, words: list[str], counts: dict[str, int]) -> None:
     """Replace her name (with "Former member") and her email in every text column of every
     table that members' words can reach: others' responses that name her, audit labels,
     her own kept posts."""
-    patterns = _patterns(words)
-    if not patterns:
+    if not words:
         return
+    forms = {form for w in words for form in (w, html.escape(w))}
     for model in apps.get_models():
         columns = _text_columns(model)
         if model._meta.app_label in NOT_SCANNED or model._meta.proxy or not columns:
             continue
         where = Q()
-        for form, _, _ in patterns:
+        for form in forms:
             for column in columns:
                 where |= Q(**{f"{column}__icontains": form})
         manager = model._base_manager
@@ -240,10 +247,9 @@ def _text_scrub(*, words: list[str], counts: dict[str, int]) -> None:
             changes = {}
             for column in columns:
                 text = row[column] or ""
-                for _, pattern, replacement in patterns:
-                    text = pattern.sub(replacement, text)
-                if text != (row[column] or ""):
-                    changes[column] = text
+                scrubbed = _scrubbed(text, words)
+                if scrubbed != text:
+                    changes[column] = scrubbed
             if changes:
                 manager.filter(pk=row["pk"]).update(**changes, **_touched(model))
                 _add(counts, {f"{model._meta.label} (name removed)": 1})
