@@ -23,10 +23,9 @@ admin.site.unregister(User)
 class MemberAdmin(UserAdmin):
     """The member admin without the password field (no hash, not even its summary)."""
 
-    fieldsets = (
-        (None, {"fields": ("email",)}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+    fieldsets = tuple(
+        (name, {**options, "fields": tuple(f for f in options["fields"] if f != "password")})
+        for name, options in UserAdmin.fieldsets
     )
     readonly_fields = ["last_login", "date_joined"]
     actions = ["export_data", "erase_anonymise", "erase_remove"]

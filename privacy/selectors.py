@@ -21,4 +21,5 @@ def privacy_facts() -> dict:
         "read_notification_days": settings.RETENTION_READ_NOTIFICATION_DAYS,
         "expired_invite_days": settings.RETENTION_EXPIRED_INVITE_DAYS,
         "unsubscribe_days": settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS,
+        "session_days": settings.SESSION_COOKIE_AGE // (24 * 60 * 60),
     }

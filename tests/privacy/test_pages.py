@@ -24,9 +24,15 @@ def test_the_privacy_page_quotes_the_retention_settings_the_code_uses(client, se
     settings.RETENTION_READ_NOTIFICATION_DAYS = 45
     settings.RETENTION_EXPIRED_INVITE_DAYS = 6
     settings.PRIVACY_EXPORT_DAYS = 9
+    settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS = 33
+    settings.SESSION_COOKIE_AGE = 3 * 24 * 60 * 60
     page = client.get("/privacy/").content.decode()
     quoted = dict(re.findall(r'data-setting="(\w+)">(\d+) days', page))
-    assert quoted == {name: str(getattr(settings, name)) for name in SETTINGS_QUOTED}
+    assert quoted == {
+        **{name: str(getattr(settings, name)) for name in SETTINGS_QUOTED},
+        "UNSUBSCRIBE_LINK_MAX_AGE_DAYS": "33",
+        "SESSION_COOKIE_AGE": "3",
+    }
     assert "sessionid" in page and "csrftoken" in page
 
 
