@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django import forms
 
 from privacy.models import ErasureMode
@@ -28,12 +29,17 @@ class DeleteAccountForm(forms.Form):
         error_messages={"required": "Enter your password."},
     )
 
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        self.user = request.user
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
+        """Checked like allauth's re-authentication, under its rate limit (per member), so
+        a borrowed session cannot guess the password here."""
         password = self.cleaned_data["password"]
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
+            raise forms.ValidationError("Too many tries. Wait a minute, then try again.")
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password

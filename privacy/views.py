@@ -53,7 +53,7 @@ def export_download(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             erasure_request(member=request.user, mode=ErasureMode(form.cleaned_data["mode"]))

@@ -50,6 +50,17 @@ def test_deleting_needs_her_password(world, client):
     assert User.objects.get(pk=world.alice.pk).is_active
 
 
+def test_guessing_her_password_here_is_rate_limited(world, client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reauthenticate": "3/m/user"}
+    client.force_login(world.alice)
+    url = reverse("privacy:delete_account")
+    for _ in range(3):
+        client.post(url, {"mode": "remove", "password": "guess"})
+    page = client.post(url, {"mode": "remove", "password": PASSWORD})
+    assert "Too many tries" in page.content.decode()
+    assert User.objects.get(pk=world.alice.pk).is_active
+
+
 def test_deleting_signs_her_out_and_says_so(
     world, client, tasks_run_at_once, django_capture_on_commit_callbacks
 ):
