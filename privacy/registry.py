@@ -26,6 +26,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from circles.models import LOG_TEXT_FIELDS
+
 
 class Erase(StrEnum):
     DELETE = "delete"
@@ -118,6 +120,22 @@ class ExportKind:
     fields: dict[str, str]
     exclude_own: str = ""  # a lookup: leave out rows where it is her (her own rows elsewhere)
     extra: dict = field(default_factory=dict)  # further filters
+    # Her own rows: every column of the model goes in, the ``fields`` above with their
+    # words and any other (a field added later included) with its verbose name, except
+    # the links to her and what ``omit`` names (rendered copies, claim tokens, others' ids).
+    complete: bool = False
+    omit: tuple[str, ...] = ()
+
+    def columns(self) -> dict[str, str]:
+        columns = dict(self.fields)
+        if not self.complete:
+            return columns
+        covered = {c.split("__")[0].removesuffix("_id") for c in columns}
+        covered |= {self.owner.split("__")[0], *self.omit}
+        for f in apps.get_model(self.model)._meta.concrete_fields:
+            if f.name not in covered:
+                columns[f.attname] = str(f.help_text or f.verbose_name)
+        return columns
 
     def queryset(self, member) -> models.QuerySet:
         qs = apps.get_model(self.model)._base_manager.filter(
@@ -125,7 +143,7 @@ class ExportKind:
         )
         if self.exclude_own:
             qs = qs.exclude(**{self.exclude_own: member.pk})
-        return qs.order_by("pk").values(*self.fields)
+        return qs.order_by("pk").values(*self.columns())
 
 
 PEER = "a peer's display name (their words are theirs, so only the name is given)"
@@ -159,6 +177,7 @@ EXPORTS: tuple[ExportKind, ...] = (
             "response_emails_enabled": "emails about responses to your logs on",
             "onboarded_at": "when you finished setting up your profile",
         },
+        complete=True,
     ),
     ExportKind(
         "roles",
@@ -173,6 +192,7 @@ EXPORTS: tuple[ExportKind, ...] = (
         "user",
         "Your email addresses.",
         {"email": "address", "verified": "confirmed", "primary": "the one we write to"},
+        complete=True,
     ),
     ExportKind(
         "memberships",
@@ -187,6 +207,8 @@ EXPORTS: tuple[ExportKind, ...] = (
             "created_at": "when you joined or asked",
             "joined_at": "when you became a member",
         },
+        complete=True,
+        omit=("decided_by",),
     ),
     ExportKind(
         "logs",
@@ -214,6 +236,8 @@ EXPORTS: tuple[ExportKind, ...] = (
             "is_hidden": "hidden by a facilitator",
             "hidden_reason": "the facilitator's reason",
         },
+        complete=True,
+        omit=tuple(f"{n}_html" for n in LOG_TEXT_FIELDS),
     ),
     ExportKind(
         "log_tags",
@@ -241,6 +265,8 @@ EXPORTS: tuple[ExportKind, ...] = (
             "helpful_at": "when the log's author marked it helpful",
             "is_hidden": "hidden by a facilitator",
         },
+        complete=True,
+        omit=("body_html",),
     ),
     ExportKind(
         "responses_to_my_logs",
@@ -273,6 +299,8 @@ EXPORTS: tuple[ExportKind, ...] = (
             "created_at": "reported",
             "resolved_at": "dealt with",
         },
+        complete=True,
+        omit=("resolved_by",),
     ),
     ExportKind(
         "decisions_about_me",
@@ -292,6 +320,8 @@ EXPORTS: tuple[ExportKind, ...] = (
         "member",
         "Weekly digests we sent you.",
         {"week": "week", "status": "sent, skipped or failed", "sent_at": "sent"},
+        complete=True,
+        omit=("run", "claim_token"),
     ),
     ExportKind(
         "nudges_sent",
@@ -306,6 +336,7 @@ EXPORTS: tuple[ExportKind, ...] = (
             "circle__name": "circle",
             "log_id": "log",
         },
+        complete=True,
     ),
     ExportKind(
         "response_emails",
@@ -313,6 +344,8 @@ EXPORTS: tuple[ExportKind, ...] = (
         "recipient",
         "Emails telling you of responses.",
         {"response_id": "the response", "status": "status", "sent_at": "sent"},
+        complete=True,
+        omit=("claim_token",),
     ),
     ExportKind(
         "moderation_emails",
@@ -329,5 +362,7 @@ EXPORTS: tuple[ExportKind, ...] = (
             "status": "status",
             "sent_at": "sent",
         },
+        complete=True,
+        omit=("claim_token",),
     ),
 )
