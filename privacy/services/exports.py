@@ -11,10 +11,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from circles.models import ActionLog
 from members.models import User
 from notifications.emails import absolute, message_build
 from privacy.models import DataExport, ExportState
@@ -87,6 +88,7 @@ def _build_file(export: DataExport) -> None:
     partial = folder / f"{name}.part"
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         counts = {kind.name: _write_kind(archive, kind, export.member) for kind in EXPORTS}
+        _write_readable_logs(archive, export.member)
         index = render_to_string(
             "privacy/export_index.html",
             {
@@ -104,6 +106,35 @@ def _build_file(export: DataExport) -> None:
     export.ready_at = now
     export.expires_at = now + dt.timedelta(days=export_days())
     export.save(update_fields=["file_name", "size", "state", "ready_at", "expires_at"])
+
+
+# The log's parts as the writer was asked for them, in the cycle's order.
+LOG_PARTS = (
+    ("situation", "The situation"),
+    ("action", "What I tried"),
+    ("prediction", "What I expected"),
+    ("outcome", "What happened"),
+    ("insight", "What I learned"),
+    ("next_step", "My next step"),
+    ("ask", "What I asked of the circle"),
+)
+
+
+def _write_readable_logs(archive: zipfile.ZipFile, member: User) -> None:
+    """``logs.html``: her logs to read in a browser, written one log at a time."""
+    one = get_template("privacy/_export_log.html")
+    fields = ["id", "title", "circle__name", "state", "published_at", "created_at"]
+    logs = (
+        ActionLog.objects.filter(author=member)
+        .order_by("created_at", "pk")
+        .values(*fields, *(name for name, _ in LOG_PARTS), "next_step_due")
+    )
+    with archive.open("logs.html", "w") as raw:
+        raw.write(render_to_string("privacy/_export_logs_head.html").encode())
+        for log in logs.iterator(chunk_size=CHUNK):
+            parts = [(label, log[name]) for name, label in LOG_PARTS if log[name]]
+            raw.write(one.render({"log": log, "parts": parts}).encode())
+        raw.write(b"</main></body></html>\n")
 
 
 def _write_kind(archive: zipfile.ZipFile, kind, member: User) -> int:

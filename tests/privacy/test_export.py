@@ -60,6 +60,8 @@ def test_requesting_on_the_page_emails_her_a_link_to_the_zip(
     assert json.loads(archive.read("profile.json"))[0]["display_name"] == ALICE_NAME
     index = archive.read("index.html").decode()
     assert "logs.json" in index and "what you learned" in index
+    readable = archive.read("logs.html").decode()
+    assert "<h2>Handover huddles</h2>" in readable and ALICE_LOG_TEXT in readable
 
 
 def test_the_export_holds_her_data_and_only_names_of_others(world):
