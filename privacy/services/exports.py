@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -199,10 +200,9 @@ def export_files_delete(*, member: User) -> None:
 
 
 def exports_waiting(*, older_than: dt.timedelta) -> list[int]:
-    """Exports still queued after ``older_than`` (a lost broker message or a killed build)."""
-    cutoff = timezone.now() - older_than
-    return list(
-        DataExport.objects.filter(state=ExportState.QUEUED, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
+    """Exports still queued after ``older_than`` (a lost broker message or a killed build),
+    and ready ones whose email was not sent (the send failed)."""
+    now = timezone.now()
+    unsent = Q(state=ExportState.READY, emailed_at__isnull=True, expires_at__gt=now)
+    waiting = DataExport.objects.filter(Q(state=ExportState.QUEUED) | unsent)
+    return list(waiting.filter(created_at__lt=now - older_than).values_list("pk", flat=True))

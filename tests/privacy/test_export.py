@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import re
+import smtplib
 import tracemalloc
 import zipfile
 
@@ -175,3 +176,18 @@ def test_memory_stays_bounded_with_5000_logs(export_dir):
     whole = len(json.dumps(logs))  # about 10 MB of JSON
     assert whole > 10_000_000
     assert peak < whole / 10, f"peak {peak:,} bytes for {whole:,} bytes of logs"
+
+
+def test_an_email_that_failed_is_sent_by_the_sweep(world, settings, mailoutbox, tasks_run_at_once):
+    from privacy.tasks import sweep_task
+
+    settings.EMAIL_BACKEND = "tests.notifications.mailbackends.BrokenSMTPBackend"
+    export = export_request(member=world.alice)
+    with pytest.raises(smtplib.SMTPException):
+        export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.state == ExportState.READY and export.emailed_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
+        sweep_task.apply().get()
+    assert [m.to for m in mailoutbox] == [[ALICE_EMAIL]]
