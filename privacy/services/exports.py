@@ -27,10 +27,6 @@ CHUNK = 100  # rows held at once: a log can be 30 kB of text
 SALT = "privacy.export"
 
 
-class ExportRefused(Exception):
-    pass
-
-
 def export_days() -> int:
     return settings.PRIVACY_EXPORT_DAYS
 
@@ -182,7 +178,10 @@ def exports_past_date():
 
 
 def exports_expire() -> int:
-    """Delete the files of exports past their date; the rows stay, marked expired."""
+    """Delete the files of exports past their date; the rows stay, marked expired. Files no
+    export names (a build killed mid-way, or one that lost a race with its redelivery) go
+    once a day old."""
+    _orphans_delete()
     count = 0
     for export in exports_past_date().iterator(chunk_size=CHUNK):
         if export.path is not None:
@@ -191,6 +190,17 @@ def exports_expire() -> int:
             state=ExportState.EXPIRED, file_name=""
         )
     return count
+
+
+def _orphans_delete() -> None:
+    folder = settings.PRIVACY_EXPORT_DIR
+    if not folder.exists():
+        return
+    named = set(DataExport.objects.exclude(file_name="").values_list("file_name", flat=True))
+    day_ago = (timezone.now() - dt.timedelta(days=1)).timestamp()
+    for path in folder.glob("*.zip*"):
+        if path.name not in named and path.stat().st_mtime < day_ago:
+            path.unlink(missing_ok=True)
 
 
 def export_files_delete(*, member: User) -> None:

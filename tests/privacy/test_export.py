@@ -143,6 +143,10 @@ def test_a_build_killed_mid_way_is_finished_by_the_rerun_and_emails_once(
     export.refresh_from_db()
     assert export.state == ExportState.READY and zipfile.is_zipfile(export.path)
     assert len(mailoutbox) == 1
+    # The nightly purge removes the killed build's leftover once it is a day old.
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1, minutes=1)):
+        exports_expire()
+    assert not (export_dir / "leftover.zip.part").exists()
 
 
 @pytest.mark.django_db
