@@ -237,7 +237,7 @@ EXPORTS: tuple[ExportKind, ...] = (
             "hidden_reason": "the facilitator's reason",
         },
         complete=True,
-        omit=tuple(f"{n}_html" for n in LOG_TEXT_FIELDS),
+        omit=(*(f"{n}_html" for n in LOG_TEXT_FIELDS), "situation_excerpt"),
     ),
     ExportKind(
         "log_tags",
