@@ -13,16 +13,19 @@ class Provided:
 
     def __init__(self, what: str):
         self.what = what
-        self._query: Callable[[], QuerySet] | None = None
+        self._query: Callable[..., QuerySet | object] | None = None
 
-    def provide(self, query: Callable[[], QuerySet]) -> None:
+    def provide(self, query: Callable[..., QuerySet | object]) -> None:
         self._query = query
 
-    def __call__(self) -> QuerySet:
+    def __call__(self, *args, **kwargs):
         if self._query is None:
             raise ImproperlyConfigured(f"No installed app provides {self.what}.")
-        return self._query()
+        return self._query(*args, **kwargs)
 
 
 # Reports nobody has dealt with yet, each with ``circle`` and ``created_at`` (facilitation).
 open_reports = Provided("the open reports")
+
+# The next meeting of a member's circles, or None (meetings): ``next_meeting_for(user=…)``.
+next_meeting_for = Provided("the next meeting of a member's circles")

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from taggit.models import Tag, TaggedItem
 
-from circles.extensions import open_reports
+from circles.extensions import next_meeting_for, open_reports
 from circles.models import (
     RESPONSE_KIND_ORDER,
     ActionLog,
@@ -514,6 +514,7 @@ def dashboard_for(*, user) -> dict:
         "today": member_today(user),
         "drafts": drafts,
         "circles_for_roles": list(circles_for_roles(user=user)[:DASHBOARD_LIST_SIZE]),
+        "next_meeting": next_meeting_for(user=user) if my_circles else None,
     }
 
 

@@ -65,13 +65,21 @@ class ProfileForm(forms.ModelForm):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["digest_enabled", "nudges_enabled", "response_emails_enabled"]
+        fields = [
+            "digest_enabled",
+            "nudges_enabled",
+            "response_emails_enabled",
+            "meeting_reminders_enabled",
+        ]
         labels = {
             "digest_enabled": "Weekly digest of what happened in my circles",
             "nudges_enabled": "Nudges (a commitment falls due, a peer's log needs a response)",
             "response_emails_enabled": (
                 "An email when someone responds to my log, or a facilitator hides or "
                 "restores something I wrote"
+            ),
+            "meeting_reminders_enabled": (
+                "Reminders of my circles' meetings, the day before and an hour before"
             ),
         }
 

@@ -98,6 +98,7 @@ class Profile(models.Model):
     response_emails_enabled = models.BooleanField(
         "email me when someone responds to my log", default=True
     )
+    meeting_reminders_enabled = models.BooleanField("meeting reminders", default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -30,6 +30,7 @@ from circles.models import (
     MembershipState,
     Response,
 )
+from meetings.selectors import next_meetings_of_circles
 from members.local_time import zone_named
 from members.models import Profile, User
 from notifications.models import DigestRun
@@ -128,6 +129,7 @@ class DigestContent:
     waiting_logs: list = field(default_factory=list)
     commitments: list = field(default_factory=list)
     facilitation: list = field(default_factory=list)
+    next_meeting: object = None  # the first meeting of her circles in the fortnight ahead
 
     @property
     def commitments_due(self) -> list:
@@ -185,7 +187,26 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
     _digest_responses(contents, circles_of, start=start, end=end)
     _digest_commitments(contents, circles_of, week=week)
     _digest_facilitation(contents, facilitates)
+    _digest_next_meeting(contents, circles_of, week=week)
     return contents
+
+
+NEXT_MEETING_DAYS = 14
+
+
+def _digest_next_meeting(contents: dict, circles_of: dict, *, week: dt.date) -> None:
+    """Each member's next meeting (``meetings``) in the fortnight from the digest's Monday:
+    one query for all her batch's circles."""
+    after = local_midnight(week)
+    firsts = next_meetings_of_circles(
+        circle_ids={c for mine in circles_of.values() for c in mine},
+        after=after,
+        before=after + dt.timedelta(days=NEXT_MEETING_DAYS),
+    )
+    for member_id, mine in circles_of.items():
+        found = [firsts[c] for c in mine if c in firsts]
+        if found:
+            contents[member_id].next_meeting = min(found, key=lambda o: (o.starts_at, o.pk))
 
 
 def _digest_circles(contents: dict[int, DigestContent]) -> tuple[dict, dict]:

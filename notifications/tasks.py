@@ -10,7 +10,7 @@ from kombu.exceptions import OperationalError
 
 from notifications.models import DigestRun
 from notifications.selectors import week_start
-from notifications.services import digests, moderation, nudges, responses
+from notifications.services import digests, meeting_reminders, moderation, nudges, responses
 
 # Transient failures worth retrying with backoff: SMTP trouble, sockets, the broker.
 RETRY_ON = (smtplib.SMTPException, ConnectionError, TimeoutError, OperationalError)
@@ -89,4 +89,11 @@ def sweep_task() -> None:
     """Beat, every few minutes: find work a lost broker message left behind."""
     responses.response_emails_sweep()
     moderation.moderation_emails_sweep()
+    meeting_reminders.meeting_reminders_sweep()
     digests.digest_runs_resume()
+
+
+@shared_task(name="notifications.meeting_reminders_send", bind=True, ignore_result=True, **SENDING)
+def meeting_reminders_send_task(self, occurrence_id: int) -> None:
+    """Queued when a meeting is scheduled or moved: its reminders that are due now."""
+    meeting_reminders.meeting_reminders_send(occurrence_id=occurrence_id, token=self.request.id)

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "circles",
     "notifications",
     "facilitation",
+    "meetings",
+    "record",
     "privacy",
 ]
 

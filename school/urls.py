@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("members.urls")),
     path("circles/", include("circles.urls")),
+    path("", include("meetings.urls")),
+    path("me/record/", include("record.urls")),
     path("facilitate/", include("facilitation.urls")),
     path("email/", include("notifications.urls")),
     path("", include("privacy.urls")),

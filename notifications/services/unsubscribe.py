@@ -22,6 +22,7 @@ EMAIL_TYPES = {
     "digest": ("digest_enabled", "the weekly digest"),
     "nudges": ("nudges_enabled", "nudges"),
     "responses": ("response_emails_enabled", "emails about your logs and responses"),
+    "meetings": ("meeting_reminders_enabled", "meeting reminders"),
 }
 
 

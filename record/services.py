@@ -1,0 +1,1 @@
+"""The learning record\x27s writes."""
