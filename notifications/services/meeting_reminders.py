@@ -35,9 +35,10 @@ from notifications.selectors import reachable_members
 logger = logging.getLogger(__name__)
 
 STALE_CLAIM = dt.timedelta(minutes=30)
-# When each reminder is due: from ``opens`` before the start until ``closes`` before it.
+# When each reminder is due: from ``opens`` before the start until ``closes`` before it (a
+# meeting scheduled or moved to less than 20 hours ahead gets only the hour-before one).
 WINDOWS = {
-    ReminderKind.DAY_BEFORE: (dt.timedelta(hours=24), dt.timedelta(hours=2)),
+    ReminderKind.DAY_BEFORE: (dt.timedelta(hours=24), dt.timedelta(hours=20)),
     ReminderKind.HOUR_BEFORE: (dt.timedelta(hours=1), dt.timedelta(0)),
 }
 
