@@ -1,0 +1,242 @@
+"""What the learning record shows: her cycles (chains of logs) with prediction beside
+outcome, her commitments kept, late and open, the meetings she attended with their hours,
+the responses she gave, her CPD against her target and her reflective accounts. A fixed
+number of queries, whatever the size of her record."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Min, OuterRef, Subquery
+
+from circles.models import ActionLog, LogState, Response
+from meetings.selectors import attended_by
+from members.local_time import local_date, member_today, zone_of
+from record.models import (
+    ACCOUNTS_NEEDED,
+    NURSE_HOURS,
+    NURSE_PARTICIPATORY_HOURS,
+    PERIOD_YEARS,
+    CpdEntry,
+    RecordSettings,
+    ReflectiveAccount,
+)
+
+
+def settings_of(user) -> RecordSettings:
+    """Her settings, or the defaults (unsaved) until she sets them."""
+    found = RecordSettings.objects.filter(member=user).first()
+    return found or RecordSettings(
+        member=user, hours_target=NURSE_HOURS, participatory_target=NURSE_PARTICIPATORY_HOURS
+    )
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def current_period(user, settings: RecordSettings) -> tuple[dt.date, dt.date]:
+    """Her three-year period: up to her revalidation date when she gave one, else the
+    three years up to today."""
+    end = settings.revalidation_due or member_today(user)
+    return years_before(end, PERIOD_YEARS), end
+
+
+def own_logs(user):
+    """Her published logs (hers alone to draw on), circle loaded."""
+    return ActionLog.objects.filter(author=user, state=LogState.PUBLISHED).select_related("circle")
+
+
+def chains_of(logs: list[ActionLog]) -> list[list[ActionLog]]:
+    """Logs (oldest first) as chains: each from a log following none of these through its
+    follow-ups. Latest chain first."""
+    by_pk = {log.pk: log for log in logs}
+    chains: dict[int, list[ActionLog]] = {}
+    root_of: dict[int, int] = {}
+    for log in logs:
+        root = root_of.get(log.follows_id, log.pk) if log.follows_id in by_pk else log.pk
+        root_of[log.pk] = root
+        chains.setdefault(root, []).append(log)
+    return sorted(chains.values(), key=lambda chain: chain[-1].published_at, reverse=True)
+
+
+def chain_through(user, log: ActionLog) -> list[ActionLog]:
+    """The chain of her published logs that holds ``log``."""
+    for chain in chains_of(list(own_logs(user).order_by("published_at", "pk"))):
+        if any(each.pk == log.pk for each in chain):
+            return chain
+    return [log]
+
+
+@dataclass
+class CommitmentCounts:
+    kept: list = field(default_factory=list)
+    late: list = field(default_factory=list)
+    open: list = field(default_factory=list)
+
+
+def commitments_of(user, *, start: dt.date, end: dt.date) -> CommitmentCounts:
+    """Her dated next steps due in the range: kept (followed up by the date), late
+    (followed up after it) and open (no follow-up yet)."""
+    first_follow_up = (
+        ActionLog.objects.filter(follows=OuterRef("pk"), author=user, state=LogState.PUBLISHED)
+        .order_by()
+        .values("follows")
+        .annotate(first=Min("published_at"))
+        .values("first")
+    )
+    logs = (
+        own_logs(user)
+        .exclude(next_step="")
+        .filter(next_step_due__gte=start, next_step_due__lte=end)
+        .annotate(followed_up_at=Subquery(first_follow_up))
+        .order_by("next_step_due", "pk")
+    )
+    counts = CommitmentCounts()
+    for log in logs:
+        if log.followed_up_at is None:
+            counts.open.append(log)
+        elif local_date(user, log.followed_up_at) <= log.next_step_due:
+            counts.kept.append(log)
+        else:
+            counts.late.append(log)
+    return counts
+
+
+@dataclass
+class CpdSummary:
+    hours_target: Decimal
+    participatory_target: Decimal
+    meeting_hours: Decimal
+    entry_hours: Decimal
+    entry_participatory_hours: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.meeting_hours + self.entry_hours
+
+    @property
+    def participatory(self) -> Decimal:
+        return self.meeting_hours + self.entry_participatory_hours
+
+    @property
+    def hours_to_go(self) -> Decimal:
+        return max(Decimal(0), self.hours_target - self.total)
+
+    @property
+    def participatory_to_go(self) -> Decimal:
+        return max(Decimal(0), self.participatory_target - self.participatory)
+
+
+def _hours(occurrence) -> Decimal:
+    return Decimal(int(occurrence.duration.total_seconds() // 60)) / 60
+
+
+def _bounds(user, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    zone = zone_of(user)
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=zone),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+    )
+
+
+def record_for(*, user, start: dt.date, end: dt.date) -> dict:
+    """Everything the record page shows for the dates ``start`` to ``end`` (her dates)."""
+    settings = settings_of(user)
+    since, until = _bounds(user, start, end)
+    logs = list(
+        own_logs(user)
+        .filter(published_at__gte=since, published_at__lt=until)
+        .order_by("published_at", "pk")
+    )
+    attended = list(attended_by(member=user, start=since, end=until))
+    entries = list(CpdEntry.objects.filter(member=user, date__gte=start, date__lte=end))
+    responses = list(
+        Response.objects.filter(author=user, created_at__gte=since, created_at__lt=until)
+        .values_list("created_at", flat=True)
+        .order_by("created_at")
+    )
+    period = current_period(user, settings)
+    accounts = list(ReflectiveAccount.objects.filter(member=user).order_by("-event_date", "-pk"))
+    cpd = CpdSummary(
+        hours_target=settings.hours_target,
+        participatory_target=settings.participatory_target,
+        meeting_hours=sum((_hours(a.occurrence) for a in attended), Decimal(0)),
+        entry_hours=sum((e.hours for e in entries), Decimal(0)),
+        entry_participatory_hours=sum((e.hours for e in entries if e.participatory), Decimal(0)),
+    )
+    return {
+        "settings": settings,
+        "chains": chains_of(logs),
+        "logs": logs,
+        "commitments": commitments_of(user, start=start, end=end),
+        "attended": attended,
+        "responses_given": len(responses),
+        "response_dates": [local_date(user, moment) for moment in responses],
+        "entries": entries,
+        "cpd": cpd,
+        "accounts": accounts,
+        "period": period,
+        "accounts_in_period": sum(1 for a in accounts if period[0] <= a.event_date <= period[1]),
+        "accounts_needed": ACCOUNTS_NEEDED,
+    }
+
+
+def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def activity_by_month(user, record: dict, *, start: dt.date, end: dt.date) -> dict:
+    """Logs published, responses given and meetings attended per month of the range."""
+    logs = Counter(local_date(user, log.published_at).replace(day=1) for log in record["logs"])
+    responses = Counter(day.replace(day=1) for day in record["response_dates"])
+    meetings = Counter(
+        local_date(user, a.occurrence.starts_at).replace(day=1) for a in record["attended"]
+    )
+    months = months_between(start, end)
+    return {
+        "months": months,
+        "logs": [logs[m] for m in months],
+        "responses": [responses[m] for m in months],
+        "meetings": [meetings[m] for m in months],
+    }
+
+
+def cpd_rows(*, user) -> list[dict]:
+    """Every CPD hour she has on record, for the CSV: meetings attended and her entries,
+    latest first."""
+    rows = [
+        {
+            "date": local_date(user, a.occurrence.starts_at),
+            "activity": f"{a.occurrence.meeting.title} ({a.occurrence.circle.name})",
+            "hours": _hours(a.occurrence).quantize(Decimal("0.01")),
+            "participatory": True,
+            "source": "circle meeting",
+        }
+        for a in attended_by(member=user)
+    ]
+    rows += [
+        {
+            "date": e.date,
+            "activity": e.activity,
+            "hours": e.hours,
+            "participatory": e.participatory,
+            "source": "added by me",
+        }
+        for e in CpdEntry.objects.filter(member=user)
+    ]
+    return sorted(rows, key=lambda row: row["date"], reverse=True)
+
+
+def default_range(user) -> tuple[dt.date, dt.date]:
+    """Her current three-year period, up to today at the latest."""
+    start, end = current_period(user, settings_of(user))
+    return start, min(end, member_today(user))
