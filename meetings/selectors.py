@@ -4,7 +4,7 @@ that a template runs no query."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Membership
@@ -73,7 +73,7 @@ def meeting_page(*, access: CircleAccess, occurrence: Occurrence) -> MeetingPage
         my_answer=next((r.answer for r in rsvps if r.member_id == access.user.pk), None),
         going=[r.member for r in rsvps if r.answer == RsvpAnswer.GOING],
         not_going=sum(1 for r in rsvps if r.answer == RsvpAnswer.NOT_GOING),
-        agenda=list(occurrence.agenda.select_related("log").order_by("position", "pk")),
+        agenda=list(occurrence.agenda.select_related("log__circle").order_by("position", "pk")),
         attended=[
             a.member
             for a in Attendance.objects.filter(occurrence=occurrence)
@@ -100,20 +100,7 @@ def agenda_draft(*, occurrence: Occurrence) -> list[AgendaSuggestion]:
     shown = (
         ActionLog.objects.published()
         .filter(circle=occurrence.circle_id, is_hidden=False)
-        .select_related("author__profile")
-        .only(
-            "pk",
-            "title",
-            "ask",
-            "next_step",
-            "next_step_due",
-            "published_at",
-            "circle_id",
-            "author__id",
-            "author__email",
-            "author__profile__id",
-            "author__profile__display_name",
-        )  # fmt: skip
+        .select_related("circle", "author__profile")
     )
     meeting_day = timezone.localtime(occurrence.starts_at).date()
     waiting = shown.filter(locked_at__isnull=True).unanswered().order_by("published_at", "pk")
@@ -211,15 +198,3 @@ def attended_by(*, member, start: dt.datetime | None = None, end: dt.datetime | 
     if end is not None:
         rows = rows.filter(occurrence__starts_at__lt=end)
     return rows.order_by("-occurrence__starts_at", "-pk")
-
-
-def rsvp_counts(occurrence_ids) -> dict[int, dict]:
-    rows = (
-        Rsvp.objects.filter(occurrence_id__in=occurrence_ids)
-        .values("occurrence_id")
-        .annotate(
-            going=Count("pk", filter=Q(answer=RsvpAnswer.GOING)),
-            not_going=Count("pk", filter=Q(answer=RsvpAnswer.NOT_GOING)),
-        )
-    )
-    return {row["occurrence_id"]: row for row in rows}

@@ -47,13 +47,26 @@ def profile_update(
 
 @transaction.atomic
 def preferences_update(
-    *, user: User, digest_enabled: bool, nudges_enabled: bool, response_emails_enabled: bool
+    *,
+    user: User,
+    digest_enabled: bool,
+    nudges_enabled: bool,
+    response_emails_enabled: bool,
+    meeting_reminders_enabled: bool = True,
 ) -> Profile:
     profile = profile_ensure(user=user)
     profile.digest_enabled = digest_enabled
     profile.nudges_enabled = nudges_enabled
     profile.response_emails_enabled = response_emails_enabled
-    profile.save(update_fields=["digest_enabled", "nudges_enabled", "response_emails_enabled"])
+    profile.meeting_reminders_enabled = meeting_reminders_enabled
+    profile.save(
+        update_fields=[
+            "digest_enabled",
+            "nudges_enabled",
+            "response_emails_enabled",
+            "meeting_reminders_enabled",
+        ]
+    )
     return profile
 
 

@@ -7,7 +7,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("school", "members", "circles", "notifications", "facilitation", "privacy")
+# Every app of the project (a top-level package with an apps.py), and the project package.
+APPS = ("school", *sorted(path.parent.name for path in ROOT.glob("*/apps.py")))
 MAX_FUNCTION_LINES = 60
 MAX_VIEW_LINES = 25
 
