@@ -204,6 +204,7 @@ def _prepare_here(size_name: str) -> None:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
+    from benchmarks import meetings as bench_meetings
     from benchmarks import seed
     from members.models import User
 
@@ -213,7 +214,7 @@ def _prepare_here(size_name: str) -> None:
         started = time.perf_counter()
         seed.seed(size)
         print(f"seeded {size_name} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    meta = seed.seeded_meta()
+    meta = {**seed.seeded_meta(), **bench_meetings.ensure(seed.seeded_meta())}
     cookies = {}
     for who in ("member", "facilitator"):
         user = User.objects.get(pk=meta[who])
@@ -392,6 +393,8 @@ def measure_pages(mode: Mode, big: Gunicorn, small: Gunicorn, meta: dict, small_
         "log page": (big, f"/circles/bench-feed/logs/{meta['log']}/", member),
         "dashboard": (big, "/dashboard/", member),
         "circle health": (big, "/facilitate/bench-feed/health/", facilitator),
+        "learning record": (big, "/me/record/", member),
+        "calendar feed": (big, meta["feed_path"], ""),
         "anonymous home": (big, "/", ""),
         "small circle, big school": (big, "/circles/bench-small/", member),
         "small circle, small school": (
@@ -437,6 +440,8 @@ def count_queries(meta: dict, figures: dict) -> None:
         "log page": (member, f"/circles/bench-feed/logs/{meta['log']}/"),
         "dashboard": (member, "/dashboard/"),
         "circle health": (facilitator, "/facilitate/bench-feed/health/"),
+        "learning record": (member, "/me/record/"),
+        "calendar feed": (None, meta["feed_path"]),
         "anonymous home": (None, "/"),
         "small circle, big school": (member, "/circles/bench-small/"),
     }

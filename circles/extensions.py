@@ -27,5 +27,7 @@ class Provided:
 # Reports nobody has dealt with yet, each with ``circle`` and ``created_at`` (facilitation).
 open_reports = Provided("the open reports")
 
-# The next meeting of a member's circles, or None (meetings): ``next_meeting_for(user=…)``.
-next_meeting_for = Provided("the next meeting of a member's circles")
+# Circles annotated with their next meeting (meetings): ``with_next_meeting(circles)`` adds
+# ``next_meeting_id``, ``next_meeting_title``, ``next_meeting_starts_at`` and
+# ``next_meeting_ends_at`` (None when none is scheduled), in the circles' own query.
+with_next_meeting = Provided("the circles' next meetings")

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from taggit.models import Tag, TaggedItem
 
-from circles.extensions import next_meeting_for, open_reports
+from circles.extensions import open_reports, with_next_meeting
 from circles.models import (
     RESPONSE_KIND_ORDER,
     ActionLog,
@@ -486,7 +486,7 @@ def dashboard_for(*, user) -> dict:
     ``my_circles``; ``waiting`` (published logs in my circles that no peer has answered
     yet, oldest first, not mine); ``commitments`` (my open commitments:
     ``ActionLog.objects.open_commitments``, soonest first); ``drafts``; ``circles_for_roles``."""
-    my_circles = list(Circle.objects.of_member(user).order_by("name", "pk"))
+    my_circles = list(with_next_meeting(Circle.objects.of_member(user).order_by("name", "pk")))
     mine = [c.pk for c in my_circles]
     # Published, not hidden logs of circles she is an active member of: the rule of
     # ``visible_to`` for those circles, as a plain filter on them.
@@ -514,7 +514,11 @@ def dashboard_for(*, user) -> dict:
         "today": member_today(user),
         "drafts": drafts,
         "circles_for_roles": list(circles_for_roles(user=user)[:DASHBOARD_LIST_SIZE]),
-        "next_meeting": next_meeting_for(user=user) if my_circles else None,
+        "next_meeting": min(
+            (c for c in my_circles if c.next_meeting_id),
+            key=lambda c: (c.next_meeting_starts_at, c.next_meeting_id),
+            default=None,
+        ),
     }
 
 

@@ -9,4 +9,4 @@ class MeetingsConfig(AppConfig):
         from circles import extensions
         from meetings import selectors
 
-        extensions.next_meeting_for.provide(selectors.next_meeting_for)
+        extensions.with_next_meeting.provide(selectors.with_next_meeting)

@@ -4,7 +4,7 @@ that a template runs no query."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Membership
@@ -160,16 +160,20 @@ def my_meetings(*, user, now: dt.datetime | None = None) -> list[Occurrence]:
     return occurrences
 
 
-def next_meeting_for(*, user, now: dt.datetime | None = None) -> Occurrence | None:
-    """The next meeting (not cancelled, not over) of her active circles, or None."""
-    if not user.is_authenticated:
-        return None
-    return (
-        _occurrences()
-        .scheduled()
-        .filter(circle__in=_member_circles(user), ends_at__gt=now or timezone.now())
+def with_next_meeting(circles, *, now: dt.datetime | None = None):
+    """``circles`` annotated with each one's next meeting (not cancelled, not over):
+    ``next_meeting_id``, ``_title``, ``_starts_at`` and ``_ends_at``, all None when there
+    is none. Subqueries of the circles' own query: no query of its own."""
+    upcoming = (
+        Occurrence.objects.scheduled()
+        .filter(circle=OuterRef("pk"), ends_at__gt=now or timezone.now())
         .order_by("starts_at", "pk")
-        .first()
+    )
+    return circles.annotate(
+        next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+        next_meeting_title=Subquery(upcoming.values("meeting__title")[:1]),
+        next_meeting_starts_at=Subquery(upcoming.values("starts_at")[:1]),
+        next_meeting_ends_at=Subquery(upcoming.values("ends_at")[:1]),
     )
 
 

@@ -4,7 +4,9 @@ digest; one-click unsubscribe from meeting reminders."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Profile
@@ -18,11 +20,21 @@ from tests.meetings.conftest import schedule
 pytestmark = pytest.mark.django_db
 
 
-def test_the_dashboard_shows_the_next_meeting(client, frozen, circle, facilitator, member):
+def _dashboard(client) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("dashboard")).content.decode()
+    return page, len(queries)
+
+
+def test_the_dashboard_shows_the_next_meeting_at_no_extra_query(
+    client, frozen, circle, facilitator, member
+):
     client.force_login(member)
-    assert "Next meeting" not in client.get(reverse("dashboard")).content.decode()
+    page, before = _dashboard(client)
+    assert "Next meeting" not in page
     meeting = schedule(circle, facilitator, count=2, title="Rota clinic")
-    page = client.get(reverse("dashboard")).content.decode()
+    page, after = _dashboard(client)
+    assert after == before
     assert "Next meeting" in page and "Rota clinic" in page
     assert meeting.occurrences.order_by("starts_at")[0].get_absolute_url() in page
 
