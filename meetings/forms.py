@@ -22,8 +22,6 @@ class WhenForm(forms.Form):
     start_time = forms.TimeField(label="Starts at", widget=TIME)
     end_time = forms.TimeField(label="Ends at", widget=TIME)
 
-    zone_field = None
-
     def __init__(self, *args, zone_name: str | None = None, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone_name = zone_name

@@ -7,6 +7,10 @@ from circles.forms import ActionLogForm, DeclineForm, ReplyForm, RequestToJoinFo
 from circles.models import ActionLog, Membership, Response
 from facilitation.forms import ReasonForm, ReportForm
 from facilitation.models import ModerationAction, Report
+from meetings.forms import AgendaItemForm, AttendanceForm, ScheduleForm
+from meetings.models import AgendaItem, Meeting, Occurrence
+from record.forms import AccountForm, CpdEntryForm
+from record.models import CpdEntry, ReflectiveAccount
 
 CASES = [
     (RequestToJoinForm, "answer", Membership, "entry_answer"),
@@ -19,6 +23,13 @@ CASES = [
     (ActionLogForm, "title", ActionLog, "title"),
     (ActionLogForm, "situation", ActionLog, "situation"),
     (ActionLogForm, "ask", ActionLog, "ask"),
+    (ScheduleForm, "title", Meeting, "title"),
+    (ScheduleForm, "place", Meeting, "place"),
+    (AttendanceForm, "notes", Occurrence, "notes"),
+    (AgendaItemForm, "text", AgendaItem, "text"),
+    (AccountForm, "title", ReflectiveAccount, "title"),
+    (AccountForm, "learning", ReflectiveAccount, "learning"),
+    (CpdEntryForm, "activity", CpdEntry, "activity"),
 ]
 
 

@@ -11,7 +11,9 @@ from django.template.loader import render_to_string
 
 from circles.forms import ActionLogForm, DeclineForm, RequestToJoinForm, ResponseForm
 from facilitation.forms import CircleSettingsForm, OptionalReasonForm, ReasonForm, ReportForm
+from meetings.forms import AgendaItemForm, AttendanceForm, MoveForm, ScheduleForm
 from members.forms import ProfileForm
+from record.forms import AccountForm, TargetForm
 
 FORMS = [
     ActionLogForm,
@@ -23,6 +25,12 @@ FORMS = [
     ReasonForm,
     ReportForm,
     ProfileForm,
+    ScheduleForm,
+    MoveForm,
+    AttendanceForm,
+    AgendaItemForm,
+    AccountForm,
+    TargetForm,
 ]
 
 
