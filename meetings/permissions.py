@@ -27,8 +27,9 @@ def require_organiser(access: CircleAccess) -> None:
 
 
 def can_answer(access: CircleAccess, occurrence: Occurrence) -> bool:
-    """RSVP: the circle's active members, for a meeting that is neither cancelled nor over."""
-    return access.is_member and not occurrence.is_cancelled and occurrence.ends_at > timezone.now()
+    """RSVP: the active members of an active circle, for a meeting that is neither
+    cancelled nor over."""
+    return access.can_post and not occurrence.is_cancelled and occurrence.ends_at > timezone.now()
 
 
 def occurrence_in(access: CircleAccess, pk: int) -> Occurrence:
