@@ -80,17 +80,13 @@ class ScheduleForm(WhenForm):
 
     def clean_count(self):
         count = self.cleaned_data["count"]
+        if self.cleaned_data.get("repeat") == Repeat.ONCE:
+            return 1
         try:
             count_checked(count)
         except ValidationError as error:
             raise ValidationError(error.message_dict["count"]) from None
         return count
-
-    def clean(self):
-        data = super().clean()
-        if data.get("repeat") == Repeat.ONCE and "count" in data:
-            data["count"] = 1
-        return data
 
 
 class MoveForm(WhenForm):

@@ -12,6 +12,7 @@ from circles.permissions import CircleAccess
 from meetings.models import (
     AgendaSource,
     Attendance,
+    Meeting,
     Occurrence,
     OccurrenceStatus,
     Rsvp,
@@ -35,6 +36,16 @@ def circle_meetings(*, circle: Circle, now: dt.datetime | None = None) -> dict:
     ahead = _occurrences().filter(circle=circle, ends_at__gt=now).order_by("starts_at", "pk")
     past = _occurrences().filter(circle=circle, ends_at__lte=now).order_by("-starts_at", "-pk")
     return {"upcoming": list(ahead[:60]), "past": list(past[:12])}
+
+
+def circle_time_zone(circle: Circle) -> str | None:
+    """The time zone of the circle's latest scheduled meeting: the clock it meets by."""
+    return (
+        Meeting.objects.filter(circle=circle)
+        .order_by("-created_at", "-pk")
+        .values_list("time_zone", flat=True)
+        .first()
+    )
 
 
 @dataclass

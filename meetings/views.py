@@ -19,7 +19,13 @@ from meetings.calendar import calendar_build, feed_calendar_read, feed_token_mak
 from meetings.forms import AgendaItemForm, AttendanceForm, MoveForm, RsvpForm, ScheduleForm
 from meetings.models import AgendaItem, AgendaSource
 from meetings.permissions import meetings_access, occurrence_in, require_organiser
-from meetings.selectors import circle_meetings, feed_occurrences, meeting_page, my_meetings
+from meetings.selectors import (
+    circle_meetings,
+    circle_time_zone,
+    feed_occurrences,
+    meeting_page,
+    my_meetings,
+)
 from members.local_time import zone_of
 
 
@@ -44,7 +50,7 @@ def meeting_list(request, slug):
 def meeting_schedule(request, slug):
     access = meetings_access(request.user, slug)
     require_organiser(access)
-    initial = {"time_zone": zone_of(request.user).key}
+    initial = {"time_zone": circle_time_zone(access.circle) or zone_of(request.user).key}
     form = ScheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,6 +108,8 @@ def rsvp(request, slug, pk):
             access=access, occurrence=occurrence, answer=form.cleaned_data["answer"]
         )
         messages.success(request, "Thank you: your answer is saved.")
+    else:
+        messages.error(request, "Answer going or not going.")
     return redirect(occurrence)
 
 
@@ -247,4 +255,6 @@ def feed(request, token):
             content_type="text/plain; charset=utf-8",
         )
     body = calendar_build(feed_occurrences(member=calendar.member), name="Circle meetings")
-    return _ics(body, "circle-meetings.ics")
+    response = _ics(body, "circle-meetings.ics")
+    response["Cache-Control"] = "private, no-store"  # hers: never kept by a shared cache
+    return response

@@ -31,6 +31,7 @@ def feed_url(member) -> str:
 def parsed(response) -> Calendar:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
+    assert "private" in response["Cache-Control"]
     return Calendar.from_ical(response.content)
 
 

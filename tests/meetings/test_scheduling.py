@@ -208,3 +208,18 @@ def test_attendance_is_taken_once_the_meeting_has_started(
     client.force_login(member)
     page = client.get(occurrence.get_absolute_url()).content.decode()
     assert "<strong>rota</strong>" in page and member.display_name in page
+
+
+def test_a_one_off_meeting_ignores_the_count(client, frozen, circle, facilitator):
+    client.force_login(facilitator)
+    _post_schedule(client, circle, repeat="once", count="10000")
+    assert Occurrence.objects.count() == 1
+    assert Meeting.objects.get().rule == ""
+
+
+def test_the_form_starts_on_the_clock_the_circle_meets_by(client, frozen, circle, facilitator):
+    client.force_login(facilitator)
+    url = reverse("meetings:schedule", args=[circle.slug])
+    assert client.get(url).context["form"].initial["time_zone"] == "Europe/London"
+    schedule(circle, facilitator, time_zone="Asia/Kolkata", count=1)
+    assert client.get(url).context["form"].initial["time_zone"] == "Asia/Kolkata"
