@@ -113,12 +113,21 @@ def account_check(request, pk):
     return render(request, "record/account_check.html", context)
 
 
+def _unchecked(request, account) -> bool:
+    """Findings she has not looked at: an export link followed without the check page."""
+    return bool(account_findings(account, user=request.user)) and not request.GET.get("checked")
+
+
+def _to_the_check(request, account):
+    messages.error(request, "Check what could identify someone before you export.")
+    return redirect("record:account_check", pk=account.pk)
+
+
 @login_required
 def account_docx_download(request, pk):
     account = _account(request, pk)
-    if account_findings(account, user=request.user) and not request.GET.get("checked"):
-        messages.error(request, "Check what could identify someone before you export.")
-        return redirect("record:account_check", pk=account.pk)
+    if _unchecked(request, account):
+        return _to_the_check(request, account)
     response = HttpResponse(account_docx(account), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="reflective-account-{account.pk}.docx"'
     return response
@@ -127,6 +136,8 @@ def account_docx_download(request, pk):
 @login_required
 def account_print(request, pk):
     account = _account(request, pk)
+    if _unchecked(request, account):
+        return _to_the_check(request, account)
     context = {"account": account, "prompts": NMC_PROMPTS}
     return render(request, "record/account_print.html", context)
 

@@ -124,3 +124,12 @@ def test_scheduling_a_meeting_within_the_hour_queues_its_reminder(
     assert len(callbacks) == 1
     assert recipients() == sorted([facilitator.email, member.email])
     assert mail.outbox[0].subject.startswith("In an hour")
+
+
+def test_a_member_in_another_zone_is_told_her_own_time(frozen, occurrence, member):
+    member.profile.time_zone = "America/New_York"
+    member.profile.save()
+    frozen.move_to(occurrence.starts_at - dt.timedelta(minutes=50))
+    meeting_reminders_sweep()
+    hers = next(m for m in mail.outbox if m.to == [member.email])
+    assert "13:00" in hers.subject and "13:00 to 14:00" in hers.body  # 18:00 in London

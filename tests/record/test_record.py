@@ -158,8 +158,11 @@ def test_the_identifier_check_lists_what_could_identify_someone(client, world):
     page = client.get(response.url).content.decode()
     assert "NHS number" in page and facilitator.display_name in page
     # Exporting without looking at the findings goes back to them.
-    refused = client.get(reverse("record:account_docx", args=[account.pk]))
-    assert refused.status_code == 302 and refused.url == response.url
+    for name in ("account_docx", "account_print"):
+        refused = client.get(reverse(f"record:{name}", args=[account.pk]))
+        assert refused.status_code == 302 and refused.url == response.url
+        confirmed = client.get(reverse(f"record:{name}", args=[account.pk]), {"checked": 1})
+        assert confirmed.status_code == 200
 
 
 def test_the_docx_has_the_four_prompts_her_text_and_the_themes(client, world):
