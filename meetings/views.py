@@ -5,6 +5,7 @@ Who may do what comes from ``meetings.permissions`` (the circle's one rule): any
 may not read the circle gets 404, its members 403 for what only facilitators do. Every
 action is a plain POST → redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -229,9 +230,8 @@ def occurrence_ics(request, slug, pk):
 @login_required
 def my_calendar(request):
     calendar = services.calendar_for(member=request.user)
-    feed_url = request.build_absolute_uri(
-        reverse("meetings:feed", kwargs={"token": feed_token_make(calendar)})
-    )
+    path = reverse("meetings:feed", kwargs={"token": feed_token_make(calendar)})
+    feed_url = settings.SITE_URL + path  # the address emails use too
     context = {"feed_url": feed_url, "occurrences": my_meetings(user=request.user)}
     return render(request, "meetings/calendar.html", context)
 
