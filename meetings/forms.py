@@ -4,12 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from circles.forms import model_limit
 from meetings.models import MAX_OCCURRENCES, AgendaItem, Meeting, Occurrence, Repeat
 from meetings.recurrence import placed
 from meetings.services import count_checked, when_checked
 from members.local_time import zone_named
 from members.models import TIME_ZONE_CHOICES
+from school.limits import model_limit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

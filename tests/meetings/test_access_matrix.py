@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from meetings.models import AgendaItem, Attendance, Meeting, Occurrence, Rsvp
 from record.models import CpdEntry, ReflectiveAccount
-from tests.circles.test_circle_access_matrix import VISITORS, as_visitor, world
+from tests.circles.test_circle_access_matrix import VISITORS, as_visitor, world_for
 from tests.meetings.conftest import schedule
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def meetings_state():
 
 @pytest.fixture
 def w(frozen):
-    w = world("open")
+    w = world_for("open")
     w.occurrence = schedule(w.circle, w.facilitator, count=2).occurrences.order_by("starts_at")[0]
     return w
 
