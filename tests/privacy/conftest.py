@@ -6,6 +6,14 @@ from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Response
 from facilitation.models import ModerationAction, ModerationVerb, Report
+from meetings.models import (
+    Attendance,
+    Meeting,
+    MeetingReminder,
+    MemberCalendar,
+    Occurrence,
+    Rsvp,
+)
 from members.models import User
 from notifications.models import (
     DeliveryStatus,
@@ -14,6 +22,7 @@ from notifications.models import (
     NudgeDelivery,
     ResponseNotification,
 )
+from record.models import CpdEntry, RecordSettings, ReflectiveAccount
 from tests.factories import (
     ActionLogFactory,
     CircleFactory,
@@ -52,6 +61,33 @@ def _named(email, name, org="A Trust"):
     user.profile.bio = f"I am {name}."
     user.profile.save()
     return user
+
+
+def _meetings_and_record(alice, carol, circle, log):
+    """A meeting she answered, attended and was reminded of; a calendar feed; her record."""
+    start = timezone.now() - dt.timedelta(days=2)
+    meeting = Meeting.objects.create(
+        circle=circle, title="Tuesday circle", time_zone="Europe/London", first_start=start,
+        duration_minutes=60, created_by=carol,
+    )  # fmt: skip
+    occurrence = Occurrence.objects.create(
+        meeting=meeting, circle=circle, original_start=start, starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+    )  # fmt: skip
+    Rsvp.objects.create(occurrence=occurrence, member=alice, answer="going")
+    Attendance.objects.create(occurrence=occurrence, member=alice, recorded_by=carol)
+    MeetingReminder.objects.create(
+        occurrence=occurrence, member=alice, kind="hour_before", status="sent"
+    )
+    MemberCalendar.objects.create(member=alice)
+    RecordSettings.objects.create(member=alice)
+    ReflectiveAccount.objects.create(
+        member=alice, log=log, title="Handover huddles", event_date=start.date(),
+        nature=ALICE_LOG_TEXT, learning="Boards help.", changed="We use a board.",
+    )  # fmt: skip
+    CpdEntry.objects.create(
+        member=alice, activity="Reading on handover", date=start.date(), hours=2
+    )
 
 
 @pytest.fixture
@@ -101,5 +137,6 @@ def world(db) -> World:
     NudgeDelivery.objects.create(
         member=alice, kind="quiet_member", subject_key="c1", day=monday, status="sent"
     )
+    _meetings_and_record(alice, carol, circle, log)
     return World(alice, bob, carol, circle, log, bobs_log, bobs_response, alices_response,
                   alices_reply)  # fmt: skip
