@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from timezone_field import TimeZoneFormField
 
-from members.models import Profile, Role
+from members.models import INTRODUCTION_MAX, Profile, Role
 from members.time_zones import time_zone_choices
 
 
@@ -25,7 +25,10 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["display_name", "roles", "organisation", "sector", "time_zone", "bio"]
+        fields = [
+            "display_name", "roles", "organisation", "sector", "time_zone", "bio",
+            "introduction", "hide_organisation", "hide_active_status",
+        ]  # fmt: skip
         labels = {"display_name": "Name shown to your circles"}
         help_texts = {
             "display_name": (
@@ -34,11 +37,13 @@ class ProfileForm(forms.ModelForm):
             ),
             "organisation": "For example: St Mary's Hospital, Leeds City Council.",
             "bio": "A sentence or two your peers will see.",
+            "introduction": "Shown to the circles you join, on their people pages.",
         }
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
             "bio": forms.Textarea(attrs={"rows": 3}),
+            "introduction": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
             "display_name": {"required": "Enter your name, so your circles know who is writing."}
@@ -60,6 +65,23 @@ class ProfileForm(forms.ModelForm):
         if "@" in name:
             raise forms.ValidationError("Use your name, not your email address.")
         return name
+
+
+class IntroductionForm(forms.Form):
+    introduction = forms.CharField(
+        label="Introduce yourself to the circle",
+        max_length=INTRODUCTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "A few words: your work, what you hope to try here. Your circles see it on "
+            f"their people pages. Up to {INTRODUCTION_MAX} characters."
+        ),
+        error_messages={
+            "required": "Write a few words, or choose Skip.",
+            "max_length": f"Please keep this to {INTRODUCTION_MAX} characters "
+            "(it has %(show_value)d).",
+        },
+    )
 
 
 class PreferencesForm(forms.ModelForm):

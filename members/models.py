@@ -78,6 +78,8 @@ class Role(models.Model):
         return self.name
 
 
+INTRODUCTION_MAX = 500
+
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
 
 
@@ -90,6 +92,19 @@ class Profile(models.Model):
     organisation = models.CharField(max_length=160, blank=True)
     sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
     bio = models.TextField("short bio", max_length=600, blank=True)
+    # A few words to the circles she joins, shown on their people pages and, while she is
+    # new, at the top of their feeds.
+    introduction = models.TextField(max_length=INTRODUCTION_MAX, blank=True)
+    # When she wrote her introduction or chose to skip it: the invitation is not shown again.
+    introduction_answered_at = models.DateTimeField(null=True, blank=True)
+    hide_organisation = models.BooleanField(
+        "hide my organisation", default=False, help_text="Your circles do not see it."
+    )
+    hide_active_status = models.BooleanField(
+        "hide whether I have been active lately",
+        default=False,
+        help_text="Your circles do not see “active this week” beside your name.",
+    )
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/London")
     onboarded_at = models.DateTimeField(null=True, blank=True)
     # Email preferences (one-click unsubscribe flips these).

@@ -2,11 +2,12 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Profile, Role, User
+from members.models import INTRODUCTION_MAX, Profile, Role, User
 from school.enqueue import BROKER_ERRORS, task_publish
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,9 @@ def profile_update(
     sector: str,
     time_zone: dt.tzinfo | str,
     bio: str = "",
+    introduction: str | None = None,
+    hide_organisation: bool | None = None,
+    hide_active_status: bool | None = None,
 ) -> Profile:
     """Save a member's profile; the first save completes onboarding. ``time_zone`` is a
     zone (as the profile form cleans it) or its IANA name."""
@@ -37,11 +41,51 @@ def profile_update(
     profile.sector = sector
     profile.time_zone = str(time_zone)
     profile.bio = bio
+    for name, value in (
+        ("hide_organisation", hide_organisation),
+        ("hide_active_status", hide_active_status),
+    ):
+        if value is not None:
+            setattr(profile, name, value)
+    if introduction is not None:
+        _introduction_set(profile, introduction)
     if profile.onboarded_at is None:
         profile.onboarded_at = timezone.now()
     profile.full_clean()
     profile.save()
     profile.roles.set(roles)
+    return profile
+
+
+def _introduction_set(profile: Profile, text: str) -> None:
+    text = text.strip()
+    if len(text) > INTRODUCTION_MAX:
+        message = f"Please keep this to {INTRODUCTION_MAX} characters (it has {len(text)})."
+        raise ValidationError({"introduction": message})
+    if text != profile.introduction:
+        profile.introduction = text
+        if text:
+            profile.introduction_answered_at = timezone.now()
+
+
+@transaction.atomic
+def introduction_save(*, user: User, text: str) -> Profile:
+    """Save the few words she introduces herself with (refused over INTRODUCTION_MAX)."""
+    profile = profile_ensure(user=user)
+    _introduction_set(profile, text)
+    profile.introduction_answered_at = timezone.now()
+    profile.full_clean()
+    profile.save(update_fields=["introduction", "introduction_answered_at"])
+    return profile
+
+
+@transaction.atomic
+def introduction_skip(*, user: User) -> Profile:
+    """She would rather not introduce herself now: the invitation is not shown again."""
+    profile = profile_ensure(user=user)
+    if profile.introduction_answered_at is None:
+        profile.introduction_answered_at = timezone.now()
+        profile.save(update_fields=["introduction_answered_at"])
     return profile
 
 

@@ -42,6 +42,9 @@ def _profile_form_view(request, *, template: str, success_url: str, success_mess
             sector=data["sector"],
             time_zone=data["time_zone"],
             bio=data["bio"],
+            introduction=data.get("introduction"),
+            hide_organisation=data.get("hide_organisation"),
+            hide_active_status=data.get("hide_active_status"),
         )
         messages.success(request, success_message.format(name=data["display_name"]))
         return redirect(success_url)
