@@ -373,6 +373,8 @@ class ActionLog(models.Model):
     hidden_reason = models.CharField(max_length=500, blank=True)
     pinned_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # The active members its text @mentions (found when it is rendered), in order.
+    mentioned_ids = models.JSONField(default=list, blank=True, editable=False)
 
     objects = ActionLogQuerySet.as_manager()
 
@@ -397,20 +399,30 @@ class ActionLog(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        for name in LOG_TEXT_FIELDS:
-            setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
-        self.situation_excerpt = excerpt_text(self.situation_html, CARD_EXCERPT_LENGTH)
         update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(LOG_TEXT_FIELDS):
+            self._render(circle_filter={"circle_id": self.circle_id})
         if update_fields is not None and set(update_fields) & set(LOG_TEXT_FIELDS):
             kwargs["update_fields"] = set(update_fields) | {
                 *(f"{n}_html" for n in LOG_TEXT_FIELDS),
                 "situation_excerpt",
+                "mentioned_ids",
             }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         # circles:log_detail, "<slug>/logs/<pk>/", from the circle's cached path.
         return f"{circle_path(self.circle.slug)}logs/{self.pk}/"
+
+    def _render(self, *, circle_filter: dict) -> None:
+        """Render every text field, with the circle's members' @mentions made links."""
+        from circles.mentions import mentions_for
+
+        mentions = mentions_for([getattr(self, n) for n in LOG_TEXT_FIELDS], circle_filter)
+        for name in LOG_TEXT_FIELDS:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, name), mentions=mentions))
+        self.mentioned_ids = mentions.found if mentions is not None else []
+        self.situation_excerpt = excerpt_text(self.situation_html, CARD_EXCERPT_LENGTH)
 
     @property
     def is_published(self) -> bool:
@@ -513,6 +525,8 @@ class Response(models.Model):
     helpful_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=500, blank=True)
+    # The active members its text @mentions (found when it is rendered), in order.
+    mentioned_ids = models.JSONField(default=list, blank=True, editable=False)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -531,10 +545,15 @@ class Response(models.Model):
         return f"{self.get_kind_display()} on {self.log}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        from circles.mentions import mentions_for
+
         update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            mentions = mentions_for([self.body], {"circle__logs": self.log_id})
+            self.body_html = render_markdown(self.body, mentions=mentions)
+            self.mentioned_ids = mentions.found if mentions is not None else []
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = set(update_fields) | {"body_html"}
+            kwargs["update_fields"] = set(update_fields) | {"body_html", "mentioned_ids"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

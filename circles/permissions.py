@@ -5,6 +5,7 @@ export. Reads that must filter many rows use the QuerySet methods
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +18,7 @@ from circles.models import (
     MembershipState,
     Response,
 )
+from members.models import User
 
 _NOT_LOADED = object()
 
@@ -190,3 +192,21 @@ def circle_for_moderator(user, slug: str) -> Circle:
     if access.can_read:
         raise PermissionDenied("Only this circle's facilitators can do that.")
     raise Http404("No such circle.")
+
+
+def people_visible_to(user) -> QuerySet[User]:
+    """The one rule for whose profile a person sees: her own, and those of the people who
+    share an active circle with her (both active members there); staff see everyone's."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if user.is_staff:
+        return User.objects.all()
+    mine = Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values("circle")
+    shared = Membership.objects.filter(
+        member=OuterRef("pk"), state=MembershipState.ACTIVE, circle__in=mine
+    )
+    return User.objects.filter(Q(pk=user.pk) | Exists(shared))
+
+
+def can_view_profile(user, person_id: int) -> bool:
+    return people_visible_to(user).filter(pk=person_id).exists()

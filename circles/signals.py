@@ -20,3 +20,18 @@ join_request_decided = Signal()
 # A facilitator created or revoked an invite link. Sent with ``actor`` and ``invite``.
 invite_created = Signal()
 invite_revoked = Signal()
+
+# Someone asked to join a circle that takes requests. Sent with ``membership`` (pending).
+join_requested = Signal()
+
+# A published log or response names members of its circle with ``@Name``. Sent with
+# ``actor``, ``log`` and ``response`` (None for a log) and ``member_ids``: the active
+# members to tell (never the writer, at most ``circles.mentions.MENTIONS_NOTIFIED``).
+mentioned = Signal()
+
+# Someone reported a log or a response to the circle's facilitators (facilitation). Sent
+# with ``reporter``, ``circle``, ``log`` and ``response`` (None for a log).
+report_filed = Signal()
+
+# A member opened a log's page, and saw what it shows by now. Sent with ``user`` and ``log``.
+log_seen = Signal()

@@ -36,8 +36,10 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(source: str) -> str:
-    """Markdown source → safe HTML, for storing beside the source."""
+def render_markdown(source: str, *, mentions=None) -> str:
+    """Markdown source → safe HTML, for storing beside the source. ``mentions`` (a
+    ``circles.mentions.Mentions``) turns ``@Name`` of the circle's members into links to
+    their profiles, before the allow-list is applied."""
     if not source or not source.strip():
         return ""
     # Headings inside a log would compete with the page's own; shift them down.
@@ -46,6 +48,8 @@ def render_markdown(source: str) -> str:
         html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(
             f"</h{level}>", f"</h{level + 2}>"
         )
+    if mentions is not None:
+        html = mentions.link(html)
     return sanitise_html(html)
 
 

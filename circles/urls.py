@@ -2,6 +2,7 @@ from django.urls import path
 
 from circles.views import circles as circle_views
 from circles.views import logs as log_views
+from circles.views import people as people_views
 
 app_name = "circles"
 urlpatterns = [
@@ -15,6 +16,9 @@ urlpatterns = [
     path("<slug:slug>/leave/", circle_views.leave, name="leave"),
     path("<slug:slug>/requests/<int:pk>/admit/", circle_views.admit, name="admit"),
     path("<slug:slug>/requests/<int:pk>/decline/", circle_views.decline, name="decline"),
+    path("<slug:slug>/people/", people_views.people, name="people"),
+    path("<slug:slug>/mentions/", people_views.mentions, name="mentions"),
+    path("<slug:slug>/introduce/", people_views.introduce, name="introduce"),
     path("<slug:slug>/invites/", circle_views.invites, name="invites"),
     path("<slug:slug>/invites/<int:pk>/revoke/", circle_views.invite_revoke, name="invite_revoke"),
     # Action logs and responses: "<slug:slug>/logs/…".

@@ -29,7 +29,7 @@ from circles.permissions import (
     require_moderator,
 )
 from circles.selectors import circle_feed_tags_forget
-from circles.signals import content_moderated
+from circles.signals import content_moderated, report_filed
 from circles.tags import tags_clean
 from facilitation.models import ModerationAction, ModerationVerb, Report, ReportReason, ReportState
 from members.models import User
@@ -162,6 +162,7 @@ def report_create(
             )
     except IntegrityError:  # a concurrent double submit: the other one won
         return Report.objects.get(reporter=reporter, **lookup), False
+    report_filed.send(sender=Report, reporter=reporter, circle=circle, log=log, response=response)
     return report, True
 
 

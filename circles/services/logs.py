@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from circles.mentions import mentions_to_notify
 from circles.models import LOG_TEXT_FIELDS, ActionLog, Circle, LogState
 from circles.permissions import can_edit_log, can_post_in, can_view_log
 from circles.selectors import circle_feed_tags_forget
+from circles.signals import mentioned
 from circles.tags import tags_clean
 from members.local_time import member_today
 from members.models import User
@@ -140,6 +142,8 @@ def log_create(
     log.full_clean(exclude=["tags"])
     log.save()
     log.tags.set(_clean_tags(tags))
+    if publish:
+        mentions_announce(actor=author, log=log)
     return log
 
 
@@ -167,6 +171,7 @@ def log_update(
     a draft, in the same transaction (both happen or neither)."""
     _refuse_unless_author(author, log)
     kept_due = log.next_step_due if log.is_published else None
+    told_before = list(log.mentioned_ids) if log.is_published else None
     changed = _fill(log, data)
     if follows is not False and follows != log.follows:
         log_check_follows(author=author, follows=follows, log=log)
@@ -185,6 +190,7 @@ def log_update(
     log.tags.set(names)
     if log.is_published:
         circle_feed_tags_forget(circle_id=log.circle_id)
+        mentions_announce(actor=author, log=log, before=told_before or ())
     if publish and not log.is_published:
         log = log_publish(author=author, log=log)
     return log
@@ -206,4 +212,15 @@ def log_publish(*, author: User, log: ActionLog) -> ActionLog:
     log.full_clean(exclude=["tags"])
     log.save(update_fields=["state", "published_at", "updated_at"])
     circle_feed_tags_forget(circle_id=log.circle_id)
+    mentions_announce(actor=author, log=log)
     return log
+
+
+def mentions_announce(*, actor: User, log: ActionLog, response=None, before=()) -> list[int]:
+    """Announce whom a just-published (or edited) log or response mentions: the first
+    ``MENTIONS_NOTIFIED`` members other than its writer, less those told before."""
+    text = response if response is not None else log
+    ids = mentions_to_notify(writer_id=actor.pk, mentioned_ids=text.mentioned_ids, before=before)
+    if ids:
+        mentioned.send(sender=type(text), actor=actor, log=log, response=response, member_ids=ids)
+    return ids

@@ -154,6 +154,7 @@ def membership_request(*, user: User, circle: Circle, answer: str) -> Membership
     membership.created_at = timezone.now()
     membership.decided_by = None
     membership.save()
+    signals.join_requested.send(sender=Membership, membership=membership)
     return membership
 
 

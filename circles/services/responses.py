@@ -14,7 +14,7 @@ from circles.permissions import (
     can_view_response,
     log_takes_writing,
 )
-from circles.services.logs import check_text_lengths
+from circles.services.logs import check_text_lengths, mentions_announce
 from circles.signals import response_posted
 from members.models import User
 
@@ -38,12 +38,13 @@ def _post(response: Response) -> Response:
     """Check, save and announce a new response or reply. Announced in the transaction:
     "someone responded" is queued after commit (a broker outage never fails this request;
     the periodic sweep sends it later), and the log's author and a replied-to response's
-    author hear."""
+    author hear; so do the members it mentions."""
     response.created_at = timezone.now()
     check_text_lengths(response, ["body"])
     response.full_clean()
     response.save()
     response_posted.send(sender=Response, response=response)
+    mentions_announce(actor=response.author, log=response.log, response=response)
     return response
 
 
@@ -56,12 +57,14 @@ def response_update(*, author: User, response: Response, body: str, kind: str) -
     if response.is_reply:
         kind = REPLY
     if response.body != body or response.kind != kind:
+        told_before = list(response.mentioned_ids)
         response.body = body
         response.kind = kind
         response.edited_at = timezone.now()
         check_text_lengths(response, ["body"])
         response.full_clean()
         response.save()
+        mentions_announce(actor=author, log=response.log, response=response, before=told_before)
     return response
 
 

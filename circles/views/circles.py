@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
+from circles.people import circle_newcomers
 from circles.permissions import (
     circle_for_moderator,
     membership_of,
@@ -110,6 +111,8 @@ def _detail_context(request, circle) -> dict:
     asks = circle.join_policy == JoinPolicy.REQUEST and request.user.is_authenticated
     if asks and not context["is_member"]:
         context["request_form"] = RequestToJoinForm.for_membership(circle, context["membership"])
+    if context.get("show_feed"):
+        context["newcomers"] = circle_newcomers(circle=circle)
     return context
 
 

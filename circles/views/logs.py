@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from circles import selectors
 from circles.forms import ActionLogForm, ReplyForm, ResponseForm, preview_of
 from circles.models import ActionLog, Circle, Response
+from circles.people import people_shown
 from circles.permissions import (
     can_edit_log,
     can_edit_response,
@@ -38,6 +39,7 @@ from circles.services.logs import log_update
 from circles.services.responses import reply_create as reply_create_service
 from circles.services.responses import response_create as response_create_service
 from circles.services.responses import response_mark_helpful, response_update
+from circles.signals import log_seen
 
 
 def _add_errors(form, error: ValidationError):
@@ -225,12 +227,14 @@ def log_publish(request, slug, pk):
 def _log_page_context(request, log, *, form=None) -> dict:
     context = selectors.log_page(log=log, user=request.user)
     context["response_form"] = form or ResponseForm()
+    context["shown"] = people_shown(circle_ids=[log.circle_id])
     return context
 
 
 @login_required
 def log_detail(request, slug, pk):
     log = _log_or_404(request, slug, pk)
+    log_seen.send(sender=ActionLog, user=request.user, log=log)
     return render(request, "circles/log_detail.html", _log_page_context(request, log))
 
 
@@ -372,4 +376,6 @@ def response_helpful(request, slug, pk, rpk):
 
 @login_required
 def my_logs(request):
-    return render(request, "circles/my_logs.html", {"chains": selectors.my_logs(user=request.user)})
+    chains = selectors.my_logs(user=request.user)
+    shown = people_shown(circle_ids={log.circle_id for chain in chains for log in chain})
+    return render(request, "circles/my_logs.html", {"chains": chains, "shown": shown})

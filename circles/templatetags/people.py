@@ -1,0 +1,20 @@
+"""A person's name, linked to her profile where the page's readers may see it."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def person_link(person, shown=None, circle_id=None):
+    """``{% person_link log.author shown log.circle_id %}``: her display name, a link to
+    ``/people/<id>/`` when ``shown`` (a ``circles.people.PeopleShown``) says so. No query."""
+    if person is None:
+        return "Former member"
+    name = person.display_name
+    links = getattr(shown, "links", None)  # a page without ``shown`` links no name
+    if links is not None and links(person.pk, circle_id):
+        return format_html('<a href="{}">{}</a>', reverse("people:profile", args=[person.pk]), name)
+    return name

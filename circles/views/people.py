@@ -1,0 +1,89 @@
+"""People in a circle: the people page, profiles, introductions and the @mention
+suggestions. A circle or person the viewer may not see answers 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from circles.mentions import mention_suggestions
+from circles.models import Circle
+from circles.people import circle_people, people_shown, person_profile
+from circles.permissions import CircleAccess, circle_access
+from members.forms import IntroductionForm
+from members.services import introduction_save, introduction_skip
+
+
+def _access_or_404(request, slug: str, *, members_only: bool = False) -> CircleAccess:
+    """The viewer's access to the circle at ``slug``: 404 unless she may read it (with
+    ``members_only``, unless she is an active member)."""
+    access = circle_access(request.user, get_object_or_404(Circle, slug=slug))
+    if not (access.is_member if members_only else access.can_read):
+        raise Http404("No such circle.")
+    return access
+
+
+@login_required
+@require_GET
+def people(request, slug):
+    access = _access_or_404(request, slug)
+    context = circle_people(circle=access.circle, access=access)
+    return render(
+        request,
+        "circles/people.html",
+        {"circle": access.circle, "access": access, "is_moderator": access.can_moderate, **context},
+    )
+
+
+@login_required
+@require_GET
+def profile(request, pk):
+    context = person_profile(viewer=request.user, person_id=pk)
+    if context is None:
+        raise Http404("No such person.")
+    shown = people_shown(circle_ids=[c.pk for c in context["shared_circles"]])
+    return render(
+        request,
+        "circles/profile.html",
+        {**context, "is_me": context["person"].pk == request.user.pk, "shown": shown},
+    )
+
+
+@login_required
+@require_GET
+def mentions(request, slug):
+    """Up to eight members of the circle whose name contains ``q`` (members only)."""
+    access = _access_or_404(request, slug, members_only=True)
+    matches = mention_suggestions(circle=access.circle, q=request.GET.get("q", ""))
+    return render(
+        request, "circles/_mention_suggestions.html", {"matches": matches, "circle": access.circle}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def introduce(request, slug):
+    """Introduce herself to the circle (skippable): saved on her profile for every circle."""
+    access = _access_or_404(request, slug, members_only=True)
+    if request.method == "POST" and "skip" in request.POST:
+        introduction_skip(user=request.user)
+        return redirect(access.circle)
+    profile = getattr(request.user, "profile", None)
+    form = IntroductionForm(
+        request.POST or None, initial={"introduction": getattr(profile, "introduction", "")}
+    )
+    if request.method == "POST" and form.is_valid() and _introduced(request, form):
+        messages.success(request, "Thank you: your circles can read your introduction.")
+        return redirect("circles:people", slug=access.circle.slug)
+    return render(request, "circles/introduce.html", {"circle": access.circle, "form": form})
+
+
+def _introduced(request, form) -> bool:
+    try:
+        introduction_save(user=request.user, text=form.cleaned_data["introduction"])
+    except ValidationError as error:
+        form.add_error("introduction", error.message_dict.get("introduction", error.messages))
+        return False
+    return True
