@@ -9,5 +9,7 @@ class NotificationsConfig(AppConfig):
         from circles import signals
         from notifications import receivers, tasks  # noqa: F401 (registers the tasks)
 
-        for name in ("response_posted", "content_moderated"):
-            getattr(signals, name).connect(getattr(receivers, name), dispatch_uid=name)
+        for name in receivers.CONNECTED:
+            getattr(signals, name).connect(
+                getattr(receivers, name), dispatch_uid=f"notifications.{name}"
+            )

@@ -219,3 +219,68 @@ class ModerationNotification(models.Model):
     def __str__(self):
         what = "hid" if self.hidden else "restored"
         return f"{what} for {self.recipient_id} ({self.status or 'not sent'})"
+
+
+class Verb(models.TextChoices):
+    RESPONDED = "responded", "responded to your log"
+    REPLIED = "replied", "replied to your response"
+    MENTIONED = "mentioned", "mentioned you"
+    JOIN_ADMITTED = "join_admitted", "admitted you to"
+    JOIN_DECLINED = "join_declined", "declined your request to join"
+    HIDDEN = "hidden", "hid what you wrote"
+    RESTORED = "restored", "restored what you wrote"
+    COMMITMENT_DUE = "commitment_due", "Your next step is due"
+    JOIN_REQUESTED = "join_requested", "asked to join"
+    REPORT_FILED = "report_filed", "reported something in"
+
+
+# Notifications only a circle's facilitators (and staff) keep seeing.
+MODERATOR_VERBS = (Verb.JOIN_REQUESTED, Verb.REPORT_FILED)
+
+
+class Notification(models.Model):
+    """Something that happened for one member, shown under the bell until she reads it.
+
+    What it is about is an explicit log, response (with its log) or circle, so that the
+    page and the bell can keep to what she may still see with one query
+    (``notifications.inbox.notifications_visible_to``)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox"
+    )
+    verb = models.CharField(max_length=32, choices=Verb.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    circle = models.ForeignKey("circles.Circle", on_delete=models.CASCADE, related_name="+")
+    log = models.ForeignKey(
+        "circles.ActionLog", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    response = models.ForeignKey(
+        "circles.Response", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recent_idx"),
+            models.Index(fields=["recipient", "log"], name="notification_log_idx"),
+            models.Index(fields=["read_at", "created_at"], name="notification_purge_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(response__isnull=True) | Q(log__isnull=False),
+                name="notification_response_has_its_log",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_verb_display()} for {self.recipient_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,15 +1,66 @@
 """Receivers of what circles announces (connected in ``NotificationsConfig.ready``). They
 only record and enqueue; the emails are written and sent by the tasks."""
 
+from notifications.models import Verb
+from notifications.services import inbox
 from notifications.services.moderation import moderation_email_record
 from notifications.services.responses import response_email_enqueue
 
 
 def response_posted(sender, *, response, **kwargs) -> None:
-    """ "Someone responded": queued after commit, batched, never for the response's author."""
+    """ "Someone responded": in the app at once; by email queued after commit, batched,
+    never for the response's author."""
+    inbox.response_notifications_record(response=response)
     response_email_enqueue(response=response)
 
 
 def content_moderated(sender, *, actor, log, response, hidden: bool, reason: str, **kwargs):
     """ "A facilitator hid (or restored) what you wrote": recorded, queued after commit."""
+    target = response if response is not None else log
+    inbox.notifications_record(
+        recipient_ids=[target.author_id],
+        verb=Verb.HIDDEN if hidden else Verb.RESTORED,
+        actor=actor,
+        log=log,
+        response=response,
+        reason=reason,
+    )
     moderation_email_record(actor=actor, log=log, response=response, hidden=hidden, reason=reason)
+
+
+def join_request_decided(sender, *, actor, membership, admitted: bool, reason: str = "", **kw):
+    inbox.notifications_record(
+        recipient_ids=[membership.member_id],
+        verb=Verb.JOIN_ADMITTED if admitted else Verb.JOIN_DECLINED,
+        actor=actor,
+        circle=membership.circle,
+        reason=reason,
+    )
+
+
+def join_requested(sender, *, membership, **kwargs) -> None:
+    inbox.facilitators_notify(
+        circle=membership.circle, verb=Verb.JOIN_REQUESTED, actor=membership.member
+    )
+
+
+def report_filed(sender, *, reporter, circle, log, response, **kwargs) -> None:
+    inbox.facilitators_notify(
+        circle=circle, verb=Verb.REPORT_FILED, actor=reporter, log=log, response=response
+    )
+
+
+def mentioned(sender, *, actor, log, response, member_ids, **kwargs) -> None:
+    inbox.mention_notifications_record(
+        actor=actor, log=log, response=response, member_ids=member_ids
+    )
+
+
+def log_seen(sender, *, user, log, **kwargs) -> None:
+    inbox.log_notifications_read(user=user, log=log)
+
+
+CONNECTED = (
+    "response_posted", "content_moderated", "join_request_decided", "join_requested",
+    "report_filed", "mentioned", "log_seen",
+)  # fmt: skip

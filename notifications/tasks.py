@@ -10,7 +10,14 @@ from kombu.exceptions import OperationalError
 
 from notifications.models import DigestRun
 from notifications.selectors import week_start
-from notifications.services import digests, meeting_reminders, moderation, nudges, responses
+from notifications.services import (
+    digests,
+    inbox,
+    meeting_reminders,
+    moderation,
+    nudges,
+    responses,
+)
 
 # Transient failures worth retrying with backoff: SMTP trouble, sockets, the broker.
 RETRY_ON = (smtplib.SMTPException, ConnectionError, TimeoutError, OperationalError)
@@ -97,3 +104,9 @@ def sweep_task() -> None:
 def meeting_reminders_send_task(self, occurrence_id: int) -> None:
     """Queued when a meeting is scheduled or moved: its reminders that are due now."""
     meeting_reminders.meeting_reminders_send(occurrence_id=occurrence_id, token=self.request.id)
+
+
+@shared_task(name="notifications.inbox_purge", ignore_result=True)
+def inbox_purge_task() -> None:
+    """Beat, daily: delete read notifications older than 90 days."""
+    inbox.notifications_purge()

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("me/record/", include("record.urls")),
     path("facilitate/", include("facilitation.urls")),
+    path("people/", include("circles.people_urls")),
+    path("notifications/", include("notifications.inbox_urls")),
     path("email/", include("notifications.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),

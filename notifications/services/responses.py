@@ -25,7 +25,12 @@ from circles.models import LogState, Response
 from circles.text import excerpt_html, excerpt_text
 from members.models import User
 from notifications import emails
-from notifications.models import DeliveryStatus, ResponseNotification, claims_stale
+from notifications.models import (
+    DeliveryStatus,
+    Notification,
+    ResponseNotification,
+    claims_stale,
+)
 from notifications.selectors import reachable_members
 from school.enqueue import task_enqueue_on_commit
 
@@ -90,8 +95,11 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
     wants = (
         reachable_members().filter(pk=recipient.pk, profile__response_emails_enabled=True).exists()
     )
-    _claims_create(recipient=recipient, response_ids=pending, wants=wants, token=token, now=now)
-    if not wants:
+    seen = _seen_in_app(recipient=recipient, response_ids=pending)
+    unseen = [pk for pk in pending if pk not in seen]
+    _claims_create(recipient=recipient, response_ids=unseen, wants=wants, token=token, now=now)
+    _claims_create(recipient=recipient, response_ids=list(seen), wants=False, token=token, now=now)
+    if not (wants and unseen):
         return 0
     claimed = ResponseNotification.objects.filter(
         recipient=recipient, claim_token=token, status=DeliveryStatus.SENDING
@@ -111,6 +119,16 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
         raise
     claimed.update(status=DeliveryStatus.SENT, sent_at=timezone.now())
     return len(responses)
+
+
+def _seen_in_app(*, recipient: User, response_ids: list) -> set:
+    """The responses she has already seen in the app (opened their notification, or the
+    log's page after they were posted): the email leaves them out."""
+    return set(
+        Notification.objects.filter(
+            recipient=recipient, response_id__in=response_ids, read_at__isnull=False
+        ).values_list("response_id", flat=True)
+    )
 
 
 def _claims_create(*, recipient: User, response_ids: list, wants: bool, token: str, now) -> None:

@@ -55,7 +55,7 @@ def test_public_page_for_visitor_query_count(client, django_assert_num_queries):
 
 # Session, user, profile (onboarding middleware), circle, can_moderate, invites with their
 # creators' profiles (joined).
-INVITES_PAGE_QUERIES = 6
+INVITES_PAGE_QUERIES = 7  # with the bell
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -1,0 +1,27 @@
+"""The bell in the header: the unread count, read only when a page shows it (one query),
+never for visitors."""
+
+from functools import cached_property
+
+from django.db import DatabaseError
+
+from notifications.inbox import unread_count
+
+
+class Bell:
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def count(self) -> int | None:
+        try:
+            return unread_count(self.user)
+        except DatabaseError:  # the page still renders; the poll tries again
+            return None
+
+
+def bell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"bell": Bell(user)}

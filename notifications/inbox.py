@@ -1,0 +1,91 @@
+"""Reads of the in-app notifications (the bell and ``/notifications/``).
+
+Visibility is decided when they are read: a notification about a log or a response she
+may no longer see (hidden, or she left the circle) is neither shown nor counted; one for
+facilitators only while she still moderates that circle. Each check is the one rule of
+its object type (``ActionLog.objects.visible_to``, ``Response.objects.visible_to``), so
+the whole filter is one query."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from circles.models import ActionLog, Circle, Membership, MembershipState, Response
+from notifications.models import MODERATOR_VERBS, Notification, Verb
+
+PAGE_SIZE = 50
+
+
+def notifications_visible_to(user) -> QuerySet[Notification]:
+    """Her notifications about what she may still see."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    moderated = (
+        Circle.objects.all() if user.is_staff else Circle.objects.facilitated_by(user)
+    ).values("pk")
+    member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values(
+        "circle"
+    )
+    about_circle = Q(log__isnull=True, response__isnull=True)
+    return Notification.objects.filter(recipient=user).filter(
+        Q(verb__in=MODERATOR_VERBS, circle__in=moderated)
+        | ~Q(verb__in=MODERATOR_VERBS)
+        & (
+            Q(response__isnull=False, response__in=Response.objects.visible_to(user))
+            | Q(response__isnull=True, log__in=ActionLog.objects.visible_to(user))
+            | about_circle & Q(verb=Verb.JOIN_ADMITTED, circle__in=member_of)
+            | about_circle & Q(verb=Verb.JOIN_DECLINED)
+        )
+    )
+
+
+def unread_count(user) -> int:
+    """The bell: one query."""
+    return notifications_visible_to(user).filter(read_at__isnull=True).count()
+
+
+def notifications_page(*, user, before: int | None = None) -> dict:
+    """``/notifications/``: her latest notifications (``PAGE_SIZE``, older than the
+    notification ``before`` when given), grouped by day on her clock. Keys: ``days``
+    (list of (date, notifications)), ``older`` (the id to page from, or None), ``unread``."""
+    qs = notifications_visible_to(user).select_related(
+        "actor__profile", "circle", "log__circle", "response__log__circle"
+    )
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs.order_by("-created_at", "-pk")[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    days: list[tuple] = []
+    for row in rows:
+        day = timezone.localdate(row.created_at)
+        if not days or days[-1][0] != day:
+            days.append((day, []))
+        days[-1][1].append(row)
+    return {
+        "days": days,
+        "older": rows[-1].pk if more else None,
+        "unread": any(not row.is_read for row in rows),
+    }
+
+
+def notification_for(*, user, pk: int) -> Notification | None:
+    """One of her notifications she may still see, with what it links to loaded."""
+    return (
+        notifications_visible_to(user)
+        .filter(pk=pk)
+        .select_related("circle", "log__circle", "response__log__circle")
+        .first()
+    )
+
+
+def target_url(notification: Notification) -> str:
+    """Where the notification leads: the response, the log, or the circle."""
+    if notification.response_id is not None:
+        return notification.response.get_absolute_url()
+    if notification.log_id is not None:
+        return notification.log.get_absolute_url()
+    if notification.verb == Verb.JOIN_REQUESTED:
+        return notification.circle.get_absolute_url() + "#requests"
+    if notification.verb == Verb.REPORT_FILED:
+        return f"/facilitate/{notification.circle.slug}/queue/"
+    return notification.circle.get_absolute_url()

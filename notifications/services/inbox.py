@@ -1,0 +1,114 @@
+"""Writing the in-app notifications: recorded by the receivers of what circles announces
+(in the transaction that made the change), marked read when she opens one, all at once,
+or opens the log they are about, and purged once read and old."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from circles.models import ActionLog, Circle, Membership, MembershipState, Response
+from members.models import User
+from notifications.models import Notification, Verb
+
+PURGE_AFTER = dt.timedelta(days=90)
+
+
+def notifications_record(
+    *,
+    recipient_ids: Iterable[int],
+    verb: str,
+    circle: Circle | None = None,
+    actor: User | None = None,
+    log: ActionLog | None = None,
+    response: Response | None = None,
+    reason: str = "",
+) -> list[Notification]:
+    """One notification for each recipient other than the actor."""
+    if response is not None:
+        log = response.log
+    if log is not None:
+        circle = log.circle
+    actor_id = actor.pk if actor is not None else None
+    rows = [
+        Notification(
+            recipient_id=pk,
+            verb=verb,
+            actor_id=actor_id,
+            circle=circle,
+            log=log,
+            response=response,
+            reason=reason[: Notification._meta.get_field("reason").max_length],
+        )
+        for pk in dict.fromkeys(recipient_ids)
+        if pk != actor_id
+    ]
+    return Notification.objects.bulk_create(rows)
+
+
+def response_notifications_record(*, response: Response) -> list[Notification]:
+    """The log's author hears of a response; for a reply, also the replied-to author."""
+    log = response.log
+    made = []
+    for pk in response.recipient_ids:
+        verb = Verb.RESPONDED if pk == log.author_id else Verb.REPLIED
+        made += notifications_record(
+            recipient_ids=[pk], verb=verb, actor=response.author, response=response
+        )
+    return made
+
+
+def mention_notifications_record(
+    *, actor: User, log: ActionLog, response: Response | None, member_ids: Iterable[int]
+) -> list[Notification]:
+    """Mentioned members who are (still) active members of the circle, nobody else."""
+    members = Membership.objects.filter(
+        circle_id=log.circle_id, member_id__in=list(member_ids), state=MembershipState.ACTIVE
+    ).values_list("member_id", flat=True)
+    wanted = [pk for pk in member_ids if pk in set(members)]
+    return notifications_record(
+        recipient_ids=wanted, verb=Verb.MENTIONED, actor=actor, log=log, response=response
+    )
+
+
+def facilitators_notify(*, circle: Circle, verb: str, actor: User, **about) -> list[Notification]:
+    """The circle's active facilitators, for a request to join or a report."""
+    ids = (
+        Membership.objects.facilitators().filter(circle=circle).values_list("member_id", flat=True)
+    )
+    return notifications_record(
+        recipient_ids=list(ids), verb=verb, circle=circle, actor=actor, **about
+    )
+
+
+@transaction.atomic
+def notification_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+
+
+def notifications_read_all(*, user: User) -> int:
+    """Mark every unread notification of hers read. Returns how many."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def log_notifications_read(*, user: User, log: ActionLog) -> int:
+    """She opened the log: what it said by now (its responses, mentions) counts as seen."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, log=log, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete read notifications older than ``PURGE_AFTER``. Returns how many."""
+    cutoff = (now or timezone.now()) - PURGE_AFTER
+    deleted, _ = Notification.objects.filter(read_at__isnull=False, created_at__lt=cutoff).delete()
+    return deleted
