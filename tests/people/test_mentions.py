@@ -1,0 +1,131 @@
+"""@mentions: linked at save for active members of the circle (longest name first, any
+case), plain text for anyone else; announced on publish only, at most ten, never to the
+writer or to anyone outside the circle."""
+
+import pytest
+
+from circles.mentions import MENTIONS_NOTIFIED, Mentions
+from circles.models import LogState, MembershipState
+from circles.services.logs import log_create, log_publish, log_update
+from circles.services.responses import response_create, response_update
+from notifications.models import Notification, Verb
+from tests.factories import MembershipFactory
+from tests.people.conftest import person
+
+pytestmark = pytest.mark.django_db
+
+
+def mentioned(user) -> list:
+    return list(Notification.objects.filter(recipient=user, verb=Verb.MENTIONED))
+
+
+def log_data(text: str) -> dict:
+    return {"title": "Rota swap", "situation": text, "action": "Asked the team."}
+
+
+def test_a_mention_links_to_her_profile_and_tells_her(people):
+    response = response_create(
+        author=people.member, log=people.log, kind="question", body="What would @asha author try?"
+    )
+    assert f'<a href="/people/{people.author.pk}/" rel="nofollow noopener">@asha author</a>' in (
+        response.body_html
+    )
+    assert response.mentioned_ids == [people.author.pk]
+    (note,) = mentioned(people.author)
+    assert note.response == response and note.actor == people.member
+
+
+def test_the_longest_name_wins():
+    m = Mentions(members=[(1, "Sam Lee"), (2, "Sam Lee-Jones")])
+    html = m.link("<p>Thanks @Sam Lee-Jones and @sam lee.</p>")
+    assert html == (
+        '<p>Thanks <a href="/people/2/">@Sam Lee-Jones</a> and '
+        '<a href="/people/1/">@sam lee</a>.</p>'
+    )
+    assert m.found == [2, 1]
+
+
+def test_no_mention_inside_code_links_or_email_addresses():
+    m = Mentions(members=[(1, "Sam")])
+    html = m.link('<p><code>@Sam</code> <a href="x">@Sam</a> sam@Sam.org @Samuel</p>')
+    assert "/people/1/" not in html and m.found == []
+
+
+def test_a_name_that_is_no_member_is_plain_text(people):
+    body = "@Stella Stranger and @Rita Request and @Remy Removed, what do you think?"
+    response = response_create(author=people.member, log=people.log, kind="question", body=body)
+    assert "<a " not in response.body_html and response.mentioned_ids == []
+    assert not Notification.objects.filter(verb=Verb.MENTIONED).exists()
+
+
+def test_a_name_cannot_inject_markup(people):
+    odd = person("<b>Bold</b> & Co")
+    MembershipFactory(circle=people.circle, member=odd)
+    response = response_create(
+        author=people.member, log=people.log, kind="question", body="@<b>Bold</b> & Co hello"
+    )
+    assert "<b>" not in response.body_html and "&lt;b&gt;" in response.body_html
+    assert response.mentioned_ids == [odd.pk]
+
+
+def test_a_draft_tells_nobody_until_it_is_published(people):
+    draft = log_create(
+        author=people.author, circle=people.circle, data=log_data("@Bea Member?"), tags=[]
+    )
+    assert draft.state == LogState.DRAFT and draft.mentioned_ids == [people.member.pk]
+    assert mentioned(people.member) == []
+    log_publish(author=people.author, log=draft)
+    assert [n.log_id for n in mentioned(people.member)] == [draft.pk]
+
+
+def test_an_edit_tells_only_the_newly_mentioned(people):
+    log = log_create(
+        author=people.author,
+        circle=people.circle,
+        data=log_data("@Bea Member"),
+        tags=[],
+        publish=True,
+    )
+    log_update(
+        author=people.author, log=log, data=log_data("@Bea Member @Grace Facilitator"), tags=[]
+    )
+    assert len(mentioned(people.member)) == 1 and len(mentioned(people.facilitator)) == 1
+    response = response_create(author=people.member, log=log, kind="question", body="Hi")
+    response_update(
+        author=people.member, response=response, body="Hi @Asha Author", kind="question"
+    )
+    assert len(mentioned(people.author)) == 1
+
+
+def test_the_writer_is_never_told_of_her_own_mention(people):
+    response_create(author=people.member, log=people.log, kind="question", body="I, @Bea Member")
+    assert mentioned(people.member) == []
+
+
+def test_at_most_ten_are_told(people):
+    names = [f"Peer Number {i:02d}" for i in range(14)]
+    peers = [MembershipFactory(circle=people.circle, member=person(n)).member for n in names]
+    body = " ".join(f"@{n}" for n in names)
+    response = response_create(author=people.member, log=people.log, kind="question", body=body)
+    assert len(response.mentioned_ids) == 14
+    told = set(Notification.objects.filter(verb=Verb.MENTIONED).values_list("recipient", flat=True))
+    assert told == {p.pk for p in peers[:MENTIONS_NOTIFIED]}
+
+
+def test_a_thousand_mentions_tell_at_most_ten_and_change_nothing_else(people):
+    body = "@Bea Member " + "@nobody " * 600
+    body = body[:5000]
+    response = response_create(
+        author=people.facilitator, log=people.log, kind="question", body=body
+    )
+    assert response.mentioned_ids == [people.member.pk]
+    assert Notification.objects.filter(verb=Verb.MENTIONED).count() == 1
+
+
+def test_someone_who_left_after_the_draft_is_not_told(people):
+    draft = log_create(
+        author=people.author, circle=people.circle, data=log_data("@Bea Member"), tags=[]
+    )
+    people.member.memberships.filter(circle=people.circle).update(state=MembershipState.LEFT)
+    log_publish(author=people.author, log=draft)
+    assert mentioned(people.member) == []
