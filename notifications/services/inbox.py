@@ -82,6 +82,22 @@ def facilitators_notify(*, circle: Circle, verb: str, actor: User, **about) -> l
     )
 
 
+def commitments_due_record(*, logs: list[ActionLog]) -> list[Notification]:
+    """ "Your next step is due" in the app, once per log."""
+    told = set(
+        Notification.objects.filter(
+            verb=Verb.COMMITMENT_DUE, log__in=[log.pk for log in logs]
+        ).values_list("log_id", flat=True)
+    )
+    return Notification.objects.bulk_create(
+        Notification(
+            recipient_id=log.author_id, verb=Verb.COMMITMENT_DUE, circle_id=log.circle_id, log=log
+        )
+        for log in logs
+        if log.pk not in told
+    )
+
+
 @transaction.atomic
 def notification_read(*, notification: Notification) -> None:
     if notification.read_at is None:

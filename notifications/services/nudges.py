@@ -33,6 +33,7 @@ from notifications.selectors import (
     members_quiet,
     peers_to_ask,
 )
+from notifications.services.inbox import commitments_due_record
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +160,10 @@ def _facilitators_nudge(*, result: SweepResult, now: dt.datetime, local_days: di
 
 
 def _commitments_nudge(*, result: SweepResult, now: dt.datetime, local_days: dict) -> None:
-    """Commitments that fell due with no follow-up."""
-    for log in commitments_due(local_days=local_days):
+    """Commitments that fell due with no follow-up: told in the app once, and by email."""
+    logs = list(commitments_due(local_days=local_days))
+    commitments_due_record(logs=logs)
+    for log in logs:
         _log_nudge(
             result,
             NudgeKind.COMMITMENT_DUE,

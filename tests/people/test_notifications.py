@@ -218,3 +218,20 @@ def test_a_new_member_can_be_mentioned(people):
     name = newcomer.display_name
     response_create(author=people.member, log=people.log, kind="question", body=f"Hi @{name}")
     assert verbs(newcomer) == [Verb.MENTIONED]
+
+
+def test_a_commitment_due_is_told_in_the_app_once(people):
+    import time_machine
+
+    from notifications.services.nudges import nudges_send_due
+    from tests.notifications.conftest import at, log_in
+
+    log = log_in(
+        people.circle, people.author, published_at=at(10), title="Board trial",
+        next_step="run the board", next_step_due=dt.date(2026, 11, 20),
+    )  # fmt: skip
+    for hours in (0, 1, 25):
+        with time_machine.travel(at(23, 10) + dt.timedelta(hours=hours), tick=False):
+            nudges_send_due()
+    (note,) = Notification.objects.filter(verb=Verb.COMMITMENT_DUE)
+    assert (note.recipient, note.log) == (people.author, log)
