@@ -13,9 +13,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from circles.models import ActionLog, Circle, LogState, Membership, MembershipState, Response
+from circles.people import people_shown
 from circles.permissions import can_read_circle, circle_for_moderator
 from circles.selectors import queue_counts
 from facilitation import charts, exports, selectors, services
@@ -115,7 +117,9 @@ def _membership_in(circle: Circle, pk: int) -> Membership:
 
 
 def _page_context(request, circle: Circle, **extra) -> dict:
-    return {"circle": circle, "counts": queue_counts(circle=circle), **extra}
+    # Whose names link to profiles: read only by a page that shows names with the tag.
+    shown = SimpleLazyObject(lambda: people_shown(circle_ids=[circle.pk]))
+    return {"circle": circle, "counts": queue_counts(circle=circle), "shown": shown, **extra}
 
 
 def _listed(request, slug: str, template: str, rows: Callable[..., object], *, per_page: int):

@@ -154,3 +154,12 @@ def test_profile_query_count_does_not_grow(client, django_assert_num_queries, n)
     with django_assert_num_queries(PROFILE_QUERIES):
         response = client.get(reverse("people:profile", args=[members[1].pk]))
     assert response.status_code == 200
+
+
+def test_names_in_the_queue_link_to_profiles(client, people):
+    from facilitation.services import report_create
+
+    report_create(reporter=people.member, response=people.response, reason="other")
+    client.force_login(people.facilitator)
+    page = client.get(reverse("facilitation:queue", args=["ward-north"])).content.decode()
+    assert reverse("people:profile", args=[people.member.pk]) in page
