@@ -395,6 +395,8 @@ def measure_pages(mode: Mode, big: Gunicorn, small: Gunicorn, meta: dict, small_
         "circle health": (big, "/facilitate/bench-feed/health/", facilitator),
         "learning record": (big, "/me/record/", member),
         "calendar feed": (big, meta["feed_path"], ""),
+        "people page": (big, "/circles/bench-feed/people/", member),
+        "notifications page": (big, "/notifications/", member),
         "anonymous home": (big, "/", ""),
         "small circle, big school": (big, "/circles/bench-small/", member),
         "small circle, small school": (
@@ -442,6 +444,8 @@ def count_queries(meta: dict, figures: dict) -> None:
         "circle health": (facilitator, "/facilitate/bench-feed/health/"),
         "learning record": (member, "/me/record/"),
         "calendar feed": (None, meta["feed_path"]),
+        "people page": (member, "/circles/bench-feed/people/"),
+        "notifications page": (member, "/notifications/"),
         "anonymous home": (None, "/"),
         "small circle, big school": (member, "/circles/bench-small/"),
     }

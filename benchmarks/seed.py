@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-SEED_VERSION = 1
+SEED_VERSION = 2  # 2: notifications for the measured member
 RANDOM_SEED = 20261128
 
 
@@ -329,6 +329,7 @@ def seed(size: Size) -> dict:
     Profile.roles.through.objects.bulk_create(
         [Profile.roles.through(profile_id=users[the_member].profile.pk, role=roles[-1])]
     )
+    _notifications_seed(users[the_member], responses)
     bar.close()
 
     meta = {
@@ -340,6 +341,28 @@ def seed(size: Size) -> dict:
     }
     _save_meta(meta)
     return meta
+
+
+def _notifications_seed(member, responses, count: int = 200) -> None:
+    """The measured member's bell and notifications page: ``count`` notifications about
+    responses in her circles, a quarter of them unread."""
+    from notifications.models import Notification, Verb
+
+    circles = set(member.memberships.values_list("circle_id", flat=True))
+    mine = [r for r in responses if r.log.circle_id in circles][:count]
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=member,
+            verb=Verb.RESPONDED,
+            actor_id=r.author_id,
+            circle_id=r.log.circle_id,
+            log_id=r.log_id,
+            response=r,
+            created_at=r.created_at,
+            read_at=None if n % 4 == 0 else r.created_at,
+        )
+        for n, r in enumerate(mine)
+    )
 
 
 def bench_member_index(size: Size) -> int:
