@@ -194,10 +194,10 @@ def tags_attach(logs: list[ActionLog]) -> list[ActionLog]:
 
 def logs_for_lists(qs: QuerySet[ActionLog], *, awaiting: bool | None = None) -> QuerySet[ActionLog]:
     """Logs shaped for a card: circle, author and profile joined, ``response_count``
-    (responses not hidden, replies aside) and ``awaiting_response`` (no one but the author
+    (responses not hidden, replies aside), ``awaiting_response`` (no one but the author
     has answered yet: ``Response.objects.answering``; given as ``awaiting`` when the filter
-    already decided it) annotated. Evaluate it through ``tags_attach`` (one query for every
-    card's tags)."""
+    already decided it) and ``author_in_circle`` (she is still an active member there)
+    annotated. Evaluate it through ``tags_attach`` (one query for every card's tags)."""
     counts = (
         Response.objects.top_level()
         .filter(log=OuterRef("pk"), is_hidden=False)
@@ -207,9 +207,14 @@ def logs_for_lists(qs: QuerySet[ActionLog], *, awaiting: bool | None = None) -> 
         .values("n")
     )
     unanswered = ~Exists(Response.objects.answering().filter(log=OuterRef("pk")))
+    in_circle = Membership.objects.filter(
+        circle=OuterRef("circle_id"), member=OuterRef("author_id"), state=MembershipState.ACTIVE
+    )
     return qs.select_related("circle", "author__profile").annotate(
         response_count=Coalesce(Subquery(counts), 0),
         awaiting_response=unanswered if awaiting is None else Value(awaiting),
+        # Whether the author's name links to her profile (``circles.people.PeopleShown``).
+        author_in_circle=Exists(in_circle),
     )
 
 

@@ -1,11 +1,11 @@
-"""The bell in the header: the unread count, read only when a page shows it (one query),
-never for visitors."""
+"""The bell in the header: the unread count, read only when a page shows it (from the
+cache, else one query), never for visitors."""
 
 from functools import cached_property
 
 from django.db import DatabaseError
 
-from notifications.inbox import unread_count
+from notifications.inbox import bell_count
 
 
 class Bell:
@@ -15,7 +15,7 @@ class Bell:
     @cached_property
     def count(self) -> int | None:
         try:
-            return unread_count(self.user)
+            return bell_count(self.user)
         except DatabaseError:  # the page still renders; the poll tries again
             return None
 

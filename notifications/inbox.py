@@ -6,6 +6,9 @@ facilitators only while she still moderates that circle. Each check is the one r
 its object type (``ActionLog.objects.visible_to``, ``Response.objects.visible_to``), so
 the whole filter is one query."""
 
+from collections.abc import Iterable
+
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -39,8 +42,36 @@ def notifications_visible_to(user) -> QuerySet[Notification]:
 
 
 def unread_count(user) -> int:
-    """The bell: one query."""
+    """Her unread notifications she may still see: one query."""
     return notifications_visible_to(user).filter(read_at__isnull=True).count()
+
+
+# The bell's count is kept in the cache: forgotten whenever one of her notifications is
+# written or read, and at most this old otherwise (a change in what she may see, such as
+# leaving a circle, shows within it).
+BELL_SECONDS = 60
+
+
+def _bell_key(user_id: int) -> str:
+    return f"bell:{user_id}"
+
+
+def bell_count(user) -> int:
+    """The bell: the cached ``unread_count`` (no query while it is cached)."""
+    key = _bell_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = unread_count(user)
+        cache.set(key, count, BELL_SECONDS)
+    return count
+
+
+def bell_forget(user_ids: Iterable[int]) -> None:
+    """Drop these members' cached counts. (A page read between this and the commit may
+    cache the count from before: ``BELL_SECONDS`` bounds that.)"""
+    keys = [_bell_key(pk) for pk in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
 
 
 def notifications_page(*, user, before: int | None = None) -> dict:

@@ -30,7 +30,7 @@ def inbox(request):
 @login_required
 @require_GET
 def bell(request):
-    """The bell alone (the header polls it)."""
+    """The bell alone (the header polls it every minute)."""
     return render(request, "notifications/_bell.html", {"bell": Bell(request.user)})
 
 

@@ -17,6 +17,7 @@ def response_posted(sender, *, response, **kwargs) -> None:
 def content_moderated(sender, *, actor, log, response, hidden: bool, reason: str, **kwargs):
     """ "A facilitator hid (or restored) what you wrote": recorded, queued after commit."""
     target = response if response is not None else log
+    inbox.content_moderated_forget(log=log, response=response)
     inbox.notifications_record(
         recipient_ids=[target.author_id],
         verb=Verb.HIDDEN if hidden else Verb.RESTORED,

@@ -10,11 +10,16 @@ register = template.Library()
 @register.simple_tag
 def person_link(person, shown=None, circle_id=None):
     """``{% person_link log.author shown log.circle_id %}``: her display name, a link to
-    ``/people/<id>/`` when ``shown`` (a ``circles.people.PeopleShown``) says so. No query."""
+    ``/people/<id>/`` when ``shown`` says so: a ``circles.people.PeopleShown``, or True
+    where the page already knows (``log.author_in_circle``). No query."""
     if person is None:
         return "Former member"
     name = person.display_name
-    links = getattr(shown, "links", None)  # a page without ``shown`` links no name
-    if links is not None and links(person.pk, circle_id):
+    if shown is True:
+        linked = True
+    else:
+        links = getattr(shown, "links", None)  # a page without ``shown`` links no name
+        linked = links is not None and links(person.pk, circle_id)
+    if linked:
         return format_html('<a href="{}">{}</a>', reverse("people:profile", args=[person.pk]), name)
     return name

@@ -376,6 +376,4 @@ def response_helpful(request, slug, pk, rpk):
 
 @login_required
 def my_logs(request):
-    chains = selectors.my_logs(user=request.user)
-    shown = people_shown(circle_ids={log.circle_id for chain in chains for log in chain})
-    return render(request, "circles/my_logs.html", {"chains": chains, "shown": shown})
+    return render(request, "circles/my_logs.html", {"chains": selectors.my_logs(user=request.user)})

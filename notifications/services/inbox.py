@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Membership, MembershipState, Response
 from members.models import User
+from notifications.inbox import bell_forget
 from notifications.models import Notification, Verb
 
 PURGE_AFTER = dt.timedelta(days=90)
@@ -44,6 +45,7 @@ def notifications_record(
         for pk in dict.fromkeys(recipient_ids)
         if pk != actor_id
     ]
+    bell_forget(row.recipient_id for row in rows)
     return Notification.objects.bulk_create(rows)
 
 
@@ -89,13 +91,15 @@ def commitments_due_record(*, logs: list[ActionLog]) -> list[Notification]:
             verb=Verb.COMMITMENT_DUE, log__in=[log.pk for log in logs]
         ).values_list("log_id", flat=True)
     )
-    return Notification.objects.bulk_create(
+    rows = [
         Notification(
             recipient_id=log.author_id, verb=Verb.COMMITMENT_DUE, circle_id=log.circle_id, log=log
         )
         for log in logs
         if log.pk not in told
-    )
+    ]
+    bell_forget(row.recipient_id for row in rows)
+    return Notification.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -105,22 +109,34 @@ def notification_read(*, notification: Notification) -> None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        bell_forget([notification.recipient_id])
 
 
 def notifications_read_all(*, user: User) -> int:
     """Mark every unread notification of hers read. Returns how many."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    bell_forget([user.pk])
+    return count
 
 
 def log_notifications_read(*, user: User, log: ActionLog) -> int:
     """She opened the log: what it said by now (its responses, mentions) counts as seen."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, log=log, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=user, log=log, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if count:
+        bell_forget([user.pk])
+    return count
+
+
+def content_moderated_forget(*, log: ActionLog | None, response: Response | None) -> None:
+    """What was hidden or restored changes who sees their notifications about it."""
+    about = {"response": response} if response is not None else {"log": log}
+    bell_forget(Notification.objects.filter(**about).values_list("recipient_id", flat=True))
 
 
 def notifications_purge(*, now: dt.datetime | None = None) -> int:

@@ -197,14 +197,17 @@ def test_query_count_of_bell_and_page_does_not_grow(client, people, django_asser
         for _ in range(n):
             response_create(author=people.member, log=people.log, kind="question", body="Q?")
         client.force_login(people.author)
-        with django_assert_num_queries(4):  # session, user, profile, count
+        with django_assert_num_queries(4):  # session, user, profile, the count
             client.get(reverse("inbox:bell"))
-        # session, user, profile, the page of notifications with actors and targets, bell
-        with django_assert_num_queries(5) as ctx:
+        with django_assert_num_queries(3):  # the count from the cache
+            client.get(reverse("inbox:bell"))
+        # session, user, profile, the page of notifications with actors and targets (the
+        # bell's count from the cache)
+        with django_assert_num_queries(4) as ctx:
             page = client.get(reverse("inbox:list")).content.decode()
         counts.append(len(ctx.captured_queries))
         assert page.count('class="card notification') == min(Notification.objects.count(), 50)
-    assert counts == [5, 5]
+    assert counts == [4, 4]
 
 
 def test_the_removed_member_is_not_told(people):
@@ -235,3 +238,12 @@ def test_a_commitment_due_is_told_in_the_app_once(people):
             nudges_send_due()
     (note,) = Notification.objects.filter(verb=Verb.COMMITMENT_DUE)
     assert (note.recipient, note.log) == (people.author, log)
+
+
+def test_the_cached_bell_counts_a_new_notification_at_once(client, people):
+    client.force_login(people.author)
+    assert "data-count" not in client.get(reverse("inbox:bell")).content.decode()
+    response_create(author=people.member, log=people.log, kind="question", body="Q?")
+    assert 'data-count="1"' in client.get(reverse("inbox:bell")).content.decode()
+    client.post(reverse("inbox:read_all"))
+    assert "data-count" not in client.get(reverse("inbox:bell")).content.decode()
