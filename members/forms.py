@@ -97,8 +97,8 @@ class PreferencesForm(forms.ModelForm):
             "digest_enabled": "Weekly digest of what happened in my circles",
             "nudges_enabled": "Nudges (a commitment falls due, a peer's log needs a response)",
             "response_emails_enabled": (
-                "An email when someone responds to my log, or a facilitator hides or "
-                "restores something I wrote"
+                "An email when someone responds to my log or mentions me, or a facilitator "
+                "hides or restores something I wrote"
             ),
             "meeting_reminders_enabled": (
                 "Reminders of my circles' meetings, the day before and an hour before"

@@ -262,6 +262,14 @@ class Notification(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A mention is also emailed (per her preferences): claimed here before it is sent.
+    email_status = models.CharField(
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        blank=True,
+        help_text="Empty: none owed; failed: owed (not sent yet, or to try again).",
+    )
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -3,6 +3,7 @@ only record and enqueue; the emails are written and sent by the tasks."""
 
 from notifications.models import Verb
 from notifications.services import inbox
+from notifications.services.mentions import mention_emails_enqueue
 from notifications.services.moderation import moderation_email_record
 from notifications.services.responses import response_email_enqueue
 
@@ -52,9 +53,11 @@ def report_filed(sender, *, reporter, circle, log, response, **kwargs) -> None:
 
 
 def mentioned(sender, *, actor, log, response, member_ids, **kwargs) -> None:
-    inbox.mention_notifications_record(
+    """In the app at once; by email (per her preferences) queued after commit."""
+    made = inbox.mention_notifications_record(
         actor=actor, log=log, response=response, member_ids=member_ids
     )
+    mention_emails_enqueue(notifications=made)
 
 
 def log_seen(sender, *, user, log, **kwargs) -> None:

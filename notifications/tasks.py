@@ -14,6 +14,7 @@ from notifications.services import (
     digests,
     inbox,
     meeting_reminders,
+    mentions,
     moderation,
     nudges,
     responses,
@@ -85,6 +86,11 @@ def moderation_email_send_task(self, notification_id: int) -> None:
     moderation.moderation_email_send(notification_id=notification_id, token=self.request.id)
 
 
+@shared_task(name="notifications.mention_email_send", bind=True, ignore_result=True, **SENDING)
+def mention_email_send_task(self, notification_id: int) -> None:
+    mentions.mention_email_send(notification_id=notification_id)
+
+
 @shared_task(name="notifications.nudges_sweep", ignore_result=True, **SENDING)
 def nudges_sweep_task() -> None:
     """Beat, hourly: send every nudge that is due."""
@@ -97,6 +103,7 @@ def sweep_task() -> None:
     responses.response_emails_sweep()
     moderation.moderation_emails_sweep()
     meeting_reminders.meeting_reminders_sweep()
+    mentions.mention_emails_sweep()
     digests.digest_runs_resume()
 
 

@@ -3,6 +3,7 @@ case), plain text for anyone else; announced on publish only, at most ten, never
 writer or to anyone outside the circle."""
 
 import pytest
+from django.urls import reverse
 
 from circles.mentions import MENTIONS_NOTIFIED, Mentions
 from circles.models import LogState, MembershipState
@@ -129,3 +130,68 @@ def test_someone_who_left_after_the_draft_is_not_told(people):
     people.member.memberships.filter(circle=people.circle).update(state=MembershipState.LEFT)
     log_publish(author=people.author, log=draft)
     assert mentioned(people.member) == []
+
+
+# --- the email that goes with a mention -----------------------------------------------------
+
+
+def _mention(people):
+    from django.core import mail
+
+    response_create(
+        author=people.member, log=people.log, kind="question", body="@Asha Author, thoughts?"
+    )
+    mail.outbox.clear()
+    return Notification.objects.get(verb=Verb.MENTIONED, recipient=people.author)
+
+
+def test_a_mention_is_emailed_once(people, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from notifications.services.mentions import mention_email_send
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        note = _mention(people)
+    assert len(callbacks) >= 1  # the email is queued after commit
+    assert mention_email_send(notification_id=note.pk) is True
+    (email,) = mail.outbox
+    assert email.subject == "Bea Member mentioned you in “Handover huddle”"
+    assert f"#response-{note.response_id}" in email.body and "thoughts?" in email.body
+    assert mention_email_send(notification_id=note.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_no_mention_email_when_turned_off_or_already_seen(client, people):
+    from django.core import mail
+
+    from notifications.services.mentions import mention_email_send
+
+    people.author.profile.response_emails_enabled = False
+    people.author.profile.save()
+    note = _mention(people)
+    assert mention_email_send(notification_id=note.pk) is False
+    people.author.profile.response_emails_enabled = True
+    people.author.profile.save()
+    Notification.objects.all().delete()
+    note = _mention(people)
+    client.force_login(people.author)
+    client.get(reverse("inbox:open", args=[note.pk]))  # she saw it in the app first
+    assert mention_email_send(notification_id=note.pk) is False
+    assert mail.outbox == []
+
+
+def test_the_sweep_sends_a_mention_email_whose_task_was_lost(people):
+    import datetime as dt
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from notifications.services.mentions import mention_emails_sweep
+
+    note = _mention(people)
+    assert mention_emails_sweep() == 0  # its own task still has time
+    later = timezone.now() + dt.timedelta(minutes=5)
+    assert mention_emails_sweep(now=later) == 1
+    assert mention_emails_sweep(now=later) == 0
+    assert [m.to for m in mail.outbox] == [[people.author.email]]
+    assert note.pk
