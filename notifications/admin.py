@@ -12,6 +12,7 @@ from notifications.models import (
     DigestDelivery,
     DigestRun,
     ModerationNotification,
+    Notification,
     NudgeDelivery,
     ResponseNotification,
 )
@@ -185,3 +186,17 @@ class ModerationNotificationAdmin(_DeliveryAdmin):
     list_display = ["decided_at", "recipient", "hidden", "circle", "status", "sent_at"]
     list_filter = ["status", "hidden"]
     raw_id_fields = ["recipient", "circle", "log", "response"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(_DeliveryAdmin):
+    """In-app notifications, to look into what someone was told (read-only)."""
+
+    select_also = ("actor__profile", "circle")
+    list_display = ("created_at", "recipient", "verb", "actor", "circle", "read_at")
+    list_filter = ("verb",)
+    raw_id_fields = ("recipient", "actor", "circle", "log", "response")
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False

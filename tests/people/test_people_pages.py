@@ -163,3 +163,30 @@ def test_names_in_the_queue_link_to_profiles(client, people):
     client.force_login(people.facilitator)
     page = client.get(reverse("facilitation:queue", args=["ward-north"])).content.decode()
     assert reverse("people:profile", args=[people.member.pk]) in page
+
+
+def test_privacy_settings_are_saved_from_the_profile_page(client, people):
+    client.force_login(people.member)
+    profile = people.member.profile
+    data = {
+        "display_name": "Bea Member",
+        "roles": [people.circle.roles.create(name="Nurse X", slug="nurse-x", sector="health").pk],
+        "organisation": "Leeds General",
+        "sector": "health",
+        "time_zone": "Europe/London",
+        "bio": "",
+        "introduction": "Ward 9.",
+        "hide_organisation": "on",
+        "hide_active_status": "on",
+    }
+    assert client.post(reverse("members:profile_edit"), data).status_code == 302
+    profile.refresh_from_db()
+    assert (profile.hide_organisation, profile.hide_active_status) == (True, True)
+    assert profile.introduction == "Ward 9."
+
+
+def test_the_admin_lists_notifications(admin_client, people):
+    from circles.services.responses import response_create
+
+    response_create(author=people.member, log=people.log, kind="question", body="Q?")
+    assert admin_client.get("/admin/notifications/notification/").status_code == 200
