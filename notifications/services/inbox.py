@@ -64,11 +64,15 @@ def response_notifications_record(*, response: Response) -> list[Notification]:
 def mention_notifications_record(
     *, actor: User, log: ActionLog, response: Response | None, member_ids: Iterable[int]
 ) -> list[Notification]:
-    """Mentioned members who are (still) active members of the circle, nobody else."""
-    members = Membership.objects.filter(
-        circle_id=log.circle_id, member_id__in=list(member_ids), state=MembershipState.ACTIVE
-    ).values_list("member_id", flat=True)
-    wanted = [pk for pk in member_ids if pk in set(members)]
+    """Mentioned members who are (still) active members of the circle, nobody else; not
+    those the response already tells (its log's author, the replied-to author)."""
+    members = set(
+        Membership.objects.filter(
+            circle_id=log.circle_id, member_id__in=list(member_ids), state=MembershipState.ACTIVE
+        ).values_list("member_id", flat=True)
+    )
+    told = set(response.recipient_ids) if response is not None else set()
+    wanted = [pk for pk in member_ids if pk in members and pk not in told]
     return notifications_record(
         recipient_ids=wanted, verb=Verb.MENTIONED, actor=actor, log=log, response=response
     )

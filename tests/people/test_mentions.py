@@ -26,14 +26,25 @@ def log_data(text: str) -> dict:
 
 def test_a_mention_links_to_her_profile_and_tells_her(people):
     response = response_create(
-        author=people.member, log=people.log, kind="question", body="What would @asha author try?"
+        author=people.member,
+        log=people.log,
+        kind="question",
+        body="What would @grace facilitator try?",
     )
-    assert f'<a href="/people/{people.author.pk}/" rel="nofollow noopener">@asha author</a>' in (
-        response.body_html
+    link = (
+        f'<a href="/people/{people.facilitator.pk}/" rel="nofollow noopener">@grace facilitator</a>'
     )
-    assert response.mentioned_ids == [people.author.pk]
-    (note,) = mentioned(people.author)
+    assert link in response.body_html
+    assert response.mentioned_ids == [people.facilitator.pk]
+    (note,) = mentioned(people.facilitator)
     assert note.response == response and note.actor == people.member
+
+
+def test_the_log_author_mentioned_in_a_response_is_told_once(people):
+    response_create(author=people.member, log=people.log, kind="question", body="@Asha Author?")
+    assert list(
+        Notification.objects.filter(recipient=people.author).values_list("verb", flat=True)
+    ) == [Verb.RESPONDED]
 
 
 def test_the_longest_name_wins():
@@ -93,9 +104,9 @@ def test_an_edit_tells_only_the_newly_mentioned(people):
     assert len(mentioned(people.member)) == 1 and len(mentioned(people.facilitator)) == 1
     response = response_create(author=people.member, log=log, kind="question", body="Hi")
     response_update(
-        author=people.member, response=response, body="Hi @Asha Author", kind="question"
+        author=people.member, response=response, body="Hi @Grace Facilitator", kind="question"
     )
-    assert len(mentioned(people.author)) == 1
+    assert len(mentioned(people.facilitator)) == 2
 
 
 def test_the_writer_is_never_told_of_her_own_mention(people):
@@ -139,10 +150,10 @@ def _mention(people):
     from django.core import mail
 
     response_create(
-        author=people.member, log=people.log, kind="question", body="@Asha Author, thoughts?"
+        author=people.member, log=people.log, kind="question", body="@Grace Facilitator, thoughts?"
     )
     mail.outbox.clear()
-    return Notification.objects.get(verb=Verb.MENTIONED, recipient=people.author)
+    return Notification.objects.get(verb=Verb.MENTIONED, recipient=people.facilitator)
 
 
 def test_a_mention_is_emailed_once(people, django_capture_on_commit_callbacks):
@@ -166,15 +177,15 @@ def test_no_mention_email_when_turned_off_or_already_seen(client, people):
 
     from notifications.services.mentions import mention_email_send
 
-    people.author.profile.response_emails_enabled = False
-    people.author.profile.save()
+    people.facilitator.profile.response_emails_enabled = False
+    people.facilitator.profile.save()
     note = _mention(people)
     assert mention_email_send(notification_id=note.pk) is False
-    people.author.profile.response_emails_enabled = True
-    people.author.profile.save()
+    people.facilitator.profile.response_emails_enabled = True
+    people.facilitator.profile.save()
     Notification.objects.all().delete()
     note = _mention(people)
-    client.force_login(people.author)
+    client.force_login(people.facilitator)
     client.get(reverse("inbox:open", args=[note.pk]))  # she saw it in the app first
     assert mention_email_send(notification_id=note.pk) is False
     assert mail.outbox == []
@@ -193,5 +204,5 @@ def test_the_sweep_sends_a_mention_email_whose_task_was_lost(people):
     later = timezone.now() + dt.timedelta(minutes=5)
     assert mention_emails_sweep(now=later) == 1
     assert mention_emails_sweep(now=later) == 0
-    assert [m.to for m in mail.outbox] == [[people.author.email]]
+    assert [m.to for m in mail.outbox] == [[people.facilitator.email]]
     assert note.pk
