@@ -190,3 +190,24 @@ def test_the_admin_lists_notifications(admin_client, people):
 
     response_create(author=people.member, log=people.log, kind="question", body="Q?")
     assert admin_client.get("/admin/notifications/notification/").status_code == 200
+
+
+def test_bad_input_gets_a_clear_answer_and_changes_nothing(client, people):
+    from notifications.models import Notification
+
+    client.force_login(people.member)
+    suggestions = reverse("circles:mentions", args=["ward-north"])
+    page = client.get(suggestions, {"q": "x" * 10_000}).content.decode()
+    assert "No member of Ward managers North by that name." in page
+    assert client.get(reverse("circles:mentions", args=["city-officials"])).status_code == 404
+    assert client.get(reverse("inbox:list"), {"before": "not-a-number"}).status_code == 200
+    assert client.get("/notifications/not-a-number/").status_code == 404
+    assert (
+        client.post(
+            reverse("circles:introduce", args=["city-officials"]), {"skip": "1"}
+        ).status_code
+        == 404
+    )
+    people.member.profile.refresh_from_db()
+    assert people.member.profile.introduction_answered_at is None
+    assert not Notification.objects.exists()
