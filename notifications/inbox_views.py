@@ -4,7 +4,7 @@ the bell refreshes itself by HTMX on a slow poll."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,10 +27,12 @@ def inbox(request):
     return render(request, "notifications/inbox.html", context)
 
 
-@login_required
 @require_GET
 def bell(request):
-    """The bell alone (the header polls it every minute)."""
+    """The bell alone (the header polls it every minute). A page whose session has ended
+    gets 204: HTMX keeps the bell as it is rather than swap a sign-in page into it."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
     return render(request, "notifications/_bell.html", {"bell": Bell(request.user)})
 
 
