@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Membership, MembershipState, Response
@@ -110,13 +111,14 @@ def notification_for(*, user, pk: int) -> Notification | None:
 
 
 def target_url(notification: Notification) -> str:
-    """Where the notification leads: the response, the log, or the circle."""
+    """Where the notification leads: a report to the circle's queue, else the response,
+    the log, or the circle (its requests, for a request to join)."""
+    if notification.verb == Verb.REPORT_FILED:
+        return reverse("facilitation:queue", args=[notification.circle.slug])
     if notification.response_id is not None:
         return notification.response.get_absolute_url()
     if notification.log_id is not None:
         return notification.log.get_absolute_url()
     if notification.verb == Verb.JOIN_REQUESTED:
         return notification.circle.get_absolute_url() + "#requests"
-    if notification.verb == Verb.REPORT_FILED:
-        return f"/facilitate/{notification.circle.slug}/queue/"
     return notification.circle.get_absolute_url()

@@ -247,3 +247,11 @@ def test_the_cached_bell_counts_a_new_notification_at_once(client, people):
     assert 'data-count="1"' in client.get(reverse("inbox:bell")).content.decode()
     client.post(reverse("inbox:read_all"))
     assert "data-count" not in client.get(reverse("inbox:bell")).content.decode()
+
+
+def test_a_report_notification_leads_to_the_queue(client, people):
+    report_create(reporter=people.member, response=people.response, reason="other")
+    note = Notification.objects.get(recipient=people.facilitator)
+    client.force_login(people.facilitator)
+    opened = client.get(reverse("inbox:open", args=[note.pk]))
+    assert opened["Location"] == reverse("facilitation:queue", args=["ward-north"])
