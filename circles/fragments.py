@@ -62,6 +62,7 @@ def log_card_shown(log, *, show_circle: bool) -> tuple:
         getattr(log, "awaiting_response", None),
         tuple(tag.name for tag in log.tags.all()),
         log.author.display_name,
+        getattr(log, "author_in_circle", None),  # her name links to her profile
         log.circle.slug,
         log.circle.name if show_circle else None,
         _reader_time_zone(),
@@ -73,6 +74,7 @@ def response_body_shown(response) -> tuple:
     return (
         response.kind,
         response.author.display_name,
+        getattr(response, "author_in_circle", None),  # her name links to her profile
         response.created_at,
         response.edited_at,
         response.helpful_at is not None,
@@ -88,6 +90,7 @@ def reply_body_shown(reply, *, log_author_id: int) -> tuple:
     """Everything ``circles/_reply_body.html`` shows of a reply."""
     return (
         reply.author.display_name,
+        getattr(reply, "author_in_circle", None),  # her name links to her profile
         reply.author_id == log_author_id,
         reply.created_at,
         reply.edited_at,

@@ -227,7 +227,10 @@ def log_publish(request, slug, pk):
 def _log_page_context(request, log, *, form=None) -> dict:
     context = selectors.log_page(log=log, user=request.user)
     context["response_form"] = form or ResponseForm()
-    context["shown"] = people_shown(circle_ids=[log.circle_id])
+    context["shown"] = shown = people_shown(circle_ids=[log.circle_id])
+    for response in context["responses"]:  # whose names link (a cached fragment's part)
+        for item in (response, *response.visible_replies):
+            item.author_in_circle = shown.links(item.author_id, log.circle_id)
     return context
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("circles", "0008_mentioned_ids"),
+        ("circles", "0009_mentioned_ids"),
         ("notifications", "0006_moderationnotification_own_record"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("circles", "0007_report_and_moderation_action_to_facilitation"),
+        ("circles", "0008_log_situation_excerpt"),
     ]
 
     operations = [
