@@ -19,6 +19,7 @@ from notifications.models import (
     DeliveryStatus,
     DigestDelivery,
     ModerationNotification,
+    Notification,
     NudgeDelivery,
     ResponseNotification,
 )
@@ -131,6 +132,9 @@ def world(db) -> World:
     )
     ModerationNotification.objects.create(
         recipient=alice, circle=circle, log=log, hidden=True, reason="Names a patient."
+    )
+    Notification.objects.create(
+        recipient=alice, verb="responded", actor=bob, circle=circle, log=log
     )
     monday = dt.date(2026, 11, 23)
     DigestDelivery.objects.create(member=alice, week=monday, status=DeliveryStatus.SENT)
