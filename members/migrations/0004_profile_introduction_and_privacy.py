@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0002_seed_roles"),
+        ("members", "0003_profile_meeting_reminders_enabled"),
     ]
 
     operations = [
