@@ -53,11 +53,13 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "members",
     "circles",
+    "commons",
     "notifications",
     "facilitation",
     "meetings",
     "record",
     "privacy",
+    "search",
 ]
 
 MIDDLEWARE = [

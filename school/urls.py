@@ -16,6 +16,8 @@ urlpatterns = [
     path("people/", include("circles.people_urls")),
     path("notifications/", include("notifications.inbox_urls")),
     path("email/", include("notifications.urls")),
+    path("search/", include("search.urls")),
+    path("commons/", include("commons.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

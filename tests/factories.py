@@ -120,3 +120,26 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     kind = ResponseKind.QUESTION
     body = "What did the weekend team make of it?"
+
+
+# --- commons --------------------------------------------------------------------------------
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    """A lesson shared to the commons from one of its author's logs, credited by role and
+    region."""
+
+    class Meta:
+        model = "commons.Lesson"
+
+    source_log = factory.SubFactory(ActionLogFactory)
+    author = factory.LazyAttribute(lambda o: o.source_log.author)
+    circle = factory.LazyAttribute(lambda o: o.source_log.circle)
+    title = factory.Sequence(lambda n: f"A board beats a briefing, lesson {n}")
+    situation = "Handovers overran."
+    action = "A printed board by the nurses station."
+    outcome = "On time most days."
+    insight = "People read a board they can point at."
+    credit = "role_region"
+    role = factory.SubFactory(RoleFactory)
+    region = "north_west"

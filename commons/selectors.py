@@ -1,0 +1,55 @@
+"""Reads for the commons' pages, shaped so templates run no query."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from commons.models import Lesson, LessonQuestion
+
+
+def lessons_listed(*, role=None, tag: str = "") -> QuerySet:
+    qs = Lesson.objects.listed()
+    if role is not None:
+        qs = qs.filter(role=role)
+    if tag:
+        qs = qs.filter(tags__name=tag.lower())
+    return (
+        qs.with_useful_count()
+        .select_related("role", "author__profile")
+        .prefetch_related("tags")
+        .order_by("-shared_at", "-pk")
+    )
+
+
+def lesson_page(*, lesson: Lesson, user) -> dict:
+    questions = list(
+        LessonQuestion.objects.filter(lesson=lesson)
+        .select_related("asker__profile")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "lesson": lesson,
+        "questions": questions,
+        "is_author": lesson.author_id == user.pk,
+        "marked_useful": lesson.marks.filter(member=user).exists(),
+    }
+
+
+def lessons_of(*, author) -> list[Lesson]:
+    """Her lessons, newest first, with their unanswered questions."""
+    return list(
+        Lesson.objects.filter(author=author)
+        .select_related("role", "author__profile")
+        .annotate(
+            useful_count=Count("marks", distinct=True),
+            open_questions=Count(
+                "questions", filter=Q(questions__answered_at__isnull=True), distinct=True
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=LessonQuestion.objects.filter(answered_at__isnull=True).order_by("pk"),
+                to_attr="unanswered",
+            )
+        )
+        .order_by("-shared_at", "-pk")
+    )

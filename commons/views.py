@@ -1,0 +1,192 @@
+"""The commons: browse and read lessons, mark one useful, ask its author, answer, share
+a lesson from one's log, withdraw, report. Who may do what: ``commons.permissions``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from circles.models import ActionLog
+from commons import selectors, services
+from commons.forms import (
+    AnswerForm,
+    BrowseForm,
+    LessonShareForm,
+    QuestionForm,
+    ReasonForm,
+    text_fingerprint,
+)
+from commons.models import LessonQuestion
+from commons.permissions import can_share_log, can_withdraw, lesson_for
+
+PER_PAGE = 20
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def browse(request):
+    form = BrowseForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    lessons = selectors.lessons_listed(role=data.get("role"), tag=data.get("tag") or "")
+    page = Paginator(lessons, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "commons/browse.html", {"form": form, "page": page})
+
+
+@login_required
+def lesson_detail(request, pk, *, question_form=None):
+    lesson = lesson_for(request.user, pk)
+    context = selectors.lesson_page(lesson=lesson, user=request.user)
+    context["question_form"] = question_form or QuestionForm()
+    context["can_withdraw"] = can_withdraw(request.user, lesson)
+    return render(request, "commons/lesson.html", context)
+
+
+def _log_to_share(request, log_pk) -> ActionLog:
+    log = ActionLog.objects.visible_to(request.user).filter(pk=log_pk).first()
+    if log is None:
+        raise Http404("No such log.")
+    if not can_share_log(request.user, log):
+        raise PermissionDenied("Only the author of a published log can share its lesson.")
+    return log
+
+
+def _shared(request, form, log):
+    """Share when the text is clean or its findings confirmed; else the findings, which
+    the form now carries for confirmation."""
+    data = form.cleaned_data
+    findings = services.lesson_findings(author=request.user, data=data)
+    if findings and not form.confirmed_for_this_text():
+        return None, findings
+    try:
+        lesson = services.lesson_share(author=request.user, log=log, data=data,
+                                       tags=data["tags"], confirmed=bool(findings))  # fmt: skip
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None, findings
+    return lesson, findings
+
+
+def _share_initial(log: ActionLog) -> dict:
+    tags = ", ".join(tag.name for tag in log.tags.all())
+    return {**services.lesson_initial(log=log), "tags": tags}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_share(request, log_pk):
+    log = _log_to_share(request, log_pk)
+    initial = _share_initial(log)
+    form = LessonShareForm(request.POST or None, initial=initial, author=request.user)
+    if request.method == "POST" and form.is_valid():
+        lesson, _findings = _shared(request, form, log)
+        if lesson is not None:
+            messages.success(
+                request, "Your lesson is in the commons. You can withdraw it any time."
+            )
+            return redirect(lesson)
+    text = request.POST if form.is_bound else initial
+    findings = services.lesson_findings(author=request.user, data=text)
+    context = {"form": form, "log": log, "findings": findings, "checked": text_fingerprint(text)}
+    return render(request, "commons/share.html", context)
+
+
+@login_required
+@require_POST
+def lesson_useful(request, pk):
+    lesson = lesson_for(request.user, pk)
+    useful = request.POST.get("useful", "1") != "0"
+    services.lesson_mark_useful(member=request.user, lesson=lesson, useful=useful)
+    messages.success(request, "Marked as useful." if useful else "No longer marked as useful.")
+    return redirect(lesson)
+
+
+@login_required
+@require_POST
+def lesson_ask(request, pk):
+    lesson = lesson_for(request.user, pk)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lesson_question_ask(
+                asker=request.user, lesson=lesson, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your question is on its way to the author.")
+            return redirect(lesson)
+    return lesson_detail(request, pk, question_form=form)
+
+
+@login_required
+@require_POST
+def question_answer(request, pk):
+    question = get_object_or_404(LessonQuestion.objects.select_related("lesson"), pk=pk)
+    lesson = lesson_for(request.user, question.lesson_id)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lesson_question_answer(author=request.user, question=question,
+                                            answer=form.cleaned_data["answer"])  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your answer is posted under the lesson.")
+    else:
+        messages.error(request, "Please write your answer.")
+    return redirect(lesson)
+
+
+def _reason_page(request, pk, *, template, service, done, **kwargs):
+    lesson = lesson_for(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(lesson=lesson, reason=form.cleaned_data["reason"], **kwargs)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(_after(request.user, lesson, reported="reporter" in kwargs))
+    return render(request, template, {"lesson": lesson, "form": form})
+
+
+def _after(user, lesson, *, reported: bool) -> str:
+    """Back to the lesson after a report; after a withdrawal, to where she can see it."""
+    if reported:
+        return lesson.get_absolute_url()
+    return reverse("commons:mine") if lesson.author_id == user.pk else reverse("commons:browse")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_withdraw(request, pk):
+    return _reason_page(request, pk, template="commons/withdraw.html",
+                        service=services.lesson_withdraw, actor=request.user,
+                        done="The lesson is withdrawn from the commons.")  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_report(request, pk):
+    return _reason_page(request, pk, template="commons/report.html",
+                        service=services.lesson_report, reporter=request.user,
+                        done="Thank you: the school's staff will look at it.")  # fmt: skip
+
+
+@login_required
+def my_lessons(request):
+    return render(
+        request, "commons/mine.html", {"lessons": selectors.lessons_of(author=request.user)}
+    )

@@ -1,0 +1,197 @@
+"""The triggers that keep ``search_document`` in step with the rows it indexes, per
+database vendor, run by the search app's migrations (and ``search_rebuild``).
+
+Each source row has one document: its title (weight A) and its text (weight B). A log's
+text is all its fields; a response's is its body; a lesson's is its insight and summary.
+"""
+
+# (kind, source table, title expression, body columns) for every indexed row.
+SOURCES = (
+    ("log", "circles_actionlog", "title",
+     ("situation", "action", "prediction", "outcome", "insight", "next_step", "ask")),
+    ("response", "circles_response", None, ("body",)),
+    ("lesson", "commons_lesson", "title", ("insight", "situation", "action", "outcome")),
+)  # fmt: skip
+
+
+def _pg_body(prefix: str, columns) -> str:
+    return "concat_ws(E'\\n\\n', " + ", ".join(f"{prefix}{c}" for c in columns) + ")"
+
+
+def _sqlite_body(prefix: str, columns) -> str:
+    return " || char(10, 10) || ".join(f"coalesce({prefix}{c}, '')" for c in columns)
+
+
+def _title(prefix: str, title: str | None) -> str:
+    return f"{prefix}{title}" if title else "''"
+
+
+def postgresql_install() -> list[str]:
+    statements = [
+        """
+        CREATE OR REPLACE FUNCTION search_document_vector() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.vector := setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A')
+                     || setweight(to_tsvector('english', coalesce(NEW.body, '')), 'B');
+          RETURN NEW;
+        END $$;
+        """,
+        "DROP TRIGGER IF EXISTS search_document_vector ON search_document;",
+        """
+        CREATE TRIGGER search_document_vector BEFORE INSERT OR UPDATE OF title, body
+        ON search_document FOR EACH ROW EXECUTE FUNCTION search_document_vector();
+        """,
+        "CREATE INDEX IF NOT EXISTS search_document_vector_gin"
+        " ON search_document USING gin (vector);",
+    ]
+    for kind, table, title, columns in SOURCES:
+        body = _pg_body("NEW.", columns)
+        statements += [
+            f"""
+            CREATE OR REPLACE FUNCTION search_index_{kind}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'DELETE' THEN
+                DELETE FROM search_document WHERE kind = '{kind}' AND object_id = OLD.id;
+                RETURN OLD;
+              END IF;
+              INSERT INTO search_document (kind, object_id, title, body)
+              VALUES ('{kind}', NEW.id, {_title("NEW.", title)}, {body})
+              ON CONFLICT (kind, object_id) DO UPDATE
+                SET title = EXCLUDED.title, body = EXCLUDED.body
+                WHERE search_document.title IS DISTINCT FROM EXCLUDED.title
+                   OR search_document.body IS DISTINCT FROM EXCLUDED.body;
+              RETURN NEW;
+            END $$;
+            """,
+            f"DROP TRIGGER IF EXISTS search_index_{kind} ON {table};",
+            f"""
+            CREATE TRIGGER search_index_{kind} AFTER INSERT OR UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION search_index_{kind}();
+            """,
+        ]
+    return statements
+
+
+def postgresql_uninstall() -> list[str]:
+    statements = ["DROP INDEX IF EXISTS search_document_vector_gin;"]
+    for kind, table, _title_column, _columns in SOURCES:
+        statements += [
+            f"DROP TRIGGER IF EXISTS search_index_{kind} ON {table};",
+            f"DROP FUNCTION IF EXISTS search_index_{kind}();",
+        ]
+    statements += [
+        "DROP TRIGGER IF EXISTS search_document_vector ON search_document;",
+        "DROP FUNCTION IF EXISTS search_document_vector();",
+    ]
+    return statements
+
+
+def sqlite_install() -> list[str]:
+    statements = [
+        """
+        CREATE VIRTUAL TABLE IF NOT EXISTS search_document_fts USING fts5(
+          title, body, content='search_document', content_rowid='id',
+          tokenize='porter unicode61 remove_diacritics 2'
+        );
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS search_document_fts_insert AFTER INSERT ON search_document
+        BEGIN
+          INSERT INTO search_document_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+        END;
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS search_document_fts_delete AFTER DELETE ON search_document
+        BEGIN
+          INSERT INTO search_document_fts (search_document_fts, rowid, title, body)
+          VALUES ('delete', old.id, old.title, old.body);
+        END;
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS search_document_fts_update AFTER UPDATE ON search_document
+        BEGIN
+          INSERT INTO search_document_fts (search_document_fts, rowid, title, body)
+          VALUES ('delete', old.id, old.title, old.body);
+          INSERT INTO search_document_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+        END;
+        """,
+    ]
+    for kind, table, title, columns in SOURCES:
+        upsert = f"""
+          INSERT INTO search_document (kind, object_id, title, body)
+          VALUES ('{kind}', new.id, {_title("new.", title)}, {_sqlite_body("new.", columns)})
+          ON CONFLICT (kind, object_id) DO UPDATE
+            SET title = excluded.title, body = excluded.body
+            WHERE search_document.title IS NOT excluded.title
+               OR search_document.body IS NOT excluded.body;
+        """
+        statements += [
+            f"""
+            CREATE TRIGGER IF NOT EXISTS search_index_{kind}_insert AFTER INSERT ON {table}
+            BEGIN {upsert} END;
+            """,
+            f"""
+            CREATE TRIGGER IF NOT EXISTS search_index_{kind}_update AFTER UPDATE ON {table}
+            BEGIN {upsert} END;
+            """,
+            f"""
+            CREATE TRIGGER IF NOT EXISTS search_index_{kind}_delete AFTER DELETE ON {table}
+            BEGIN
+              DELETE FROM search_document WHERE kind = '{kind}' AND object_id = old.id;
+            END;
+            """,
+        ]
+    return statements
+
+
+def sqlite_uninstall() -> list[str]:
+    statements = [
+        f"DROP TRIGGER IF EXISTS search_index_{kind}_{event};"
+        for kind, _table, _title, _columns in SOURCES
+        for event in ("insert", "update", "delete")
+    ]
+    statements += [
+        f"DROP TRIGGER IF EXISTS search_document_fts_{event};"
+        for event in ("insert", "update", "delete")
+    ]
+    statements.append("DROP TABLE IF EXISTS search_document_fts;")
+    return statements
+
+
+def _backfill_sql(vendor: str) -> list[str]:
+    """Index every existing row afresh (rows written before the triggers existed)."""
+    body = _pg_body if vendor == "postgresql" else _sqlite_body
+    statements = ["DELETE FROM search_document;"]
+    for kind, table, title, columns in SOURCES:
+        statements.append(
+            f"INSERT INTO search_document (kind, object_id, title, body) "
+            f"SELECT '{kind}', id, {_title('', title)}, {body('', columns)} FROM {table};"
+        )
+    return statements
+
+
+def install(connection) -> None:
+    """Create (or re-create) the triggers and index, and index every existing row."""
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        statements = postgresql_install()
+    elif vendor == "sqlite":
+        statements = sqlite_install()
+    else:  # pragma: no cover
+        raise NotImplementedError(f"Search has no backend for {vendor}.")
+    with connection.cursor() as cursor:
+        for statement in [*statements, *_backfill_sql(vendor)]:
+            cursor.execute(statement)
+        if vendor == "sqlite":
+            cursor.execute(
+                "INSERT INTO search_document_fts (search_document_fts) VALUES ('rebuild');"
+            )
+
+
+def uninstall(connection) -> None:
+    statements = postgresql_uninstall() if connection.vendor == "postgresql" else sqlite_uninstall()
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
