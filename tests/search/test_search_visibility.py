@@ -116,6 +116,10 @@ def test_the_rules_hide_what_they_should_from_a_plain_member(world):
         assert search(user=user, text="zqlisted").count == 1  # the commons is for everyone
 
 
+def kind_of(item) -> str:
+    return {Lesson: "lesson", ActionLog: "log", Response: "response"}[type(item)]
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_search_page_never_shows_a_hidden_marker(client, world, persona):
     people, planted = world
@@ -125,7 +129,7 @@ def test_the_search_page_never_shows_a_hidden_marker(client, world, persona):
         page = client.get(reverse("search:search"), {"q": marker})
         assert page.status_code == 200
         body = page.content.decode()
-        shown = f"hit-{'lesson' if isinstance(item, Lesson) else 'log' if isinstance(item, ActionLog) else 'response'}-{item.pk}"
+        shown = f"hit-{kind_of(item)}-{item.pk}"
         assert (shown in body) == may_see(user, item), (persona, marker)
 
 
