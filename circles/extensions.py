@@ -31,3 +31,25 @@ open_reports = Provided("the open reports")
 # ``next_meeting_id``, ``next_meeting_title``, ``next_meeting_starts_at`` and
 # ``next_meeting_ends_at`` (None when none is scheduled), in the circles' own query.
 with_next_meeting = Provided("the circles' next meetings")
+
+
+class Offered:
+    """A function one installed app offers the others; until one does, ``default()``."""
+
+    def __init__(self, what: str, default: Callable):
+        self.what = what
+        self._default = default
+        self._function: Callable | None = None
+
+    def provide(self, function: Callable) -> None:
+        self._function = function
+
+    def __call__(self, **kwargs):
+        if self._function is None:
+            return self._default()
+        return self._function(**kwargs)
+
+
+# Up to ``limit`` commons lessons related to a log's ``text`` and ``tags``, none from
+# ``circle_id`` (search): each with ``title`` and ``url``, in one query.
+lessons_related = Offered("lessons related to a log", default=list)

@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from taggit.models import Tag, TaggedItem
 
-from circles.extensions import open_reports, with_next_meeting
+from circles.extensions import lessons_related, open_reports, with_next_meeting
 from circles.models import (
     RESPONSE_KIND_ORDER,
     ActionLog,
@@ -456,6 +456,22 @@ def log_page(*, log: ActionLog, user) -> dict:
         "can_reply": access.log_takes_writing(log),
         "can_moderate": access.can_moderate,
     }
+
+
+def lessons_related_to(log: ActionLog) -> list:
+    """Up to three commons lessons from other circles related to the log's title, insight,
+    situation and tags (loaded): one query (``circles.extensions.lessons_related``)."""
+    text = " ".join((log.title, log.insight, log.situation))
+    tags = [tag.name for tag in log.tags.all()]
+    return lessons_related(text=text, tags=tags, circle_id=log.circle_id, limit=3)
+
+
+def lessons_related_to_form(form, *, circle) -> list:
+    """``lessons_related_to`` for the text being written (the log form's current values)."""
+    value = lambda name: str(form[name].value() or "")  # noqa: E731
+    text = " ".join(value(name) for name in ("title", "insight", "situation"))
+    tags = [tag for tag in value("tags").replace(",", " ").split() if tag]
+    return lessons_related(text=text, tags=tags, circle_id=circle.pk, limit=3)
 
 
 DASHBOARD_LIST_SIZE = 10

@@ -13,3 +13,7 @@ class NotificationsConfig(AppConfig):
             getattr(signals, name).connect(
                 getattr(receivers, name), dispatch_uid=f"notifications.{name}"
             )
+        from commons import signals as commons_signals
+
+        for name, receiver in receivers.COMMONS_EVENTS.items():
+            getattr(commons_signals, name).connect(receiver, dispatch_uid=name)

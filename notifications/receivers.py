@@ -4,6 +4,7 @@ only record and enqueue; the emails are written and sent by the tasks."""
 from notifications.models import Verb
 from notifications.services import inbox
 from notifications.services.mentions import mention_emails_enqueue
+from notifications.services.commons import commons_email_enqueue
 from notifications.services.moderation import moderation_email_record
 from notifications.services.responses import response_email_enqueue
 
@@ -68,3 +69,21 @@ CONNECTED = (
     "response_posted", "content_moderated", "join_request_decided", "join_requested",
     "report_filed", "mentioned", "log_seen",
 )  # fmt: skip
+
+
+def commons_event(event: str):
+    """A receiver of a ``commons.signals`` signal: queue the event's email after commit."""
+
+    def receive(sender, **kwargs) -> None:
+        row = kwargs.get("question") or kwargs.get("withdrawal") or kwargs.get("report")
+        commons_email_enqueue(event=event, pk=row.pk)
+
+    return receive
+
+
+COMMONS_EVENTS = {
+    "lesson_question_asked": commons_event("question"),
+    "lesson_question_answered": commons_event("answer"),
+    "lesson_withdrawn": commons_event("withdrawal"),
+    "lesson_reported": commons_event("report"),
+}

@@ -11,6 +11,7 @@ from kombu.exceptions import OperationalError
 from notifications.models import DigestRun
 from notifications.selectors import week_start
 from notifications.services import (
+    commons,
     digests,
     inbox,
     meeting_reminders,
@@ -91,6 +92,11 @@ def mention_email_send_task(self, notification_id: int) -> None:
     mentions.mention_email_send(notification_id=notification_id)
 
 
+@shared_task(name="notifications.commons_email_send", bind=True, ignore_result=True, **SENDING)
+def commons_email_send_task(self, event: str, pk: int) -> None:
+    commons.commons_email_send(event=event, pk=pk, token=self.request.id)
+
+
 @shared_task(name="notifications.nudges_sweep", ignore_result=True, **SENDING)
 def nudges_sweep_task() -> None:
     """Beat, hourly: send every nudge that is due."""
@@ -104,6 +110,8 @@ def sweep_task() -> None:
     moderation.moderation_emails_sweep()
     meeting_reminders.meeting_reminders_sweep()
     mentions.mention_emails_sweep()
+    for event, pk in commons.commons_emails_owed():
+        commons.commons_email_send(event=event, pk=pk)
     digests.digest_runs_resume()
 
 

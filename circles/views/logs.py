@@ -91,6 +91,9 @@ def _circle_to_write_in(request, slug) -> Circle:
 
 
 def _form_page(request, *, circle, form, earlier, editing, preview=None):
+    related = (
+        selectors.lessons_related_to_form(form, circle=circle) if form.is_bound or editing else []
+    )
     return render(
         request,
         "circles/log_form.html",
@@ -100,6 +103,7 @@ def _form_page(request, *, circle, form, earlier, editing, preview=None):
             "earlier": earlier,
             "editing": editing,
             "preview": preview,
+            "related_lessons": related,
             "log_preview_url": reverse("circles:log_preview", kwargs={"slug": circle.slug}),
         },
     )
@@ -238,7 +242,9 @@ def _log_page_context(request, log, *, form=None) -> dict:
 def log_detail(request, slug, pk):
     log = _log_or_404(request, slug, pk)
     log_seen.send(sender=ActionLog, user=request.user, log=log)
-    return render(request, "circles/log_detail.html", _log_page_context(request, log))
+    context = _log_page_context(request, log)
+    context["related_lessons"] = selectors.lessons_related_to(log)
+    return render(request, "circles/log_detail.html", context)
 
 
 # --- responses --------------------------------------------------------------------------------
