@@ -150,7 +150,7 @@ def question_answer(request, pk):
 
 def _reason_page(request, pk, *, template, service, done, **kwargs):
     lesson = lesson_for(request.user, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             service(lesson=lesson, reason=form.cleaned_data["reason"], **kwargs)

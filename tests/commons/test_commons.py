@@ -1,0 +1,295 @@
+"""The lessons commons end to end through its pages: sharing (with the identifier check),
+browsing, marking useful, asking the author and her answer, withdrawing (audited, the
+author told) and reporting (to staff) — and that an anonymous lesson never gives away who
+shared it or where from."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from commons.models import Lesson, LessonState, LessonWithdrawal
+from tests.factories import (
+    ActionLogFactory,
+    CircleFactory,
+    FacilitatorFactory,
+    LessonFactory,
+    MembershipFactory,
+    RoleFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# A valid NHS number (mod 11) and the same digits with the check digit wrong.
+NHS = "943 476 5919"
+
+
+@pytest.fixture
+def world():
+    role = RoleFactory(name="Ward manager", slug="ward-manager")
+    circle = CircleFactory(name="Riverside ward managers", slug="riverside")
+    author = MembershipFactory(circle=circle).member
+    author.email = "nadia.ward@example.org"
+    author.save()
+    profile = author.profile
+    profile.display_name = "Nadia Ward"
+    profile.organisation = "St Elsewhere NHS Trust"
+    profile.save()
+    profile.roles.add(role)
+    colleague = MembershipFactory(circle=circle).member
+    colleague.profile.display_name = "Priya Shah"
+    colleague.profile.save()
+    log = ActionLogFactory(
+        circle=circle,
+        author=author,
+        title="A board at handover",
+        situation="Handovers overran by twenty minutes.",
+        action="A printed board at the huddle.",
+        outcome="On time four days out of five.",
+        insight="People read a board they can point at.",
+    )
+    official = UserFactory()
+    official.profile.display_name = "Omar City"
+    official.profile.save()
+    return role, circle, author, colleague, log, official
+
+
+def share_data(role, **changes):
+    data = {
+        "title": "A board at handover",
+        "situation": "Handovers overran.",
+        "action": "A printed board.",
+        "outcome": "On time four days out of five.",
+        "insight": "People read a board they can point at.",
+        "tags": "handover, boards",
+        "credit": "role_region",
+        "role": role.pk,
+        "region": "north_west",
+    }
+    return {**data, **changes}
+
+
+IDENTITY = ("Nadia", "nadia.ward@example.org", "St Elsewhere", "Riverside")
+
+
+def assert_anonymous(html: str):
+    for giveaway in IDENTITY:
+        assert giveaway not in html, giveaway
+
+
+def test_the_share_form_is_prefilled_from_the_log_and_checks_it(client, world):
+    role, circle, author, colleague, log, official = world
+    log.insight = f"Priya Shah saw it first; patient {NHS} was discharged."
+    log.save()
+    client.force_login(author)
+    page = client.get(reverse("commons:share", args=[log.pk]))
+    body = page.content.decode()
+    assert "A board at handover" in body
+    assert "NHS number: “943 476 5919”" in body
+    assert "Name of someone in your circles: “Priya Shah”" in body
+
+
+def test_an_nhs_number_stops_sharing_until_it_is_fixed(client, world):
+    role, circle, author, colleague, log, official = world
+    client.force_login(author)
+    url = reverse("commons:share", args=[log.pk])
+    page = client.post(url, share_data(role, outcome=f"Patient {NHS} went home early."))
+    assert page.status_code == 200
+    assert "NHS number" in page.content.decode()
+    assert not Lesson.objects.exists()
+    page = client.post(url, share_data(role, outcome="The patient went home early."))
+    lesson = Lesson.objects.get()
+    assert page.status_code == 302 and page["Location"] == lesson.get_absolute_url()
+    assert lesson.is_listed and lesson.source_log == log and lesson.circle == circle
+    assert sorted(lesson.tags.names()) == ["boards", "handover"]
+
+
+def test_a_finding_she_confirms_is_shared_but_only_for_the_text_she_checked(client, world):
+    role, circle, author, colleague, log, official = world
+    client.force_login(author)
+    url = reverse("commons:share", args=[log.pk])
+    data = share_data(role, insight="Priya Shah's idea worked.")
+    checked = client.post(url, data).context["checked"]
+    changed = {**data, "insight": f"Priya Shah's idea worked for {NHS}.", "confirm": "on",
+               "checked": checked}  # fmt: skip
+    assert client.post(url, changed).status_code == 200
+    assert not Lesson.objects.exists()
+    assert client.post(url, {**data, "confirm": "on", "checked": checked}).status_code == 302
+    assert Lesson.objects.get().insight == "Priya Shah's idea worked."
+
+
+@pytest.mark.parametrize("who", ["colleague", "official"])
+def test_only_the_author_may_share(client, world, who):
+    role, circle, author, colleague, log, official = world
+    client.force_login(colleague if who == "colleague" else official)
+    page = client.post(reverse("commons:share", args=[log.pk]), share_data(role))
+    assert page.status_code == (403 if who == "colleague" else 404)
+    assert not Lesson.objects.exists()
+
+
+def test_a_hidden_log_cannot_be_shared(client, world):
+    role, circle, author, colleague, log, official = world
+    log.is_hidden = True
+    log.save()
+    client.force_login(author)
+    assert client.get(reverse("commons:share", args=[log.pk])).status_code == 403
+
+
+def test_an_anonymous_lesson_never_says_who_or_where(client, world):
+    role, circle, author, colleague, log, official = world
+    client.force_login(author)
+    client.post(reverse("commons:share", args=[log.pk]), share_data(role))
+    lesson = Lesson.objects.get()
+    client.force_login(official)
+    for url in (
+        lesson.get_absolute_url(),
+        reverse("commons:browse"),
+        reverse("search:search") + "?q=board",
+    ):
+        html = client.get(url).content.decode()
+        assert "a ward manager in the North West" in html
+        assert_anonymous(html)
+
+
+def test_a_lesson_credited_by_name_shows_her_name(client, world):
+    role, circle, author, colleague, log, official = world
+    client.force_login(author)
+    client.post(reverse("commons:share", args=[log.pk]), share_data(role, credit="name"))
+    client.force_login(official)
+    html = client.get(Lesson.objects.get().get_absolute_url()).content.decode()
+    assert "From Nadia Ward" in html
+    assert "Riverside" not in html
+
+
+def test_ask_the_author_reaches_her_without_giving_her_away_and_her_answer_shows(
+    client, world, tasks_run_at_once, django_capture_on_commit_callbacks
+):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role, title="A board at handover")
+    client.force_login(official)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("commons:ask", args=[lesson.pk]), {"body": "Which board did you buy?"})
+    (asked,) = mail.outbox
+    assert asked.to == ["nadia.ward@example.org"]
+    assert "Which board did you buy?" in asked.body
+    assert_anonymous(asked.subject + asked.body + asked.alternatives[0][0])
+    question = lesson.questions.get()
+    client.force_login(author)
+    mine = client.get(reverse("commons:mine")).content.decode()
+    assert "1 question waiting for your answer" in mine
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("commons:answer", args=[question.pk]), {"answer": "A whiteboard."})
+    answered = mail.outbox[1]
+    assert answered.to == [official.email]
+    assert "A whiteboard." in answered.body
+    assert_anonymous(answered.subject + answered.body + answered.alternatives[0][0])
+    client.force_login(official)
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    assert "The author answered" in html and "A whiteboard." in html
+    assert_anonymous(html)
+
+
+def test_nobody_else_may_answer(client, world):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role)
+    question = lesson.questions.create(asker=official, body="How?")
+    client.force_login(colleague)
+    client.post(reverse("commons:answer", args=[question.pk]), {"answer": "Like this."})
+    question.refresh_from_db()
+    assert question.answered_at is None
+
+
+def test_marking_useful_counts_once_and_can_be_undone(client, world):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role)
+    client.force_login(official)
+    url = reverse("commons:useful", args=[lesson.pk])
+    client.post(url)
+    client.post(url)
+    assert lesson.marks.count() == 1
+    client.post(url, {"useful": "0"})
+    assert lesson.marks.count() == 0
+
+
+def test_the_author_withdraws_and_the_lesson_leaves_search_and_the_commons(client, world):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role, title="zqboard lesson")
+    client.force_login(author)
+    assert client.post(reverse("commons:withdraw", args=[lesson.pk])).status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.state == LessonState.WITHDRAWN
+    assert LessonWithdrawal.objects.get().actor_kind == "author"
+    client.force_login(official)
+    assert client.get(lesson.get_absolute_url()).status_code == 404
+    assert "zqboard" not in client.get(reverse("commons:browse")).content.decode()
+    assert "0 results" in client.get(reverse("search:search"), {"q": "zqboard"}).content.decode()
+
+
+@pytest.mark.parametrize("who", ["facilitator", "staff"])
+def test_a_facilitator_of_her_circle_or_staff_withdraw_with_a_reason_she_is_sent(
+    client, world, who, tasks_run_at_once, django_capture_on_commit_callbacks
+):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role)
+    actor = (
+        FacilitatorFactory(circle=circle).member
+        if who == "facilitator"
+        else UserFactory(is_staff=True)
+    )
+    client.force_login(actor)
+    url = reverse("commons:withdraw", args=[lesson.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200  # a reason is needed
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"reason": "It names the ward."})
+    record = LessonWithdrawal.objects.get()
+    assert (record.actor, record.actor_kind, record.reason) == (actor, who, "It names the ward.")
+    (told,) = mail.outbox
+    assert told.to == [author.email] and "It names the ward." in told.body
+
+
+@pytest.mark.parametrize("who", ["colleague", "official", "other_facilitator"])
+def test_others_cannot_withdraw(client, world, who):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role)
+    other_facilitator = FacilitatorFactory(circle=CircleFactory()).member
+    user = {"colleague": colleague, "official": official, "other_facilitator": other_facilitator}[
+        who
+    ]
+    client.force_login(user)
+    client.post(reverse("commons:withdraw", args=[lesson.pk]), {"reason": "No."})
+    lesson.refresh_from_db()
+    assert lesson.is_listed
+    assert not LessonWithdrawal.objects.exists()
+
+
+def test_a_report_goes_to_staff(
+    client, world, tasks_run_at_once, django_capture_on_commit_callbacks
+):
+    role, circle, author, colleague, log, official = world
+    staff = UserFactory(is_staff=True)
+    lesson = LessonFactory(source_log=log, role=role)
+    client.force_login(official)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            reverse("commons:report", args=[lesson.pk]), {"reason": "Names a patient."}
+        )
+    assert page.status_code == 302
+    (report,) = mail.outbox
+    assert report.to == [staff.email] and "Names a patient." in report.body
+    assert lesson.reports.get().reporter == official
+
+
+def test_the_log_page_shows_lessons_from_other_circles_only(client, world):
+    role, circle, author, colleague, log, official = world
+    elsewhere = LessonFactory(title="Boards in the contact centre", insight="A board at handover.")
+    LessonFactory(source_log=ActionLogFactory(circle=circle), title="Our own board lesson")
+    client.force_login(colleague)
+    html = client.get(log.get_absolute_url()).content.decode()
+    assert "Lessons from elsewhere" in html
+    assert "Boards in the contact centre" in html and elsewhere.get_absolute_url() in html
+    assert "Our own board lesson" not in html
+    form = client.get(reverse("circles:log_edit", args=[circle.slug, log.pk]))
+    assert form.status_code == 403  # not hers; her own edit page shows the panel too
+    client.force_login(author)
+    form = client.get(reverse("circles:log_edit", args=[circle.slug, log.pk])).content.decode()
+    assert "Boards in the contact centre" in form
