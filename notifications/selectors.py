@@ -33,6 +33,7 @@ from circles.models import (
 from meetings.selectors import next_meetings_of_circles
 from members.local_time import zone_named
 from members.models import Profile, User
+from notifications.commons_digest import digest_commons_pick
 from notifications.models import DigestRun
 
 DIGEST_SECTION_LIMIT = 10
@@ -130,6 +131,7 @@ class DigestContent:
     commitments: list = field(default_factory=list)
     facilitation: list = field(default_factory=list)
     next_meeting: object = None  # the first meeting of her circles in the fortnight ahead
+    commons: list = field(default_factory=list)  # lessons from other roles (commons_digest)
 
     @property
     def commitments_due(self) -> list:
@@ -188,6 +190,7 @@ def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, Digest
     _digest_commitments(contents, circles_of, week=week)
     _digest_facilitation(contents, facilitates)
     _digest_next_meeting(contents, circles_of, week=week)
+    digest_commons_pick(contents, circles_of)
     return contents
 
 

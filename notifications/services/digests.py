@@ -31,6 +31,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 from circles.models import ResponseKind
 from members.models import User
 from notifications import emails
+from notifications.commons_digest import digest_commons_record
 from notifications.models import (
     STALE_CLAIM,
     DeliveryStatus,
@@ -466,6 +467,7 @@ def _send_claimed(*, week: dt.date, owned: set[int], token: str, result: BatchRe
     _lines_to_cache(shared)
     if not messages:
         return
+    digest_commons_record(contents=to_send.values(), week=week)
     connection = get_connection()
     connection.open()
     try:
