@@ -49,6 +49,9 @@ DIGEST_WALL_GOAL_S = 45.0
 DIGEST_CPU_GOAL_MS = 4.0
 DIGEST_RSS_GOAL = 1.2
 GOAL_PAGES = ("circle feed", "log page", "dashboard")
+# A search's time, school of 50,000 logs / school of 500 (the same member's circles).
+SEARCH_GROWTH_GOAL = 2.0
+SEARCH_PATH = "/search/?q=handover+shift"
 
 
 @dataclass
@@ -61,8 +64,14 @@ class Mode:
     digest_sizes: tuple[int, int]
     embedded: bool = False
     enforce: bool = True
-    dbs: tuple[str, str] = ("sbs_bench", "sbs_bench_small")
-    redis_dbs: tuple[int, int] = (11, 12)
+    # BENCH_DB_PREFIX and BENCH_REDIS_DBS ("11,12") keep benches on one server apart.
+    dbs: tuple[str, str] = (
+        f"{os.environ.get('BENCH_DB_PREFIX', 'sbs_bench')}",
+        f"{os.environ.get('BENCH_DB_PREFIX', 'sbs_bench')}_small",
+    )
+    redis_dbs: tuple[int, int] = tuple(
+        int(n) for n in os.environ.get("BENCH_REDIS_DBS", "11,12").split(",")
+    )
 
 
 def _mode(args) -> Mode:
@@ -402,6 +411,8 @@ def measure_pages(mode: Mode, big: Gunicorn, small: Gunicorn, meta: dict, small_
         "small circle, small school": (
             small, "/circles/bench-small/", small_meta["cookies"]["member"]
         ),
+        "search": (big, SEARCH_PATH, member),
+        "search, small school": (small, SEARCH_PATH, small_meta["cookies"]["member"]),
     }  # fmt: skip
     for server, path, cookie in pages.values():
         _check_page(server.url + path, cookie)
@@ -448,6 +459,7 @@ def count_queries(meta: dict, figures: dict) -> None:
         "notifications page": (member, "/notifications/"),
         "anonymous home": (None, "/"),
         "small circle, big school": (member, "/circles/bench-small/"),
+        "search": (member, SEARCH_PATH),
     }
     for name, (user, path) in paths.items():
         client = Client()
@@ -591,6 +603,7 @@ def report(mode, bare, figures, digests, client) -> list[str]:
     )
     if not ok:
         missed.append(f"size independence {independence:.2f} > {SIZE_INDEPENDENCE_GOAL}")
+    missed += _search_growth(figures, lines)
     if digests:
         lines += [
             "",
@@ -628,6 +641,19 @@ def report(mode, bare, figures, digests, client) -> list[str]:
             missed.append(f"digest: peak RSS ratio {rss:.2f} > {DIGEST_RSS_GOAL}")
     print("\n".join(lines))
     return missed
+
+
+def _search_growth(figures: dict, lines: list[str]) -> list[str]:
+    """A search in the school of 50,000 logs against the one of 500: time ratio."""
+    big = statistics.median(figures["search"].rps)
+    small = statistics.median(figures["search, small school"].rps)
+    growth = small / big if big and small else float("inf")
+    ok = growth < SEARCH_GROWTH_GOAL
+    lines.append(
+        f"search growth: the same search, 50,000-log school / 500-log school time = "
+        f"{growth:.2f} (goal < {SEARCH_GROWTH_GOAL}) {'met' if ok else 'MISSED'}"
+    )
+    return [] if ok else [f"search growth {growth:.2f} >= {SEARCH_GROWTH_GOAL}"]
 
 
 def main(argv=None) -> int:

@@ -12,6 +12,6 @@ _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 
 
 def marked_html(text: str | None) -> SafeString:
-    escaped = escape(text or "")
+    escaped = escape(" ".join((text or "").split()))
     html = _MARKED.sub(r"<mark>\1</mark>", escaped)
     return mark_safe(html.replace(START, "").replace(STOP, ""))  # noqa: S308 (escaped above)
