@@ -50,7 +50,9 @@ class LessonShareForm(forms.Form):
         super().__init__(*args, **kwargs)
         roles = Role.objects.filter(profiles__user=author).order_by("name")
         self.fields["role"].queryset = roles
-        self.fields["role"].empty_label = None
+        # Credited as "a practitioner" when her profile names no role.
+        self.fields["role"].required = roles.exists()
+        self.fields["role"].empty_label = None if self.fields["role"].required else "No role"
 
     def confirmed_for_this_text(self) -> bool:
         data = self.cleaned_data
