@@ -14,7 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
 
-from circles.models import ActionLog, Circle, Response
+from circles.models import ActionLog, Circle, Membership, MembershipState, Response
 from commons.models import Lesson
 from members.models import Role
 from search.backends import backend
@@ -64,10 +64,26 @@ def _dated(qs: QuerySet, name: str, filters: Filters) -> QuerySet:
     return qs
 
 
-def _logs(user, filters: Filters) -> QuerySet | None:
+def _her_circles(user) -> list[int] | None:
+    """The circles whose logs she may read (None for staff, who may read every circle's).
+    Only a hint for the database, ANDed with ``visible_to``: it lets PostgreSQL read her
+    circles' rows by index instead of testing the rule on every row of the school, and can
+    never show more than the rule does."""
+    if user.is_staff:
+        return None
+    return list(
+        Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values_list(
+            "circle_id", flat=True
+        )
+    )
+
+
+def _logs(user, filters: Filters, circles: list[int] | None) -> QuerySet | None:
     if filters.response_kind or filters.only not in ("", DocumentKind.LOG):
         return None
     qs = ActionLog.objects.visible_to(user)
+    if circles is not None:
+        qs = qs.filter(Q(circle_id__in=circles) | Q(author=user))
     if filters.circle is not None:
         qs = qs.filter(circle=filters.circle)
     if filters.tag:
@@ -77,10 +93,12 @@ def _logs(user, filters: Filters) -> QuerySet | None:
     return _dated(qs, "created_at", filters)
 
 
-def _responses(user, filters: Filters) -> QuerySet | None:
+def _responses(user, filters: Filters, circles: list[int] | None) -> QuerySet | None:
     if filters.only not in ("", DocumentKind.RESPONSE):
         return None
     qs = Response.objects.visible_to(user)
+    if circles is not None:
+        qs = qs.filter(log__circle_id__in=circles)
     if filters.response_kind:
         qs = qs.filter(kind=filters.response_kind)
     if filters.circle is not None:
@@ -109,9 +127,10 @@ def _lessons(filters: Filters) -> QuerySet | None:
 def documents_visible_to(user, filters: Filters) -> QuerySet:
     """The documents of the rows ``user`` may see that pass ``filters``."""
     where = Q(pk__in=[])
+    circles = _her_circles(user)
     for kind, rows in (
-        (DocumentKind.LOG, _logs(user, filters)),
-        (DocumentKind.RESPONSE, _responses(user, filters)),
+        (DocumentKind.LOG, _logs(user, filters, circles)),
+        (DocumentKind.RESPONSE, _responses(user, filters, circles)),
         (DocumentKind.LESSON, _lessons(filters)),
     ):
         if rows is not None:
