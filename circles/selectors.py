@@ -468,9 +468,9 @@ def lessons_related_to(log: ActionLog) -> list:
 
 def lessons_related_to_form(form, *, circle) -> list:
     """``lessons_related_to`` for the text being written (the log form's current values)."""
-    value = lambda name: str(form[name].value() or "")  # noqa: E731
-    text = " ".join(value(name) for name in ("title", "insight", "situation"))
-    tags = [tag for tag in value("tags").replace(",", " ").split() if tag]
+    values = {name: str(form[name].value() or "") for name in ("title", "insight", "situation")}
+    tags = str(form["tags"].value() or "").replace(",", " ").split()
+    text = " ".join(values.values())
     return lessons_related(text=text, tags=tags, circle_id=circle.pk, limit=3)
 
 

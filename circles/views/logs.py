@@ -91,9 +91,7 @@ def _circle_to_write_in(request, slug) -> Circle:
 
 
 def _form_page(request, *, circle, form, earlier, editing, preview=None):
-    related = (
-        selectors.lessons_related_to_form(form, circle=circle) if form.is_bound or editing else []
-    )
+    related = selectors.lessons_related_to_form(form, circle=circle)  # none for a blank form
     return render(
         request,
         "circles/log_form.html",
