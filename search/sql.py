@@ -175,19 +175,19 @@ def _backfill_sql(vendor: str) -> list[str]:
 def install(connection) -> None:
     """Create (or re-create) the triggers and index, and index every existing row."""
     vendor = connection.vendor
-    if vendor == "postgresql":
-        statements = postgresql_install()
-    elif vendor == "sqlite":
-        statements = sqlite_install()
+    if vendor == "postgresql":  # the vector's trigger first: it fills the rows written next
+        statements = [*postgresql_install(), *_backfill_sql(vendor)]
+    elif vendor == "sqlite":  # the rows first, then an FTS index built from them
+        statements = [
+            *_backfill_sql(vendor),
+            *sqlite_install(),
+            "INSERT INTO search_document_fts (search_document_fts) VALUES ('rebuild');",
+        ]
     else:  # pragma: no cover
         raise NotImplementedError(f"Search has no backend for {vendor}.")
     with connection.cursor() as cursor:
-        for statement in [*statements, *_backfill_sql(vendor)]:
+        for statement in statements:
             cursor.execute(statement)
-        if vendor == "sqlite":
-            cursor.execute(
-                "INSERT INTO search_document_fts (search_document_fts) VALUES ('rebuild');"
-            )
 
 
 def uninstall(connection) -> None:

@@ -1,0 +1,71 @@
+"""The index follows the rows: writing, editing, hiding and deleting a log, response or
+lesson — through services, the ORM or a bulk load — changes what search finds at once."""
+
+import pytest
+from django.core.management import call_command
+
+from circles.models import ActionLog
+from search.models import SearchDocument
+from search.selectors import search
+from tests.factories import (
+    ActionLogFactory,
+    CircleFactory,
+    LessonFactory,
+    MembershipFactory,
+    ResponseFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member():
+    return MembershipFactory(circle=CircleFactory()).member
+
+
+def found(member, text) -> list:
+    return [hit.item for hit in search(user=member, text=text).hits]
+
+
+def test_an_edit_replaces_the_old_words_and_a_delete_removes_the_row(member):
+    circle = member.memberships.get().circle
+    log = ActionLogFactory(circle=circle, title="zqbefore")
+    response = ResponseFactory(log=log, body="zqanswer")
+    assert found(member, "zqbefore") == [log]
+    log.title = "zqafter"
+    log.save()
+    assert found(member, "zqbefore") == [] and found(member, "zqafter") == [log]
+    ActionLog.objects.filter(pk=log.pk).update(situation="zqupdated in bulk")
+    assert found(member, "zqupdated") == [log]
+    response.delete()
+    assert found(member, "zqanswer") == []
+    log.delete()
+    assert found(member, "zqafter") == []
+    assert not SearchDocument.objects.exists()
+
+
+def test_bulk_created_rows_are_indexed(member):
+    circle = member.memberships.get().circle
+    author = MembershipFactory(circle=circle).member
+    ActionLog.objects.bulk_create(
+        [
+            ActionLogFactory.build(circle=circle, author=author, title=f"zqbulk {i}")
+            for i in range(3)
+        ]
+    )
+    assert search(user=member, text="zqbulk").count == 3
+
+
+def test_a_lesson_edited_by_its_row_is_found_by_its_new_words(member):
+    lesson = LessonFactory(insight="zqfirst")
+    lesson.insight = "zqsecond"
+    lesson.save()
+    assert found(member, "zqfirst") == [] and found(member, "zqsecond") == [lesson]
+
+
+def test_migrating_back_and_forth_rebuilds_the_index(member, transactional_db):
+    circle = member.memberships.get().circle
+    log = ActionLogFactory(circle=circle, title="zqmigrated")
+    call_command("migrate", "search", "0001", verbosity=0)
+    call_command("migrate", "search", verbosity=0)
+    assert found(member, "zqmigrated") == [log]
