@@ -20,6 +20,7 @@ install: $(STAMP)
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py seed_commons_demo
 	@echo ""
 	@echo "  Social Business School is starting on  http://localhost:8000/"
 	@echo "  Admin: http://localhost:8000/admin/   (Ctrl-C stops web, worker and beat)"
