@@ -195,3 +195,39 @@ def uninstall(connection) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def _triggers_expected() -> set[str]:
+    return {f"search_index_{kind}" for kind, _table, _title, _columns in SOURCES}
+
+
+def is_installed(connection) -> bool:
+    """Whether every trigger is in place. SQLite drops a table's triggers when a migration
+    rebuilds the table (as Django does to alter a column there), so this is checked after
+    every ``migrate``."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            names = {row[0] for row in cursor.fetchall()}
+            wanted = {
+                f"{name}_{event}"
+                for name in _triggers_expected()
+                for event in ("insert", "update", "delete")
+            } | {f"search_document_fts_{event}" for event in ("insert", "update", "delete")}
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            names = {row[0] for row in cursor.fetchall()}
+            wanted = _triggers_expected() | {"search_document_vector"}
+    return wanted <= names
+
+
+def ensure_installed(connection) -> bool:
+    """Install the triggers again (and re-index) when a migration lost any. Returns whether
+    it had to."""
+    tables = connection.introspection.table_names()
+    if "search_document" not in tables or any(t not in tables for _k, t, _ti, _c in SOURCES):
+        return False
+    if is_installed(connection):
+        return False
+    install(connection)
+    return True

@@ -69,3 +69,26 @@ def test_migrating_back_and_forth_rebuilds_the_index(member, transactional_db):
     call_command("migrate", "search", "0001", verbosity=0)
     call_command("migrate", "search", verbosity=0)
     assert found(member, "zqmigrated") == [log]
+
+
+def test_triggers_a_migration_loses_come_back_with_the_next_migrate(member, transactional_db):
+    """SQLite drops a table's triggers when a migration rebuilds it; PostgreSQL could lose
+    one to a hand-written migration: migrate puts them back and re-indexes."""
+    from django.db import connection
+
+    from search import sql
+
+    circle = member.memberships.get().circle
+    drop = (
+        "DROP TRIGGER search_index_log_insert"
+        if connection.vendor == "sqlite"
+        else "DROP TRIGGER search_index_log ON circles_actionlog"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(drop)
+    assert not sql.is_installed(connection)
+    log = ActionLogFactory(circle=circle, title="zqunindexed")
+    assert found(member, "zqunindexed") == []
+    call_command("migrate", verbosity=0)
+    assert sql.is_installed(connection)
+    assert found(member, "zqunindexed") == [log]
