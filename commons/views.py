@@ -61,20 +61,15 @@ def _log_to_share(request, log_pk) -> ActionLog:
     return log
 
 
-def _shared(request, form, log):
-    """Share when the text is clean or its findings confirmed; else the findings, which
-    the form now carries for confirmation."""
+def _shared(request, form, log, *, confirmed: bool):
+    """The lesson shared from the valid form, or None with the refusal on the form."""
     data = form.cleaned_data
-    findings = services.lesson_findings(author=request.user, data=data)
-    if findings and not form.confirmed_for_this_text():
-        return None, findings
     try:
-        lesson = services.lesson_share(author=request.user, log=log, data=data,
-                                       tags=data["tags"], confirmed=bool(findings))  # fmt: skip
+        return services.lesson_share(author=request.user, log=log, data=data,
+                                     tags=data["tags"], confirmed=confirmed)  # fmt: skip
     except ValidationError as error:
         _add_errors(form, error)
-        return None, findings
-    return lesson, findings
+        return None
 
 
 def _share_initial(log: ActionLog) -> dict:
@@ -85,18 +80,21 @@ def _share_initial(log: ActionLog) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def lesson_share(request, log_pk):
+    """The lesson prefilled from the log, checked for identifiers each time it is shown;
+    shared once nothing is found, or what was found is confirmed for this very text."""
     log = _log_to_share(request, log_pk)
     initial = _share_initial(log)
     form = LessonShareForm(request.POST or None, initial=initial, author=request.user)
-    if request.method == "POST" and form.is_valid():
-        lesson, _findings = _shared(request, form, log)
+    valid = request.method == "POST" and form.is_valid()
+    text = form.cleaned_data if valid else request.POST if form.is_bound else initial
+    findings = services.lesson_findings(author=request.user, data=text)
+    if valid and (not findings or form.confirmed_for_this_text()):
+        lesson = _shared(request, form, log, confirmed=bool(findings))
         if lesson is not None:
             messages.success(
                 request, "Your lesson is in the commons. You can withdraw it any time."
             )
             return redirect(lesson)
-    text = request.POST if form.is_bound else initial
-    findings = services.lesson_findings(author=request.user, data=text)
     context = {"form": form, "log": log, "findings": findings, "checked": text_fingerprint(text)}
     return render(request, "commons/share.html", context)
 
