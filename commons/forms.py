@@ -2,10 +2,11 @@ import hashlib
 
 from django import forms
 
-from circles.forms import TagsField, model_limit
+from circles.forms import TagsField
 from commons.models import Credit, Lesson, LessonQuestion, LessonReport, Region
 from commons.services import LESSON_FIELDS
 from members.models import Role
+from school.limits import model_limit
 
 
 def _text(name: str, label: str, help_text: str = "", rows: int = 4):

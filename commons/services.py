@@ -20,6 +20,7 @@ from commons.models import (
 )
 from commons.permissions import can_answer, can_ask, can_share_log, can_withdraw
 from members.models import User
+from school.limits import model_limit
 
 # What the author writes for the commons, in the order the identifier check reads it.
 LESSON_FIELDS = ("title", "situation", "action", "outcome", "insight")
@@ -118,7 +119,7 @@ def lesson_mark_useful(*, member: User, lesson: Lesson, useful: bool = True) -> 
 
 
 def _clean_text(instance, name: str) -> None:
-    limit = instance._meta.get_field(name).max_length
+    limit = model_limit(type(instance), name)
     value = (getattr(instance, name) or "").strip()
     if not value:
         raise ValidationError({name: "Please write something."})
