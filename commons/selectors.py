@@ -53,3 +53,10 @@ def lessons_of(*, author) -> list[Lesson]:
         )
         .order_by("-shared_at", "-pk")
     )
+
+
+def questions_waiting_for(*, author) -> int:
+    """How many questions on her listed lessons she has not answered (her in-app notice)."""
+    return LessonQuestion.objects.filter(
+        lesson__author=author, lesson__state="shared", answered_at__isnull=True
+    ).count()

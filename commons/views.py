@@ -40,7 +40,8 @@ def browse(request):
     data = form.cleaned_data if form.is_valid() else {}
     lessons = selectors.lessons_listed(role=data.get("role"), tag=data.get("tag") or "")
     page = Paginator(lessons, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "commons/browse.html", {"form": form, "page": page})
+    waiting = selectors.questions_waiting_for(author=request.user)
+    return render(request, "commons/browse.html", {"form": form, "page": page, "waiting": waiting})
 
 
 @login_required

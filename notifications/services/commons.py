@@ -33,8 +33,9 @@ def commons_email_enqueue(*, event: str, pk: int) -> None:
 
 
 def lesson_question_notify_in_app(question: LessonQuestion) -> None:
-    """The in-app notice of a question to the lesson's author. Until the school has in-app
-    notifications, her "My shared lessons" page lists the questions waiting for her."""
+    """The in-app notice of a question to the lesson's author, for the school's in-app
+    notifications once they exist. Until then the commons page tells her how many questions
+    wait, and "My shared lessons" lists them."""
 
 
 def _recipients(event: str, row) -> list:

@@ -177,6 +177,8 @@ def test_ask_the_author_reaches_her_without_giving_her_away_and_her_answer_shows
     client.force_login(author)
     mine = client.get(reverse("commons:mine")).content.decode()
     assert "1 question waiting for your answer" in mine
+    browse = client.get(reverse("commons:browse")).content.decode()
+    assert "1 question on your lessons is waiting for your answer" in browse
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("commons:answer", args=[question.pk]), {"answer": "A whiteboard."})
     answered = mail.outbox[1]
