@@ -95,3 +95,27 @@ def test_snippets_mark_the_matches(corpus):
     hit = search(user=reader, text="rostering").hits[0]
     assert "<mark>Rostering</mark>" in hit.title
     assert "<mark>" in hit.snippet or hit.snippet
+
+
+def test_tag_role_and_date_filters(corpus):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import RoleFactory
+
+    reader, logs, response, lesson = corpus
+    logs["title"].tags.add("rota")
+    lesson.tags.add("rota")
+    assert set(found(reader, "roster", tag="rota")) == {
+        ("log", logs["title"].pk),
+        ("lesson", lesson.pk),
+    }
+    nurse = RoleFactory()
+    logs["title"].circle.roles.add(nurse)
+    assert ("lesson", lesson.pk) not in found(reader, "roster", role=nurse)
+    assert ("log", logs["title"].pk) in found(reader, "roster", role=nurse)
+    assert found(reader, "roster", role=lesson.role) == [("lesson", lesson.pk)]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    assert found(reader, "roster", date_from=tomorrow) == []
+    assert len(found(reader, "roster", date_to=tomorrow)) == 4
