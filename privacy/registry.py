@@ -80,6 +80,12 @@ DECISIONS: dict[str, Decision] = {
     "record.RecordSettings.member": Decision(Erase.DELETE, "record_settings"),
     "record.ReflectiveAccount.member": Decision(Erase.DELETE, "reflective_accounts"),
     "record.CpdEntry.member": Decision(Erase.DELETE, "cpd_entries"),
+    "commons.Lesson.author": Decision(Erase.CONTENT, "lessons"),
+    "commons.LessonMark.member": Decision(Erase.DELETE),
+    "commons.LessonQuestion.asker": Decision(Erase.CONTENT, "lesson_questions"),
+    "commons.LessonWithdrawal.actor": Decision(Erase.UNLINK),
+    "commons.LessonReport.reporter": Decision(Erase.DELETE),
+    "commons.LessonShown.member": Decision(Erase.DELETE),
     "privacy.DataExport.member": Decision(Erase.DELETE),
     "privacy.DataExport.requested_by": Decision(Erase.UNLINK),
     "privacy.Erasure.member": Decision(Erase.UNLINK),
@@ -164,6 +170,28 @@ class ExportKind:
 PEER = "a peer's display name (their words are theirs, so only the name is given)"
 
 EXPORTS: tuple[ExportKind, ...] = (
+    ExportKind(
+        "lessons",
+        "commons.Lesson",
+        "author",
+        "The lessons you shared to the commons.",
+        {"id": "the lesson's number", "title": "title"},
+        complete=True,
+        omit=("insight_html", "situation_html", "action_html", "outcome_html"),
+    ),
+    ExportKind(
+        "lesson_questions",
+        "commons.LessonQuestion",
+        "asker",
+        "Your questions to the authors of commons lessons, and their answers.",
+        {
+            "id": "the question's number",
+            "lesson_id": "the lesson",
+            "body": "your question",
+            "answer": "the author's answer",
+            "created_at": "asked",
+        },  # fmt: skip
+    ),
     ExportKind(
         "account",
         "members.User",

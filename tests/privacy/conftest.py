@@ -28,6 +28,7 @@ from tests.factories import (
     ActionLogFactory,
     CircleFactory,
     FacilitatorFactory,
+    LessonFactory,
     MembershipFactory,
     ProfileFactory,
     ResponseFactory,
@@ -142,5 +143,8 @@ def world(db) -> World:
         member=alice, kind="quiet_member", subject_key="c1", day=monday, status="sent"
     )
     _meetings_and_record(alice, carol, circle, log)
+    LessonFactory(source_log=log, title="A board beats a briefing")
+    bobs_lesson = LessonFactory(source_log=bobs_log, title="Cover from another ward")
+    bobs_lesson.questions.create(asker=alice, body="How did the other ward take it?")
     return World(alice, bob, carol, circle, log, bobs_log, bobs_response, alices_response,
                   alices_reply)  # fmt: skip
