@@ -3,8 +3,8 @@ only record and enqueue; the emails are written and sent by the tasks."""
 
 from notifications.models import Verb
 from notifications.services import inbox
-from notifications.services.mentions import mention_emails_enqueue
 from notifications.services.commons import commons_email_enqueue
+from notifications.services.mentions import mention_emails_enqueue
 from notifications.services.moderation import moderation_email_record
 from notifications.services.responses import response_email_enqueue
 

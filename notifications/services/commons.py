@@ -32,12 +32,6 @@ def commons_email_enqueue(*, event: str, pk: int) -> None:
     task_enqueue_on_commit(TASK, event, pk)
 
 
-def lesson_question_notify_in_app(question: LessonQuestion) -> None:
-    """The in-app notice of a question to the lesson's author, for the school's in-app
-    notifications once they exist. Until then the commons page tells her how many questions
-    wait, and "My shared lessons" lists them."""
-
-
 def _recipients(event: str, row) -> list:
     lesson = row.lesson
     if event == "question" or event == "withdrawal":
@@ -66,8 +60,6 @@ def commons_email_send(*, event: str, pk: int, token: str | None = None) -> int:
     row = row.select_related(*related).first()
     if row is None:
         return 0  # sent already, or gone
-    if event == "question":
-        lesson_question_notify_in_app(row)
     claimed = model.objects.filter(pk=pk, **{f"{claim_field}__isnull": True})
     if not claimed.update(**{claim_field: timezone.now()}):
         return 0
