@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from circles.identifiers import identifiers_find
 from circles.models import Circle, Membership, MembershipKind, MembershipState
+from meetings.models import AgendaItem
 from members.models import Profile, User
 from privacy.models import Erasure, ErasureMode, ErasureState
 from privacy.registry import Erase, user_links
@@ -33,6 +34,11 @@ FORMER_MEMBER_EMAIL = "former-member@erased.invalid"
 EMAIL_REMOVED = "[email removed]"
 # Framework tables whose text is never a member's (permission names, schedules, tags).
 NOT_SCANNED = {"contenttypes", "auth", "sessions", "django_celery_beat", "taggit"}
+# Tables of names and places rather than of what members wrote: another member's own
+# name, a circle or role that happens to contain her name, is not a mention of her.
+NOT_SCANNED_MODELS = {"members.User", "members.Profile", "members.Role", "circles.Circle"}
+# Columns that identify or address something (slugs, links, tokens): never rewritten.
+_NOT_TEXT = ("slug", "url", "token", "secret", "key")
 
 
 class ErasureRefused(Exception):
@@ -88,7 +94,11 @@ def _scrub_words(member: User) -> list[str]:
     profile = Profile.objects.filter(user=member).first()
     name = (profile.display_name if profile is not None else "").strip()
     name = name or member.email.split("@")[0]
-    return [member.email, name] if len(name) >= 2 else [member.email]
+    # A full name, or a one-word name that is not a plain word ("alice.n", "nurse42"), is
+    # scrubbed from others' text; a plain word ("Sam", "nurse") would rewrite every other
+    # Sam in the school.
+    distinctive = len(name.split()) >= 2 or (len(name) >= 2 and not name.isalpha())
+    return [member.email, name] if distinctive else [member.email]
 
 
 @transaction.atomic
@@ -140,6 +150,9 @@ def erasure_run(*, erasure_id: int) -> Erasure | None:
     if member is not None:
         sessions_end(user_id=member.pk)
         export_files_delete(member=member)
+        if erasure.mode == ErasureMode.REMOVE:
+            # A meeting's agenda quotes the logs it lists: her words go with her logs.
+            AgendaItem.objects.filter(log__author=member).delete()
         _links_erase(member=member, mode=erasure.mode, counts=counts)
         _add(counts, member.delete()[1])
     _text_scrub(words=erasure.scrub, counts=counts)
@@ -222,6 +235,8 @@ def _text_columns(model) -> list[str]:
         f.attname
         for f in model._meta.concrete_fields
         if isinstance(f, models.CharField | models.TextField)
+        and not isinstance(f, models.SlugField | models.URLField)
+        and not any(part in f.name for part in _NOT_TEXT)
         and not f.choices
         and not f.primary_key
     ]
@@ -236,7 +251,8 @@ def _text_scrub(*, words: list[str], counts: dict[str, int]) -> None:
     forms = {form for w in words for form in (w, html.escape(w))}
     for model in apps.get_models():
         columns = _text_columns(model)
-        if model._meta.app_label in NOT_SCANNED or model._meta.proxy or not columns:
+        skipped = model._meta.app_label in NOT_SCANNED or model._meta.label in NOT_SCANNED_MODELS
+        if skipped or model._meta.proxy or not columns:
             continue
         where = Q()
         for form in forms:

@@ -228,3 +228,40 @@ def test_the_former_member_account_cannot_be_erased(world):
     former = ActionLog.objects.get(pk=world.log.pk).author
     with pytest.raises(ErasureRefused, match="anonymised contributions"):
         erasure_request(member=former, mode=ErasureMode.REMOVE)
+
+
+def test_only_her_words_are_rewritten_never_other_peoples_names_places_or_links(world):
+    """Her full name goes from what others wrote; another member's own name, a circle named
+    like her, a circle's address, and a one-word name that others share stay as they are."""
+    namesake = UserFactory()
+    namesake.profile.display_name = f"{ALICE_NAME} Jones"
+    namesake.profile.save()
+    world.circle.name = f"{ALICE_NAME} ward"
+    world.circle.save()
+    slug = world.circle.slug
+    sam = UserFactory()
+    sam.profile.display_name = "Sam"
+    sam.profile.save()
+    others_log = ActionLogFactory(circle=world.circle, author=world.bob, title="Sam said hello")
+    erase(world.alice, ErasureMode.ANONYMISE)
+    erase(sam, ErasureMode.ANONYMISE)
+    namesake.profile.refresh_from_db()
+    world.circle.refresh_from_db()
+    others_log.refresh_from_db()
+    assert namesake.profile.display_name == f"{ALICE_NAME} Jones"
+    assert (world.circle.name, world.circle.slug) == (f"{ALICE_NAME} ward", slug)
+    assert others_log.title == "Sam said hello"
+    world.bobs_response.refresh_from_db()
+    assert ALICE_NAME not in world.bobs_response.body  # a mention of her is still removed
+
+
+def test_removing_everything_takes_her_words_off_meeting_agendas(world):
+    from meetings.models import AgendaItem, Occurrence
+
+    occurrence = Occurrence.objects.get(circle=world.circle)
+    AgendaItem.objects.create(
+        occurrence=occurrence, position=1, text=f"Waiting: {world.log.title}", log=world.log
+    )
+    AgendaItem.objects.create(occurrence=occurrence, position=2, text="Rota", log=world.bobs_log)
+    erase(world.alice, ErasureMode.REMOVE)
+    assert list(AgendaItem.objects.values_list("text", flat=True)) == ["Rota"]
