@@ -6,6 +6,7 @@ import csv
 from django.utils import timezone
 
 from facilitation.selectors import Health
+from school.spreadsheets import csv_cell
 
 
 def health_filename(figures: Health) -> str:
@@ -18,7 +19,7 @@ def health_csv_write(figures: Health, stream) -> None:
     writer = csv.writer(stream)
     writer.writerow(["section", "name", "value"])
     for row in health_rows(figures):
-        writer.writerow([_csv_safe(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
 
 
 def health_rows(figures: Health) -> list[tuple[str, str, object]]:
@@ -59,10 +60,3 @@ def health_rows(figures: Health) -> list[tuple[str, str, object]]:
         for log in figures.unanswered_logs
     ]
     return rows
-
-
-def _csv_safe(value: object) -> object:
-    """Keep spreadsheet programs from running member-written text as a formula."""
-    if isinstance(value, str) and value.lstrip(" \t\r\n")[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -2,6 +2,7 @@
 and exported as an editable Word document laid out like the NMC's form."""
 
 import io
+import re
 from dataclasses import dataclass
 
 from docx import Document
@@ -58,8 +59,17 @@ def account_findings(account: ReflectiveAccount, *, user) -> list[FieldFinding]:
     ]
 
 
+# Characters XML 1.0 cannot hold (a Word soft line break pastes as \x0b): python-docx refuses
+# them, so they become spaces.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub(" ", text or "")
+
+
 def _answer(cell, text: str) -> None:
-    paragraphs = text.split("\n\n")
+    paragraphs = _xml_safe(text).split("\n\n")
     cell.text = paragraphs[0]
     for paragraph in paragraphs[1:]:
         cell.add_paragraph(paragraph)
@@ -76,7 +86,7 @@ def account_docx(account: ReflectiveAccount) -> bytes:
         "and/or practice-related feedback and/or an event or experience in your practice "
         "and how this relates to the Code."
     )
-    document.add_paragraph(f"Reflective account: {account.title}")
+    document.add_paragraph(f"Reflective account: {_xml_safe(account.title)}")
     document.add_paragraph(f"Date: {account.event_date:%d %B %Y}")
     table = document.add_table(rows=0, cols=1)
     table.style = "Table Grid"
@@ -92,7 +102,7 @@ def account_docx(account: ReflectiveAccount) -> bytes:
     marks = [("☒" if ticked else "☐") + " " + label for label, ticked in account.theme_marks()]
     themes.text = "    ".join(marks)
     if account.code_relevance:
-        themes.add_paragraph(account.code_relevance)
+        themes.add_paragraph(_xml_safe(account.code_relevance))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

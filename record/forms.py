@@ -10,11 +10,21 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RANGE_YEARS_MAX = 10
 
 
+# Dates the record can compute with (a year 2 or 9999 overflows the sums of years).
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+
+
+def date_sensible(value):
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise ValidationError(f"Choose a date between {EARLIEST.year} and {LATEST.year}.")
+    return value
+
+
 class RangeForm(forms.Form):
     """The record page's date range (GET)."""
 
-    start = forms.DateField(label="From", widget=DATE)
-    end = forms.DateField(label="To", widget=DATE)
+    start = forms.DateField(label="From", widget=DATE, validators=[date_sensible])
+    end = forms.DateField(label="To", widget=DATE, validators=[date_sensible])
 
     def clean(self):
         data = super().clean()
@@ -55,6 +65,9 @@ class AccountForm(forms.ModelForm):
         }
         labels = {"code_relevance": "How it relates to those themes"}
 
+    def clean_event_date(self):
+        return date_sensible(self.cleaned_data.get("event_date"))
+
 
 class CpdEntryForm(forms.ModelForm):
     log = forms.ChoiceField(label="Link to one of my logs", required=False)
@@ -72,12 +85,18 @@ class CpdEntryForm(forms.ModelForm):
     def clean_log(self):
         return self.logs.get(self.cleaned_data.get("log") or "")
 
+    def clean_date(self):
+        return date_sensible(self.cleaned_data.get("date"))
+
 
 class TargetForm(forms.ModelForm):
     class Meta:
         model = RecordSettings
         fields = ["hours_target", "participatory_target", "revalidation_due"]
         widgets = {"revalidation_due": DATE}
+
+    def clean_revalidation_due(self):
+        return date_sensible(self.cleaned_data.get("revalidation_due"))
 
     def clean(self):
         data = super().clean()

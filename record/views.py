@@ -24,6 +24,7 @@ from record.selectors import (
     record_for,
     settings_of,
 )
+from school.spreadsheets import csv_cell
 
 
 def _range(request):
@@ -178,7 +179,8 @@ def cpd_csv(request):
     writer.writerow(["Date", "Activity", "Hours", "Participatory", "Source"])
     for row in cpd_rows(user=request.user):
         participatory = "yes" if row["participatory"] else "no"
-        writer.writerow([row["date"], row["activity"], row["hours"], participatory, row["source"]])
+        cells = [row["date"], row["activity"], row["hours"], participatory, row["source"]]
+        writer.writerow([csv_cell(cell) for cell in cells])
     return response
 
 
