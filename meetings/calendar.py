@@ -39,7 +39,7 @@ def feed_calendar_read(token: str) -> MemberCalendar | None:
         return None
     return (
         MemberCalendar.objects.select_related("member__profile")
-        .filter(member_id=data["m"], secret=str(data.get("s")))
+        .filter(member_id=data["m"], member__is_active=True, secret=str(data.get("s")))
         .first()
     )
 

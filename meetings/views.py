@@ -198,6 +198,8 @@ def agenda_add(request, slug, pk):
 def _suggested_log(access, pk):
     if not pk:
         return None
+    if not str(pk).isdigit():
+        raise Http404("No such log.")
     log = get_object_or_404(ActionLog, pk=pk, circle=access.circle)
     if not access.can_view_log(log):
         raise Http404("No such log.")

@@ -147,3 +147,12 @@ def test_the_calendar_page_shows_her_link(client, frozen, circle, facilitator, m
     client.force_login(member)
     page = client.get(reverse("meetings:calendar")).content.decode()
     assert "http://testserver/meetings/calendar/" in page and "Circle meeting" in page
+
+
+def test_a_deactivated_members_feed_stops(client, frozen, circle, facilitator, member):
+    schedule(circle, facilitator, count=1)
+    url = feed_url(member)
+    assert client.get(url).status_code == 200
+    member.is_active = False
+    member.save()
+    assert client.get(url).status_code == 404

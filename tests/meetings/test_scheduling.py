@@ -223,3 +223,13 @@ def test_the_form_starts_on_the_clock_the_circle_meets_by(client, frozen, circle
     assert client.get(url).context["form"].initial["time_zone"] == "Europe/London"
     schedule(circle, facilitator, time_zone="Asia/Kolkata", count=1)
     assert client.get(url).context["form"].initial["time_zone"] == "Asia/Kolkata"
+
+
+def test_an_agenda_item_naming_a_log_that_is_not_a_number_is_404(
+    client, frozen, circle, facilitator
+):
+    occurrence = schedule(circle, facilitator).occurrences.first()
+    client.force_login(facilitator)
+    add = reverse("meetings:agenda_add", args=[circle.slug, occurrence.pk])
+    assert client.post(add, {"text": "Look at this", "log": "abc"}).status_code == 404
+    assert not occurrence.agenda.filter(text="Look at this").exists()
