@@ -50,6 +50,6 @@ class Offered:
         return self._function(**kwargs)
 
 
-# Up to ``limit`` commons lessons related to a log's ``text`` and ``tags``, none from
-# ``circle_id`` (search): each with ``title`` and ``url``, in one query.
+# Up to ``limit`` commons lessons related to a log's ``text`` and ``tags``, none of the
+# reader's (``reader_id``) own (search): each with ``title`` and ``url``, in one query.
 lessons_related = Offered("lessons related to a log", default=list)

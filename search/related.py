@@ -23,18 +23,19 @@ class RelatedLesson:
 
 
 def lessons_related(
-    *, text: str, tags=(), circle_id: int | None = None, limit: int = 3
+    *, text: str, tags=(), reader_id: int | None = None, limit: int = 3
 ) -> list[RelatedLesson]:
-    """One query: the best-ranked listed lessons for any of the words, none from
-    ``circle_id`` (a circle's own lessons are not "from elsewhere")."""
+    """One query: the best-ranked listed lessons for any of the words, none of the
+    reader's own. Lessons from the reader's circles are not left out: which lessons are
+    missing would tell her which circle an anonymous lesson came from."""
     words = [*tags, *(word for word in (text or "").split() if len(word) >= 4)]
     query = any_of(words, limit=WORDS_MAX)
     parsed = parse(query)
     if not parsed.searchable:
         return []
     lessons = Lesson.objects.listed()
-    if circle_id is not None:
-        lessons = lessons.exclude(circle_id=circle_id)
+    if reader_id is not None:
+        lessons = lessons.exclude(author_id=reader_id)
     documents = SearchDocument.objects.filter(
         kind=DocumentKind.LESSON, object_id__in=lessons.values("pk")
     )

@@ -91,7 +91,7 @@ def _circle_to_write_in(request, slug) -> Circle:
 
 
 def _form_page(request, *, circle, form, earlier, editing, preview=None):
-    related = selectors.lessons_related_to_form(form, circle=circle)  # none for a blank form
+    related = selectors.lessons_related_to_form(form, reader=request.user)  # none for a blank form
     return render(
         request,
         "circles/log_form.html",
@@ -241,7 +241,7 @@ def log_detail(request, slug, pk):
     log = _log_or_404(request, slug, pk)
     log_seen.send(sender=ActionLog, user=request.user, log=log)
     context = _log_page_context(request, log)
-    context["related_lessons"] = selectors.lessons_related_to(log)
+    context["related_lessons"] = selectors.lessons_related_to(log, reader=request.user)
     return render(request, "circles/log_detail.html", context)
 
 

@@ -281,15 +281,21 @@ def test_a_report_goes_to_staff(
     assert lesson.reports.get().reporter == official
 
 
-def test_the_log_page_shows_lessons_from_other_circles_only(client, world):
+def test_the_log_page_shows_related_lessons_but_not_her_own(client, world):
+    """Lessons from her own circle are shown like any other: leaving them out would tell
+    her which circle an anonymous lesson came from."""
     role, circle, author, colleague, log, official = world
     elsewhere = LessonFactory(title="Boards in the contact centre", insight="A board at handover.")
-    LessonFactory(source_log=ActionLogFactory(circle=circle), title="Our own board lesson")
+    LessonFactory(source_log=ActionLogFactory(circle=circle), title="A board lesson from here")
+    LessonFactory(
+        source_log=ActionLogFactory(circle=circle, author=colleague), title="My own board lesson"
+    )
     client.force_login(colleague)
     html = client.get(log.get_absolute_url()).content.decode()
     assert "Lessons from elsewhere" in html
     assert "Boards in the contact centre" in html and elsewhere.get_absolute_url() in html
-    assert "Our own board lesson" not in html
+    assert "A board lesson from here" in html
+    assert "My own board lesson" not in html
     form = client.get(reverse("circles:log_edit", args=[circle.slug, log.pk]))
     assert form.status_code == 403  # not hers; her own edit page shows the panel too
     client.force_login(author)
