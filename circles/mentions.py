@@ -118,7 +118,7 @@ def _notifiable(writer_id: int, ids) -> list[int]:
 
 def mention_suggestions(*, circle, q: str) -> QuerySet:
     """Up to ``SUGGESTIONS_MAX`` active members of ``circle`` whose name contains ``q``."""
-    q = " ".join((q or "").split())[:80]
+    q = " ".join((q or "").replace("\x00", " ").split())[:80]  # no NUL reaches the database
     qs = (
         Membership.objects.filter(circle=circle, state=MembershipState.ACTIVE)
         .exclude(member__profile__display_name="")

@@ -189,7 +189,8 @@ def _hits(rows: list[dict], text: str, parsed) -> list[Hit]:
 
 def search(*, user, text: str, filters: Filters = Filters(), page: int | str = 1) -> Results:
     """Ranked results (title matches above body matches) of ``text`` for ``user``."""
-    text = " ".join((text or "").split())
+    # A NUL byte cannot reach PostgreSQL: it would fail the query instead of finding nothing.
+    text = " ".join((text or "").replace("\x00", " ").split())
     results = Results(query=text)
     if len(text) > QUERY_MAX_CHARS:
         text = text[:QUERY_MAX_CHARS]

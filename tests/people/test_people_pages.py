@@ -199,6 +199,7 @@ def test_bad_input_gets_a_clear_answer_and_changes_nothing(client, people):
     suggestions = reverse("circles:mentions", args=["ward-north"])
     page = client.get(suggestions, {"q": "x" * 10_000}).content.decode()
     assert "No member of Ward managers North by that name." in page
+    assert client.get(suggestions, {"q": "a\x00b"}).status_code == 200  # PostgreSQL refuses NUL
     assert client.get(reverse("circles:mentions", args=["city-officials"])).status_code == 404
     assert client.get(reverse("inbox:list"), {"before": "not-a-number"}).status_code == 200
     assert client.get("/notifications/not-a-number/").status_code == 404

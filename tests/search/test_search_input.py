@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 NASTY = [
     "",
+    "handover\x00board",  # PostgreSQL refuses a NUL byte in a query
     "   ",
     "a" * 10_000,
     "word " * 2_000,
