@@ -6,7 +6,7 @@ from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -138,6 +138,38 @@ def circle_public(*, slug: str, user=None) -> Circle | None:
     return qs.first()
 
 
+# Asked on every read of a kept page (``circles.pages``): plain SQL on one index, with no
+# ORM query to build each time.
+_CIRCLE_REVISION_SQL = "SELECT id, revision FROM circles_circle WHERE slug = %s"
+_DASHBOARD_REVISIONS_SQL = """
+    SELECT 'circle', m.circle_id, c.revision
+      FROM circles_membership m JOIN circles_circle c ON c.id = m.circle_id
+     WHERE m.member_id = %s
+    UNION ALL
+    SELECT 'role', r.role_id, 0
+      FROM members_profile_roles r JOIN members_profile p ON p.id = r.profile_id
+     WHERE p.user_id = %s
+"""
+
+
+def circle_revisions(*, slug: str) -> tuple | None:
+    """What a page of this circle is kept under (``circles.pages``): its revision (None:
+    no such circle)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CIRCLE_REVISION_SQL, [slug])
+        row = cursor.fetchone()
+    return None if row is None else (("circle", *row),)
+
+
+def dashboard_revisions(*, user) -> tuple:
+    """What her dashboard is kept under (``circles.pages``): the revision of every circle
+    she has a membership of, in any state, and her roles (which circles it suggests), in
+    one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DASHBOARD_REVISIONS_SQL, [user.pk, user.pk])
+        return tuple(sorted(cursor.fetchall()))
+
+
 def circle_pending_requests(*, circle: Circle) -> QuerySet[Membership]:
     """Requests waiting for a facilitator, oldest first, with the people's profiles."""
     return (
@@ -228,14 +260,15 @@ CARD_FIELDS = (
 )  # fmt: skip
 
 
-def _feed_tags_key(circle_id: int) -> str:
-    return f"circle-feed-tags:{circle_id}"
+def _feed_tags_key(circle: Circle) -> str:
+    return f"circle-feed-tags:{circle.pk}:{circle.revision}"
 
 
 def circle_feed_tags(*, circle: Circle) -> list[Tag]:
     """Tags of the circle's published logs that are not hidden (the feed's filter), the
-    same for every reader; cached per circle until ``circle_feed_tags_forget``."""
-    key = _feed_tags_key(circle.pk)
+    same for every reader; cached per circle revision (``circles/revisions.py``: a log
+    published, edited, hidden or restored, or new tags, gives a new one)."""
+    key = _feed_tags_key(circle)
     tags = cache.get(key)
     if tags is None:
         logs = ActionLog.objects.filter(
@@ -251,14 +284,6 @@ def circle_feed_tags(*, circle: Circle) -> list[Tag]:
         )
         cache.set(key, tags, FEED_TAGS_CACHE_SECONDS)
     return tags
-
-
-def circle_feed_tags_forget(*, circle_id: int) -> None:
-    """Drop the circle's cached feed tags (a log was published, edited, hidden or
-    restored): now, and again once the change commits, so no reader caches the old."""
-    key = _feed_tags_key(circle_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
 
 
 @dataclass

@@ -28,7 +28,6 @@ from circles.permissions import (
     can_view_response,
     require_moderator,
 )
-from circles.selectors import circle_feed_tags_forget
 from circles.signals import content_moderated, report_filed
 from circles.tags import tags_clean
 from facilitation.models import ModerationAction, ModerationVerb, Report, ReportReason, ReportState
@@ -237,8 +236,6 @@ def _visibility_set(
     target.is_hidden = hidden
     target.hidden_reason = reason[: model_limit(type(target), "hidden_reason")] if hidden else ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
-    if log is not None:
-        circle_feed_tags_forget(circle_id=circle.pk)
     if hidden:
         _resolve_reports(actor=actor, target=target, state=ReportState.ACTIONED)
     _record_content(

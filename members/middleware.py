@@ -20,7 +20,13 @@ _OPEN_PREFIXES = (
 
 def _profile_and_verified(user) -> tuple[Profile | None, bool]:
     """The member's profile (kept on the user, as ``user.profile`` would) and whether an
-    email address of theirs is verified, in one query."""
+    email address of theirs is verified: read with her user by the authentication backend
+    (``members.auth``), else in one query."""
+    if hasattr(user, "email_verified"):
+        try:
+            return user.profile, user.email_verified
+        except Profile.DoesNotExist:
+            return None, user.email_verified
     verified = EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True)
     profile = Profile.objects.filter(user=user).annotate(email_verified=Exists(verified)).first()
     if profile is None:

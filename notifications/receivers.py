@@ -61,8 +61,8 @@ def mentioned(sender, *, actor, log, response, member_ids, **kwargs) -> None:
     mention_emails_enqueue(notifications=made)
 
 
-def log_seen(sender, *, user, log, **kwargs) -> None:
-    inbox.log_notifications_read(user=user, log=log)
+def log_seen(sender, *, user, log_id, **kwargs) -> None:
+    inbox.log_notifications_read(user=user, log_id=log_id)
 
 
 CONNECTED = (

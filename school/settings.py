@@ -248,8 +248,9 @@ RETENTION_EXPIRED_INVITE_DAYS = env.int("RETENTION_EXPIRED_INVITE_DAYS", default
 # --- Accounts (django-allauth 65) -----------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, each reading her profile with her user (members/auth.py).
+    "members.auth.ModelBackend",
+    "members.auth.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -301,6 +302,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache and written through to the database: no query per
+# request for them, and nobody is signed out when the cache is flushed or down.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Content-Security-Policy on every page (school/middleware.py): scripts and styles only
 # from the site's own static files (no inline script; htmx's indicator style is off via

@@ -15,7 +15,6 @@ from django.utils import timezone
 from circles.mentions import mentions_to_notify
 from circles.models import LOG_TEXT_FIELDS, ActionLog, Circle, LogState
 from circles.permissions import can_edit_log, can_post_in, can_view_log
-from circles.selectors import circle_feed_tags_forget
 from circles.signals import mentioned
 from circles.tags import tags_clean
 from members.local_time import member_today
@@ -189,7 +188,6 @@ def log_update(
     log.save()
     log.tags.set(names)
     if log.is_published:
-        circle_feed_tags_forget(circle_id=log.circle_id)
         mentions_announce(actor=author, log=log, before=told_before or ())
     if publish and not log.is_published:
         log = log_publish(author=author, log=log)
@@ -211,7 +209,6 @@ def log_publish(*, author: User, log: ActionLog) -> ActionLog:
     check_text_lengths(log, LOG_TEXT_FIELDS)
     log.full_clean(exclude=["tags"])
     log.save(update_fields=["state", "published_at", "updated_at"])
-    circle_feed_tags_forget(circle_id=log.circle_id)
     mentions_announce(actor=author, log=log)
     return log
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
+from circles.pages import kept_page
 from circles.people import circle_newcomers
 from circles.permissions import (
     circle_for_moderator,
@@ -30,6 +31,7 @@ from circles.selectors import (
     circle_page,
     circle_pending_requests,
     circle_public,
+    circle_revisions,
     circle_tags_in_use,
     circles_directory,
     queue_counts,
@@ -96,15 +98,21 @@ def directory(request):
 
 
 def detail(request, slug):
+    """The circle page; for a signed-in reader, kept while the circle does not change."""
+    return kept_page(
+        request,
+        "circles/detail.html",
+        partial(_detail_context, request, slug),
+        depends_on=partial(circle_revisions, slug=slug),
+    )
+
+
+def _detail_context(request, slug) -> dict:
+    """The circle page (``circle_page``) with, for a signed-in visitor who may ask to join,
+    the request form."""
     circle = circle_public(slug=slug, user=request.user)
     if circle is None:
         raise Http404("No such circle.")
-    return render(request, "circles/detail.html", _detail_context(request, circle))
-
-
-def _detail_context(request, circle) -> dict:
-    """The circle page (``circle_page``) with, for a signed-in visitor who may ask to join,
-    the request form."""
     context = circle_page(
         circle=circle, user=request.user, tag=request.GET.get("tag"), page=request.GET.get("page")
     )

@@ -12,6 +12,8 @@ on answers 403; anonymous visitors are sent to sign in. Every form is a plain
 POST → redirect; responding, replying and marking helpful also answer HTMX with partials.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from circles import selectors
 from circles.forms import ActionLogForm, ReplyForm, ResponseForm, preview_of
 from circles.models import ActionLog, Circle, Response
+from circles.pages import kept_page
 from circles.people import people_shown
 from circles.permissions import (
     can_edit_log,
@@ -236,13 +239,23 @@ def _log_page_context(request, log, *, form=None) -> dict:
     return context
 
 
-@login_required
-def log_detail(request, slug, pk):
+def _log_detail_context(request, slug, pk) -> dict:
     log = _log_or_404(request, slug, pk)
-    log_seen.send(sender=ActionLog, user=request.user, log=log)
     context = _log_page_context(request, log)
     context["related_lessons"] = selectors.lessons_related_to(log, reader=request.user)
-    return render(request, "circles/log_detail.html", context)
+    return context
+
+
+@login_required
+def log_detail(request, slug, pk):
+    """The log page, kept for its reader while its circle does not change (``pages``)."""
+    return kept_page(
+        request,
+        "circles/log_detail.html",
+        partial(_log_detail_context, request, slug, pk),
+        depends_on=partial(selectors.circle_revisions, slug=slug),
+        before_serving=partial(log_seen.send, sender=ActionLog, user=request.user, log_id=pk),
+    )
 
 
 # --- responses --------------------------------------------------------------------------------

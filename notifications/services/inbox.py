@@ -125,13 +125,12 @@ def notifications_read_all(*, user: User) -> int:
     return count
 
 
-def log_notifications_read(*, user: User, log: ActionLog) -> int:
+def log_notifications_read(*, user: User, log_id: int) -> int:
     """She opened the log: what it said by now (its responses, mentions) counts as seen."""
     if not user.is_authenticated:
         return 0
-    count = Notification.objects.filter(recipient=user, log=log, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    unread = Notification.objects.filter(recipient=user, log_id=log_id, read_at__isnull=True)
+    count = unread.update(read_at=timezone.now())
     if count:
         bell_forget([user.pk])
     return count

@@ -133,8 +133,8 @@ def _many_circles(n, roles):
 
 # Anonymous: tags in use, role choices, page count, circles, roles prefetch, tags prefetch.
 DIRECTORY_QUERIES_ANONYMOUS = 6
-# Signed in: + session, user, profile (onboarding middleware).
-DIRECTORY_QUERIES_SIGNED_IN = 10  # with the bell
+# Signed in: + user with profile (members.auth); the session comes from the cache.
+DIRECTORY_QUERIES_SIGNED_IN = 8  # with the bell
 
 
 @pytest.mark.parametrize("n", [3, 30])

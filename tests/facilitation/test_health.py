@@ -277,13 +277,13 @@ def test_health_page_query_count_does_not_grow(client, frozen, django_assert_num
     counts = []
     for slug, fac in (("few", few), ("many", many)):
         client.force_login(fac)
-        # session, user, profile (onboarding check), circle, the facilitator's membership,
-        # 5 health queries (logs in window, latest activity, members, unanswered with
-        # their count, kinds), 2 queue counts
-        with django_assert_num_queries(13) as ctx:  # with the bell
+        # user with profile, circle, the facilitator's membership, 5 health
+        # queries (logs in window, latest activity, members, unanswered with their count,
+        # kinds), 2 queue counts (the session from the cache)
+        with django_assert_num_queries(11) as ctx:  # with the bell
             assert client.get(reverse("facilitation:health", args=[slug])).status_code == 200
         counts.append(len(ctx.captured_queries))
-    assert counts == [13, 13]
+    assert counts == [11, 11]
 
 
 def test_staff_overview_sorts_by_each_column(client, known):
@@ -323,10 +323,10 @@ def test_staff_overview_query_count_does_not_grow(client, frozen, django_assert_
         cache.clear()  # the bell's count is read each time, not from the cache
         # session, user, her profile (time zone), circles, logs in window, members,
         # unanswered counts
-        with django_assert_num_queries(8) as ctx:  # with the bell
+        with django_assert_num_queries(7) as ctx:  # with the bell
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
-    assert counts == [8, 8]
+    assert counts == [7, 7]
 
 
 def test_staff_find_the_overview_in_the_navigation(client, world):

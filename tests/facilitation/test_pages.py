@@ -13,8 +13,9 @@ from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
-# session, user, profile (onboarding), circle, the facilitator's membership, 2 queue counts
-BASE = 8  # with the bell
+# user with profile (members.auth), circle, the facilitator's membership, 2 queue counts
+# (the session from the cache)
+BASE = 7  # with the bell
 
 
 def _grow(world, n):

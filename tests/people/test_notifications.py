@@ -197,17 +197,18 @@ def test_query_count_of_bell_and_page_does_not_grow(client, people, django_asser
         for _ in range(n):
             response_create(author=people.member, log=people.log, kind="question", body="Q?")
         client.force_login(people.author)
-        with django_assert_num_queries(4):  # session, user, profile, the count
+        # user with profile, the count (the session from the cache)
+        with django_assert_num_queries(2):
             client.get(reverse("inbox:bell"))
-        with django_assert_num_queries(3):  # the count from the cache
+        with django_assert_num_queries(1):  # the count from the cache
             client.get(reverse("inbox:bell"))
-        # session, user, profile, the page of notifications with actors and targets (the
-        # bell's count from the cache)
-        with django_assert_num_queries(4) as ctx:
+        # user with profile, the page of notifications with actors and targets (the session
+        # and the bell's count from the cache)
+        with django_assert_num_queries(2) as ctx:
             page = client.get(reverse("inbox:list")).content.decode()
         counts.append(len(ctx.captured_queries))
         assert page.count('class="card notification') == min(Notification.objects.count(), 50)
-    assert counts == [4, 4]
+    assert counts == [2, 2]
 
 
 def test_the_removed_member_is_not_told(people):

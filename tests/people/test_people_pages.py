@@ -121,7 +121,7 @@ def _crowd(n: int):
     return circle, members
 
 
-PEOPLE_PAGE_QUERIES = 9
+PEOPLE_PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("n", [3, 50])
@@ -137,7 +137,7 @@ def test_people_page_query_count_does_not_grow(client, django_assert_num_queries
     assert response.content.decode().count('class="card person"') == n
 
 
-PROFILE_QUERIES = 9
+PROFILE_QUERIES = 7
 
 
 @pytest.mark.parametrize("n", [3, 50])

@@ -1,0 +1,133 @@
+"""Whole pages kept for their reader: a signed-in member's circle page, log page and
+dashboard are rendered once per change and then read back with one cache get.
+
+A page's key holds everything the page is drawn from:
+
+- its address (path and query) and template;
+- the reader: her id and flags, her own profile's fields (``members.middleware`` has loaded
+  them for the request already), the time zone and the day on her clock;
+- the revisions of the circles it shows (``Circle.revision``): database triggers
+  (``circles/revisions.py``) give a circle a new revision in the same transaction as any
+  write to what its pages show — a log, a response, a membership, a tag, a report, a
+  meeting, a member's name — by a service, the admin or a bulk load alike;
+- what else the view names (her roles on the dashboard, say);
+- a digest of the code and templates, so a deploy never reads pages of the last one.
+
+So who may read a page is decided afresh whenever it could have changed: her membership,
+the log's state and the circle's are all in the revision, and a miss renders through the
+view's own permission checks (a refusal raises before anything is kept). What changes
+with no write at all — "due today", relative times, another circle's lesson suggested
+beside a log — waits at most ``PAGE_SECONDS``.
+
+Parts that differ between requests are put in when the page is served, never kept: the
+CSRF token (rendered as a slot, as ``circles.fragments`` does for response blocks) and
+``{% live "template" %}`` parts such as the bell. A request with messages waiting, an HTMX
+request or anything but a GET is rendered as usual and not kept. With the cache down
+(django-redis ``IGNORE_EXCEPTIONS``) every page is rendered.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import cache as once
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from circles.fragments import CSRF_SLOT
+
+PAGE_SECONDS = 120
+LIVE_SLOT = "<!--live:{}-->"
+
+
+@once
+def code_digest() -> str:
+    """A digest of the project's own code and templates (names, sizes, times)."""
+    base = Path(settings.BASE_DIR).resolve()
+    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    roots += [Path(a.path) for a in apps.get_app_configs() if Path(a.path).is_relative_to(base)]
+    digest = hashlib.blake2b(digest_size=12)
+    for root in sorted(set(roots)):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def _reader(request) -> tuple:
+    user = request.user
+    try:
+        profile = user.profile
+    except type(user).profile.RelatedObjectDoesNotExist:
+        profile = None
+    fields = profile._meta.concrete_fields if profile is not None else ()
+    return (
+        user.pk,
+        user.is_active,
+        user.is_staff,
+        user.is_superuser,
+        tuple(f.value_from_object(profile) for f in fields),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+    )
+
+
+def keeps(request) -> bool:
+    """Whether this request's page may be read from and kept in the cache."""
+    return (
+        request.method == "GET"
+        and request.user.is_authenticated
+        and not request.htmx
+        and not len(get_messages(request))
+    )
+
+
+def page_key(request, template: str, depends_on: tuple) -> str:
+    shown = (code_digest(), template, request.get_full_path(), _reader(request), depends_on)
+    return "page:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+def _served(request, html: str, live: tuple[str, ...]) -> HttpResponse:
+    html = html.replace(CSRF_SLOT, get_token(request))
+    for name in live:
+        html = html.replace(LIVE_SLOT.format(name), render_to_string(name, request=request))
+    return HttpResponse(html)
+
+
+def kept_page(
+    request,
+    template: str,
+    context: Callable[[], dict],
+    *,
+    depends_on: Callable[[], tuple | None],
+    before_serving: Callable[[], None] | None = None,
+) -> HttpResponse:
+    """``render(request, template, context())``, kept for this reader under the key above.
+    ``depends_on()`` gives the revisions the page shows (None: nothing to key it on, so
+    render as usual); it is asked only for a page that may be kept. ``before_serving``
+    runs once the page is known to be hers (kept or rendered), before the live parts are
+    put in."""
+    revisions = depends_on() if keeps(request) else None
+    if revisions is None:
+        data = context()
+        if before_serving is not None:
+            before_serving()
+        return render(request, template, data)
+    key = page_key(request, template, revisions)
+    kept = cache.get(key)
+    if kept is None:
+        live: list[str] = []
+        data = {**context(), "csrf_token": CSRF_SLOT, "live_slots": live}
+        kept = (render_to_string(template, data, request=request), tuple(live))
+        cache.set(key, kept, PAGE_SECONDS)
+    if before_serving is not None:
+        before_serving()
+    return _served(request, *kept)

@@ -1,0 +1,149 @@
+"""A circle's ``revision``: a number that grows, inside the writing transaction, whenever
+anything the circle's pages show is written — by a service, the admin, a bulk load or a
+data migration alike, because database triggers keep it (PostgreSQL and SQLite).
+
+Pages keyed by the revisions they show (``school.pages``) are then never read stale: a
+change commits together with its circle's new revision.
+
+Each source is (name, table, the circle ids a row touches as a SELECT over ``{row}``,
+the columns whose UPDATE counts or None for all). Apps above ``circles`` add theirs with
+their own migrations (``install(connection, sources)``).
+"""
+
+from collections.abc import Iterable
+
+CIRCLE_SOURCES = (
+    ("membership", "circles_membership", "SELECT {row}.circle_id", None),
+    ("log", "circles_actionlog", "SELECT {row}.circle_id", None),
+    ("response", "circles_response",
+     "SELECT circle_id FROM circles_actionlog WHERE id = {row}.log_id", None),
+    ("circle_role", "circles_circle_roles", "SELECT {row}.circle_id", None),
+    # Tags on anything with this id: a needless new revision at worst.
+    ("tagged", "taggit_taggeditem",
+     "SELECT circle_id FROM circles_actionlog WHERE id = {row}.object_id", None),
+    # What other members read of her: her name, organisation, introduction.
+    ("profile", "members_profile",
+     "SELECT circle_id FROM circles_membership WHERE member_id = {row}.user_id",
+     ("display_name", "organisation", "hide_organisation", "hide_active_status", "bio",
+      "introduction", "introduction_answered_at")),
+)  # fmt: skip
+
+_BUMP = "UPDATE circles_circle SET revision = revision + 1 WHERE id IN ({ids});"
+
+
+def _ids(select: str, *rows: str) -> str:
+    return " UNION ".join(select.format(row=row) for row in rows)
+
+
+def postgresql_install(sources: Iterable) -> list[str]:
+    statements = []
+    for name, table, select, columns in sources:
+        of = f" OF {', '.join(columns)}" if columns else ""
+        events = f"UPDATE{of}" if columns else f"INSERT OR UPDATE{of} OR DELETE"
+        statements += [
+            f"""
+            CREATE OR REPLACE FUNCTION circle_revision_{name}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN {_BUMP.format(ids=_ids(select, "NEW"))}
+              ELSIF TG_OP = 'DELETE' THEN {_BUMP.format(ids=_ids(select, "OLD"))}
+              ELSE {_BUMP.format(ids=_ids(select, "OLD", "NEW"))}
+              END IF;
+              RETURN NULL;
+            END $$;
+            """,
+            f"DROP TRIGGER IF EXISTS circle_revision_{name} ON {table};",
+            f"""
+            CREATE TRIGGER circle_revision_{name} AFTER {events} ON {table}
+            FOR EACH ROW EXECUTE FUNCTION circle_revision_{name}();
+            """,
+        ]
+    return statements
+
+
+def postgresql_uninstall(sources: Iterable) -> list[str]:
+    statements = []
+    for name, table, _select, _columns in sources:
+        statements += [
+            f"DROP TRIGGER IF EXISTS circle_revision_{name} ON {table};",
+            f"DROP FUNCTION IF EXISTS circle_revision_{name}();",
+        ]
+    return statements
+
+
+def sqlite_install(sources: Iterable) -> list[str]:
+    statements = []
+    for name, table, select, columns in sources:
+        rows = {"insert": ("new",), "update": ("old", "new"), "delete": ("old",)}
+        if columns:
+            rows = {"update": rows["update"]}
+        for event, which in rows.items():
+            of = f" OF {', '.join(columns)}" if columns and event == "update" else ""
+            statements.append(
+                f"""
+                CREATE TRIGGER IF NOT EXISTS circle_revision_{name}_{event}
+                AFTER {event.upper()}{of} ON {table}
+                BEGIN {_BUMP.format(ids=_ids(select, *which))} END;
+                """
+            )
+    return statements
+
+
+def sqlite_uninstall(sources: Iterable) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS circle_revision_{name}_{event};"
+        for name, *_ in sources
+        for event in ("insert", "update", "delete")
+    ]
+
+
+# The circle's own row: any other change to it (a new name, an archive, a save that
+# carries a revision read earlier) counts too, and the number never goes back.
+_SELF_PG = [
+    """
+    CREATE OR REPLACE FUNCTION circle_revision_self() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE circles_circle SET revision = OLD.revision + 1 WHERE id = NEW.id;
+      RETURN NULL;
+    END $$;
+    """,
+    "DROP TRIGGER IF EXISTS circle_revision_self ON circles_circle;",
+    """
+    CREATE TRIGGER circle_revision_self AFTER UPDATE ON circles_circle
+    FOR EACH ROW WHEN (NEW.revision <= OLD.revision) EXECUTE FUNCTION circle_revision_self();
+    """,
+]
+_SELF_PG_UNDO = [
+    "DROP TRIGGER IF EXISTS circle_revision_self ON circles_circle;",
+    "DROP FUNCTION IF EXISTS circle_revision_self();",
+]
+_SELF_SQLITE = [
+    """
+    CREATE TRIGGER IF NOT EXISTS circle_revision_self AFTER UPDATE ON circles_circle
+    WHEN NEW.revision <= OLD.revision
+    BEGIN UPDATE circles_circle SET revision = OLD.revision + 1 WHERE id = NEW.id; END;
+    """
+]
+_SELF_SQLITE_UNDO = ["DROP TRIGGER IF EXISTS circle_revision_self;"]
+
+
+def install(connection, sources: Iterable = CIRCLE_SOURCES, *, itself: bool = False) -> None:
+    sources = tuple(sources)
+    if connection.vendor == "postgresql":
+        statements = postgresql_install(sources) + (_SELF_PG if itself else [])
+    else:
+        statements = sqlite_install(sources) + (_SELF_SQLITE if itself else [])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def uninstall(connection, sources: Iterable = CIRCLE_SOURCES, *, itself: bool = False) -> None:
+    sources = tuple(sources)
+    if connection.vendor == "postgresql":
+        statements = postgresql_uninstall(sources) + (_SELF_PG_UNDO if itself else [])
+    else:
+        statements = sqlite_uninstall(sources) + (_SELF_SQLITE_UNDO if itself else [])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

@@ -1,0 +1,30 @@
+"""The authentication backends (``AUTHENTICATION_BACKENDS``): Django's and allauth's, whose
+``get_user`` — run once per signed-in request — reads the member's profile and whether an
+email address of hers is verified with her user row, in one query. Every page needs both
+(``members.middleware`` checks onboarding and verification and sets her time zone)."""
+
+from allauth.account import auth_backends
+from allauth.account.models import EmailAddress
+from django.contrib.auth import backends, get_user_model
+from django.db.models import Exists, OuterRef
+
+
+class _WithProfile:
+    def get_user(self, user_id):
+        verified = EmailAddress.objects.filter(user_id=OuterRef("pk"), verified=True)
+        user = (
+            get_user_model()
+            ._default_manager.select_related("profile")
+            .annotate(email_verified=Exists(verified))
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class ModelBackend(_WithProfile, backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(_WithProfile, auth_backends.AuthenticationBackend):
+    pass
