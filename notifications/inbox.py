@@ -9,7 +9,7 @@ the whole filter is one query."""
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,12 +30,16 @@ def notifications_visible_to(user) -> QuerySet[Notification]:
         "circle"
     )
     about_circle = Q(log__isnull=True, response__isnull=True)
+    # Each notification's own response or log, checked by the one rule (``visible_to``)
+    # narrowed to its id: a look-up per notification shown, not a pass over every circle.
+    response_seen = Exists(Response.objects.visible_to(user).filter(pk=OuterRef("response_id")))
+    log_seen = Exists(ActionLog.objects.visible_to(user).filter(pk=OuterRef("log_id")))
     return Notification.objects.filter(recipient=user).filter(
         Q(verb__in=MODERATOR_VERBS, circle__in=moderated)
         | ~Q(verb__in=MODERATOR_VERBS)
         & (
-            Q(response__isnull=False, response__in=Response.objects.visible_to(user))
-            | Q(response__isnull=True, log__in=ActionLog.objects.visible_to(user))
+            Q(response__isnull=False) & response_seen
+            | Q(response__isnull=True) & log_seen
             | about_circle & Q(verb=Verb.JOIN_ADMITTED, circle__in=member_of)
             | about_circle & Q(verb=Verb.JOIN_DECLINED)
         )
