@@ -180,19 +180,22 @@ def attendance_record(
     now: dt.datetime | None = None,
 ) -> Occurrence:
     """Record who came (the circle's members among ``member_ids``) and short notes, once
-    the meeting has started; recording again replaces the list."""
+    the meeting has started. Recording again changes only the rows of the circle's current
+    members (the roster the form shows): a member who came and has left since keeps her
+    attendance, which is part of her learning record."""
     require_organiser(access)
     now = now or timezone.now()
     if occurrence.is_cancelled:
         raise ValidationError("This meeting was cancelled: there is no attendance to take.")
     if not occurrence.has_started(now):
         raise ValidationError("Attendance can be taken once the meeting has started.")
-    present = set(
+    roster = set(
         Membership.objects.active()
-        .filter(circle=occurrence.circle, member_id__in=member_ids)
+        .filter(circle=occurrence.circle)
         .values_list("member_id", flat=True)
     )
-    occurrence.attendances.exclude(member_id__in=present).delete()
+    present = roster.intersection(member_ids)
+    occurrence.attendances.filter(member_id__in=roster - present).delete()
     already = set(occurrence.attendances.values_list("member_id", flat=True))
     Attendance.objects.bulk_create(
         Attendance(occurrence=occurrence, member_id=pk, recorded_by=access.user, recorded_at=now)

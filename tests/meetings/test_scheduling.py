@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from circles.permissions import circle_access
+from circles.services.memberships import membership_leave
 from meetings import services
 from meetings.models import Meeting, Occurrence, OccurrenceStatus, Rsvp
 from meetings.selectors import agenda_draft
@@ -208,6 +209,26 @@ def test_attendance_is_taken_once_the_meeting_has_started(
     client.force_login(member)
     page = client.get(occurrence.get_absolute_url()).content.decode()
     assert "<strong>rota</strong>" in page and member.display_name in page
+
+
+def test_recording_attendance_again_keeps_the_attendance_of_a_member_who_has_left(
+    client, frozen, circle, facilitator, member
+):
+    stayer = MembershipFactory(circle=circle).member
+    occurrence = schedule(circle, facilitator).occurrences.first()
+    frozen.move_to(occurrence.starts_at + dt.timedelta(minutes=70))
+    access = circle_access(facilitator, circle)
+    services.attendance_record(
+        access=access, occurrence=occurrence, member_ids=[member.pk, stayer.pk], notes=""
+    )
+    membership_leave(user=member, circle=circle)
+    client.force_login(facilitator)
+    client.post(
+        reverse("meetings:attendance", args=[circle.slug, occurrence.pk]),
+        {"present": [], "notes": "Fixed a typo."},
+    )
+    # Her attendance is her learning record; only the members on the form have changed.
+    assert list(occurrence.attendances.values_list("member_id", flat=True)) == [member.pk]
 
 
 def test_a_one_off_meeting_ignores_the_count(client, frozen, circle, facilitator):
