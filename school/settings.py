@@ -240,7 +240,8 @@ PRIVACY_EXPORT_DIR = Path(env.str("PRIVACY_EXPORT_DIR", default=str(VAR_DIR / "e
 # Days an export's link works; its file is deleted after that.
 PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
 # Days kept, then purged every night: records of emails sent (digests, nudges, response
-# emails), notifications once read, and invite links after they expired.
+# emails; meeting reminders counted from the meeting's end), notifications once read, and
+# invite links after they expired.
 RETENTION_DELIVERY_DAYS = env.int("RETENTION_DELIVERY_DAYS", default=180)
 RETENTION_READ_NOTIFICATION_DAYS = env.int("RETENTION_READ_NOTIFICATION_DAYS", default=90)
 RETENTION_EXPIRED_INVITE_DAYS = env.int("RETENTION_EXPIRED_INVITE_DAYS", default=30)

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from meetings.models import ReminderStatus
 from notifications.models import DeliveryStatus
 from privacy.models import DataExport, ExportState
 
@@ -48,6 +49,14 @@ def _deliveries(cutoff):
     ]
 
 
+def _meeting_reminders(cutoff):
+    """Reminders sent for a meeting that ended before the cutoff: counted from the
+    meeting's end, not the send, so no row goes while its meeting could still be reminded
+    of (a claim still being sent is left to the reminders' own sweep)."""
+    reminder = apps.get_model("meetings", "MeetingReminder")
+    return [reminder.objects.filter(status=ReminderStatus.SENT, occurrence__ends_at__lt=cutoff)]
+
+
 def _read_notifications(cutoff):
     """In-app notifications once read (where the notifications app has them)."""
     try:
@@ -73,6 +82,11 @@ SCHEDULES = (
     Schedule("Read notifications", "RETENTION_READ_NOTIFICATION_DAYS", _read_notifications),
     Schedule("Expired or revoked invite links", "RETENTION_EXPIRED_INVITE_DAYS", _expired_invites),
     Schedule("Expired data exports", "PRIVACY_EXPORT_DAYS", _exports),
+    Schedule(
+        "Meeting reminders sent, counted from the meeting's end",
+        "RETENTION_DELIVERY_DAYS",
+        _meeting_reminders,
+    ),
 )
 
 

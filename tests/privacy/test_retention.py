@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from circles.models import Invite
+from meetings.models import Meeting, MeetingReminder, Occurrence, ReminderStatus
 from notifications.models import DeliveryStatus, DigestDelivery, NudgeDelivery
 from privacy.models import DataExport, ExportState
 from privacy.services.retention import retention_purge
@@ -49,7 +50,29 @@ def aged(db, settings):
     Invite.objects.create(circle=circle, expires_at=NOW + dt.timedelta(days=5))
     DataExport.objects.create(member=member, state=ExportState.EXPIRED, expires_at=days_ago(8))
     DataExport.objects.create(member=member, state=ExportState.EXPIRED, expires_at=days_ago(3))
+    _reminded(member, circle)
     return member
+
+
+def _reminded(member, circle):
+    """Reminders sent for a meeting that ended 181 days ago (two) and 179 days ago (one),
+    claimed the day before each."""
+    meeting = Meeting.objects.create(
+        circle=circle, title="Circle meeting", time_zone="Europe/London",
+        first_start=days_ago(182), duration_minutes=60,
+    )  # fmt: skip
+    for age in (181, 179):
+        ends = days_ago(age)
+        occurrence = Occurrence.objects.create(
+            meeting=meeting, circle=circle, original_start=ends - dt.timedelta(hours=1),
+            starts_at=ends - dt.timedelta(hours=1), ends_at=ends,
+        )  # fmt: skip
+        kinds = ["day_before", "hour_before"] if age == 181 else ["day_before"]
+        for kind in kinds:
+            MeetingReminder.objects.create(
+                member=member, occurrence=occurrence, kind=kind, status=ReminderStatus.SENT,
+                claimed_at=ends - dt.timedelta(days=1), sent_at=ends - dt.timedelta(days=1),
+            )  # fmt: skip
 
 
 def test_each_schedule_removes_only_what_it_kept_long_enough(aged):
@@ -60,7 +83,12 @@ def test_each_schedule_removes_only_what_it_kept_long_enough(aged):
         "Read notifications": 0,
         "Expired or revoked invite links": 1,
         "Expired data exports": 1,
+        "Meeting reminders sent, counted from the meeting's end": 2,
     }
+    # A reminder of a meeting that ended less than 180 days ago stays.
+    assert list(MeetingReminder.objects.values_list("occurrence__ends_at", flat=True)) == [
+        days_ago(179)
+    ]
     # A failed digest (still to be retried) and a younger one stay.
     assert DigestDelivery.objects.count() == 2
     assert Invite.objects.count() == 2 and DataExport.objects.count() == 1
@@ -73,6 +101,10 @@ def test_the_dry_run_shows_counts_and_removes_nothing(aged):
     text = out.getvalue()
     assert "Delivery records (digests, nudges, emails) (kept 180 days): would remove 2" in text
     assert "Expired or revoked invite links (kept 30 days): would remove 1" in text
+    assert (
+        "Meeting reminders sent, counted from the meeting's end (kept 180 days): would remove 2"
+        in text
+    )
     assert "Export files past their link's date: would remove 0" in text
     assert DigestDelivery.objects.count() == 3 and Invite.objects.count() == 3
     with time_machine.travel(NOW, tick=False):
@@ -83,7 +115,9 @@ def test_the_dry_run_shows_counts_and_removes_nothing(aged):
 def test_the_settings_change_the_schedule(aged, settings):
     settings.RETENTION_DELIVERY_DAYS = 90
     with time_machine.travel(NOW, tick=False):
-        assert retention_purge()["Delivery records (digests, nudges, emails)"] == 3
+        removed = retention_purge()
+    assert removed["Delivery records (digests, nudges, emails)"] == 3
+    assert removed["Meeting reminders sent, counted from the meeting's end"] == 3
 
 
 @pytest.mark.django_db
