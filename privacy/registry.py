@@ -1,4 +1,5 @@
-"""What export and erasure do with each table that points at a member.
+"""What export and erasure do with each table that points at a member, and what the privacy
+page says the school keeps (``KEPT``: every export file under one heading).
 
 Export and erasure walk the models (``user_links``): every foreign key or one-to-one field,
 in any installed app, whose target is the user model. Each such link needs one entry in
@@ -521,5 +522,71 @@ EXPORTS: tuple[ExportKind, ...] = (
             "created_at": "recorded",
         },
         complete=True,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One line of "What we keep" on the privacy page, and the export files that give her
+    a copy of it."""
+
+    heading: str
+    text: str
+    exports: tuple[str, ...]
+
+
+KEPT: tuple[Kept, ...] = (
+    Kept(
+        "Your account",
+        "your email address and password (stored scrambled: nobody, staff included, can read it).",
+        ("account", "email_addresses"),
+    ),
+    Kept(
+        "Your profile",
+        "the name your circles see, your roles, organisation, sector, time zone and short "
+        "bio, and which emails you want.",
+        ("profile", "roles"),
+    ),
+    Kept(
+        "Your circles",
+        "which circles you joined or asked to join, your answer to a circle's entry "
+        "question, and facilitators' decisions about you (admitted, declined, removed).",
+        ("memberships", "decisions_about_me"),
+    ),
+    Kept(
+        "What you write",
+        "your action logs (drafts too), your responses and replies, helpful marks, and "
+        "reports you make to a facilitator.",
+        ("logs", "log_tags", "responses", "responses_to_my_logs", "reports"),
+    ),
+    Kept(
+        "What you share beyond your circle",
+        "lessons you share to the commons, and your questions to their authors.",
+        ("lessons", "lesson_questions"),
+    ),
+    Kept(
+        "Meetings",
+        "your answers to circle meetings (going or not going), the meetings a facilitator "
+        "recorded you at, and the secret link of your calendar feed.",
+        ("meeting_answers", "meetings_attended"),
+    ),
+    Kept(
+        "Your learning record",
+        "your CPD entries, reflective accounts, CPD target and revalidation date.",
+        ("cpd_entries", "reflective_accounts", "record_settings"),
+    ),
+    Kept(
+        "What we send you",
+        "a record of each digest, nudge, meeting reminder and email about responses or "
+        "moderation, so nothing is sent twice, and the notifications under the bell.",
+        (
+            "digests_sent",
+            "nudges_sent",
+            "meeting_reminders",
+            "response_emails",
+            "moderation_emails",
+            "notifications",
+        ),
     ),
 )

@@ -2,6 +2,7 @@ from django.conf import settings
 
 from members.models import User
 from privacy.models import DataExport
+from privacy.registry import KEPT
 from privacy.services.exports import export_token
 
 
@@ -14,8 +15,10 @@ def exports_of(user: User) -> list[dict]:
 
 
 def privacy_facts() -> dict:
-    """What the privacy page quotes, read from the settings the code obeys."""
+    """What the privacy page quotes, read from the settings the code obeys and from the
+    registry the export uses."""
     return {
+        "kept": KEPT,
         "export_days": settings.PRIVACY_EXPORT_DAYS,
         "delivery_days": settings.RETENTION_DELIVERY_DAYS,
         "read_notification_days": settings.RETENTION_READ_NOTIFICATION_DAYS,

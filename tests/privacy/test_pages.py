@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from members.models import User
 from privacy.models import DataExport, Erasure, ErasureState
+from privacy.registry import EXPORTS, KEPT
 from tests.factories import PASSWORD
 from tests.privacy.conftest import ALICE_EMAIL, ALICE_NAME
 
@@ -34,6 +35,31 @@ def test_the_privacy_page_quotes_the_retention_settings_the_code_uses(client, se
         "SESSION_COOKIE_AGE": "3",
     }
     assert "sessionid" in page and "csrftoken" in page
+
+
+@pytest.mark.django_db
+def test_the_privacy_page_says_what_is_kept_of_meetings_and_the_learning_record(client):
+    page = client.get("/privacy/").content.decode()
+    what = page[page.index('id="what"') : page.index('id="who"')]
+    for thing in (
+        "going or not going",
+        "meetings a facilitator recorded you at",
+        "calendar feed",
+        "CPD",
+        "reflective accounts",
+        "meeting reminder",
+    ):
+        assert thing in what, thing
+    how_long = page[page.index('id="how-long"') : page.index('id="cookies"')]
+    assert re.search(r"meetings.*attend.*learning record.*Until you delete", how_long, re.S)
+    assert re.search(r"meeting reminders.*RETENTION_DELIVERY_DAYS.*after the meeting", how_long)
+
+
+def test_every_export_file_is_named_on_the_privacy_page():
+    """What the page says the school keeps is read from the registry the export uses: each
+    export file under exactly one heading."""
+    named = [name for kept in KEPT for name in kept.exports]
+    assert sorted(named) == sorted(kind.name for kind in EXPORTS)
 
 
 @pytest.mark.django_db
