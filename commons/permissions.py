@@ -56,6 +56,17 @@ def can_withdraw(user, lesson: Lesson) -> bool:
     )
 
 
+def shows_withdraw(user, lesson: Lesson) -> bool:
+    """Whether the lesson page offers her "Withdraw". A lesson credited by role and region
+    offers it only to its author and staff: were it offered to the facilitators of the
+    circle it came from, the page would tell them where it came from. They withdraw it
+    from their circle's lessons page (``facilitation:lessons``), where they know the
+    circle already."""
+    if lesson.is_anonymous and not (user.is_staff or lesson.author_id == user.pk):
+        return False
+    return can_withdraw(user, lesson)
+
+
 def can_ask(user, lesson: Lesson) -> bool:
     return user.is_authenticated and lesson.is_listed and lesson.author_id != user.pk
 

@@ -33,6 +33,17 @@ def lesson_page(*, lesson: Lesson, user) -> dict:
     }
 
 
+def lessons_from_circle(*, circle) -> QuerySet:
+    """The listed lessons shared from the circle's logs, newest first (its facilitators'
+    list: the author is not named where she chose her role and region only)."""
+    return (
+        Lesson.objects.listed()
+        .filter(circle=circle)
+        .select_related("role", "author__profile")
+        .order_by("-shared_at", "-pk")
+    )
+
+
 def lessons_of(*, author) -> list[Lesson]:
     """Her lessons, newest first, with their unanswered questions."""
     return list(

@@ -21,7 +21,8 @@ from commons.forms import (
     text_fingerprint,
 )
 from commons.models import LessonQuestion
-from commons.permissions import can_share_log, can_withdraw, lesson_for
+from commons.permissions import can_share_log, lesson_for, shows_withdraw
+from school.redirects import safe_next_url
 
 PER_PAGE = 20
 
@@ -49,7 +50,7 @@ def lesson_detail(request, pk, *, question_form=None):
     lesson = lesson_for(request.user, pk)
     context = selectors.lesson_page(lesson=lesson, user=request.user)
     context["question_form"] = question_form or QuestionForm()
-    context["can_withdraw"] = can_withdraw(request.user, lesson)
+    context["can_withdraw"] = shows_withdraw(request.user, lesson)
     return render(request, "commons/lesson.html", context)
 
 
@@ -157,15 +158,17 @@ def _reason_page(request, pk, *, template, service, done, **kwargs):
             _add_errors(form, error)
         else:
             messages.success(request, done)
-            return redirect(_after(request.user, lesson, reported="reporter" in kwargs))
+            return redirect(_after(request, lesson, reported="reporter" in kwargs))
     return render(request, template, {"lesson": lesson, "form": form})
 
 
-def _after(user, lesson, *, reported: bool) -> str:
-    """Back to the lesson after a report; after a withdrawal, to where she can see it."""
+def _after(request, lesson, *, reported: bool) -> str:
+    """Back to the lesson after a report; after a withdrawal, to the page she came from
+    (``next``) or where she can see it."""
     if reported:
         return lesson.get_absolute_url()
-    return reverse("commons:mine") if lesson.author_id == user.pk else reverse("commons:browse")
+    mine = lesson.author_id == request.user.pk
+    return safe_next_url(request, reverse("commons:mine" if mine else "commons:browse"))
 
 
 @login_required

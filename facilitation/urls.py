@@ -28,6 +28,7 @@ urlpatterns = [
         "<slug:slug>/members/<int:pk>/demote/", views.facilitator_demote, name="facilitator_demote"
     ),
     path("<slug:slug>/logs/", views.logs, name="logs"),
+    path("<slug:slug>/lessons/", views.lessons, name="lessons"),
     path("<slug:slug>/logs/<int:pk>/hide/", views.log_hide, name="log_hide"),
     path("<slug:slug>/logs/<int:pk>/restore/", views.log_restore, name="log_restore"),
     *[

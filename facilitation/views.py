@@ -20,6 +20,7 @@ from circles.models import ActionLog, Circle, LogState, Membership, MembershipSt
 from circles.people import people_shown
 from circles.permissions import can_read_circle, circle_for_moderator
 from circles.selectors import queue_counts
+from commons.selectors import lessons_from_circle
 from facilitation import charts, exports, selectors, services
 from facilitation.forms import (
     CircleSettingsForm,
@@ -311,6 +312,14 @@ def log_flag(request, slug: str, pk: int, flag: str):
 def logs(request, slug: str):
     """The circle's published logs with pin, lock and hide controls."""
     return _listed(request, slug, "facilitation/logs.html", selectors.circle_logs, per_page=30)
+
+
+@login_required
+@require_GET
+def lessons(request, slug: str):
+    """The lessons shared from the circle to the commons, each with "Withdraw": where its
+    facilitators withdraw a lesson whose page does not say it came from their circle."""
+    return _listed(request, slug, "facilitation/lessons.html", lessons_from_circle, per_page=30)
 
 
 # --- members ----------------------------------------------------------------------------------

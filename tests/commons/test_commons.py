@@ -3,6 +3,9 @@ browsing, marking useful, asking the author and her answer, withdrawing (audited
 author told) and reporting (to staff) — and that an anonymous lesson never gives away who
 shared it or where from."""
 
+import re
+from urllib.parse import quote
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -262,6 +265,84 @@ def test_others_cannot_withdraw(client, world, who):
     lesson.refresh_from_db()
     assert lesson.is_listed
     assert not LessonWithdrawal.objects.exists()
+
+
+def _as_seen_by(client, viewer, lesson) -> str:
+    """The lesson page as ``viewer`` gets it, less what is hers alone (CSRF tokens, her
+    own name and address)."""
+    client.force_login(viewer)
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    html = re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]*', r"\1CSRF", html)
+    for own in (viewer.profile.display_name, viewer.email):
+        html = html.replace(own, "VIEWER")
+    return html
+
+
+def test_the_anonymous_lesson_page_does_not_tell_her_circles_facilitator_it_is_from_there(
+    client, world
+):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role)
+    theirs = FacilitatorFactory(circle=circle).member
+    others = FacilitatorFactory(circle=CircleFactory()).member
+    for facilitator, name in ((theirs, "Fay Riverside"), (others, "Fay Elsewhere")):
+        facilitator.profile.display_name = name
+        facilitator.profile.save()
+        facilitator.profile.roles.add(role)
+    page = _as_seen_by(client, theirs, lesson)
+    assert page == _as_seen_by(client, others, lesson)
+    assert "Withdraw" not in page
+    assert_anonymous(page)
+
+
+@pytest.mark.parametrize("who", ["author", "staff"])
+def test_the_author_and_staff_find_withdraw_on_the_anonymous_lesson_page(client, world, who):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role)
+    client.force_login(author if who == "author" else UserFactory(is_staff=True))
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    assert reverse("commons:withdraw", args=[lesson.pk]) in page
+
+
+def test_her_circles_facilitator_still_finds_withdraw_on_a_lesson_under_her_name(client, world):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role, credit="name")
+    client.force_login(FacilitatorFactory(circle=circle).member)
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    assert reverse("commons:withdraw", args=[lesson.pk]) in page
+
+
+def test_a_facilitator_withdraws_an_anonymous_lesson_from_her_circles_lessons_page(
+    client, world, tasks_run_at_once, django_capture_on_commit_callbacks
+):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role)
+    LessonFactory(title="From another circle")
+    facilitator = FacilitatorFactory(circle=circle).member
+    client.force_login(facilitator)
+    listing = reverse("facilitation:lessons", args=[circle.slug])
+    page = client.get(listing).content.decode()
+    assert lesson.title in page and "From another circle" not in page
+    assert lesson.credit_line in page and "Nadia" not in page
+    withdraw = f"{reverse('commons:withdraw', args=[lesson.pk])}?next={quote(listing, safe='')}"
+    assert withdraw.replace("&", "&amp;") in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(withdraw, {"reason": "It names the ward."})
+    assert response["Location"] == listing
+    lesson.refresh_from_db()
+    assert not lesson.is_listed
+    assert LessonWithdrawal.objects.get().actor == facilitator
+    assert lesson.title not in client.get(listing).content.decode()
+
+
+@pytest.mark.parametrize("who", ["colleague", "other_facilitator"])
+def test_only_her_circles_facilitators_see_its_lessons_page(client, world, who):
+    role, circle, author, colleague, log, official = world
+    LessonFactory(source_log=log, role=role)
+    other = FacilitatorFactory(circle=CircleFactory()).member
+    client.force_login(colleague if who == "colleague" else other)
+    status = client.get(reverse("facilitation:lessons", args=[circle.slug])).status_code
+    assert status == (403 if who == "colleague" else 404)
 
 
 def test_a_report_goes_to_staff(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from circles.models import Circle
 from facilitation import services
 from facilitation.models import ModerationAction, ModerationVerb
-from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory
+from tests.factories import ActionLogFactory, LessonFactory, MembershipFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ def _grow(world, n):
         ResponseFactory(log=log, author=world.author)
         services.log_pin(actor=world.facilitator, log=log)
         services.content_hide(actor=world.facilitator, log=log, reason=f"Reason {i}")
+        LessonFactory(source_log=log, credit="name" if i % 2 else "role_region")
 
 
 @pytest.mark.parametrize(
@@ -33,12 +34,14 @@ def _grow(world, n):
         ("members", 1),  # active memberships with profiles
         ("audit", 2),  # count for the paginator, the page of actions with actors
         ("logs", 2),  # count for the paginator, the page of logs with authors and counts
+        ("lessons", 2),  # count for the paginator, the page of lessons with roles and authors
     ],
 )
 def test_list_pages_query_count_does_not_grow(
     client, world, django_assert_num_queries, page, extra
 ):
     client.force_login(world.facilitator)
+    LessonFactory(source_log=world.log)
     url = reverse(f"facilitation:{page}", args=[world.circle.slug])
     for n in (0, 12):
         _grow(world, n)
