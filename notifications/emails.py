@@ -1,13 +1,17 @@
 """Email messages from template triples: ``templates/emails/<name>/subject.txt``,
-``body.txt`` and ``body.html``. Every link is absolute (``settings.SITE_URL``); digests
-and nudges carry RFC 8058 one-click unsubscribe headers.
+``body.txt`` and ``body.html``. Every link is absolute (``settings.SITE_URL``), those in
+what members wrote too (``absolute_links``); digests and nudges carry RFC 8058 one-click
+unsubscribe headers.
 
 The text templates render with autoescaping off (they are plain text), so what they
 return is *not* safe HTML although Django marks every rendered template safe: the subject
 and the text part are handed on as plain ``str``, which any page that shows them (the
 admin's digest preview) escapes."""
 
+import html as html_module
+import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,6 +25,25 @@ from notifications.services.unsubscribe import EMAIL_TYPES, unsubscribe_token_ma
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+_HREF = re.compile(r'(\bhref=")([^"]*)(")')
+
+
+def _absolute_href(match: re.Match) -> str:
+    href = html_module.unescape(match[2])
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return match[0]
+    path = href if href.startswith("/") else "/" + href
+    return match[1] + html_module.escape(absolute(path)) + match[3]
+
+
+def absolute_links(html: str) -> str:
+    """``html`` with every relative ``href`` made absolute on ``settings.SITE_URL``: an
+    email has no address of its own for a link to be relative to, and what members wrote
+    (an @mention's ``/people/<id>/``, a Markdown link) is stored with relative links."""
+    return _HREF.sub(_absolute_href, html)
 
 
 @lru_cache(maxsize=8192)
@@ -106,7 +129,7 @@ def message_build(
             " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
         )
         text = plain_text(render_to_string(f"emails/{template}/body.txt", context))
-        html = render_to_string(f"emails/{template}/body.html", context)
+        html = absolute_links(render_to_string(f"emails/{template}/body.html", context))
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

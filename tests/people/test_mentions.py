@@ -2,6 +2,8 @@
 case), plain text for anyone else; announced on publish only, at most ten, never to the
 writer or to anyone outside the circle."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -170,6 +172,29 @@ def test_a_mention_is_emailed_once(people, django_capture_on_commit_callbacks):
     assert f"#response-{note.response_id}" in email.body and "thoughts?" in email.body
     assert mention_email_send(notification_id=note.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_the_mention_emails_links_are_absolute(people, settings):
+    from django.core import mail
+
+    from notifications.services.mentions import mention_email_send
+
+    settings.SITE_URL = "https://school.example.org"
+    response_create(
+        author=people.member,
+        log=people.log,
+        kind="question",
+        body="@Grace Facilitator, see [our rota](/circles/ward/) and [the guide](guide/).",
+    )
+    mail.outbox.clear()
+    note = Notification.objects.get(verb=Verb.MENTIONED, recipient=people.facilitator)
+    assert mention_email_send(notification_id=note.pk) is True
+    ((html, _),) = mail.outbox[0].alternatives
+    site = "https://school.example.org"
+    assert f'href="{site}/people/{people.facilitator.pk}/"' in html
+    assert f'href="{site}/circles/ward/"' in html and f'href="{site}/guide/"' in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs and all(h.startswith(("https://", "mailto:")) for h in hrefs), hrefs
 
 
 def test_no_mention_email_when_turned_off_or_already_seen(client, people):
