@@ -35,3 +35,25 @@ def test_every_page_and_email_counts_the_same_requests(client):
     first = page.index(reverse("circles:admit", args=[circle.slug, older.pk]))
     assert first < page.index(reverse("circles:admit", args=[circle.slug, newer.pk]))
     assert 'Requests to join <span class="meta">(2)</span>' in page
+
+
+@pytest.mark.parametrize("page", ["circles:detail", "facilitation:queue"])
+def test_a_requester_who_hides_her_organisation_is_shown_without_it(client, page):
+    circle = CircleFactory(
+        name="Ward managers", slug="ward-managers", join_policy="request", entry_question="Why?"
+    )
+    facilitator = FacilitatorFactory(circle=circle).member
+    hidden, shown = (
+        MembershipFactory(circle=circle, state=MembershipState.PENDING).member for _ in range(2)
+    )
+    for member, organisation, hide in (
+        (hidden, "Hidden Trust", True),
+        (shown, "Open Trust", False),
+    ):
+        member.profile.organisation = organisation
+        member.profile.hide_organisation = hide
+        member.profile.save()
+    client.force_login(facilitator)
+    html = client.get(reverse(page, args=[circle.slug])).content.decode()
+    assert f"Admit {hidden.display_name}" in html
+    assert "Hidden Trust" not in html and "Open Trust" in html
