@@ -14,3 +14,6 @@ lesson_withdrawn = Signal()
 
 # A member reported a lesson to staff. Sent with ``report``.
 lesson_reported = Signal()
+
+# A member opened a lesson's page. Sent with ``user`` and ``lesson``.
+lesson_seen = Signal()

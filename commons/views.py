@@ -20,8 +20,9 @@ from commons.forms import (
     ReasonForm,
     text_fingerprint,
 )
-from commons.models import LessonQuestion
+from commons.models import Lesson, LessonQuestion
 from commons.permissions import can_share_log, lesson_for, shows_withdraw
+from commons.signals import lesson_seen
 from school.redirects import safe_next_url
 
 PER_PAGE = 20
@@ -51,6 +52,7 @@ def lesson_detail(request, pk, *, question_form=None):
     context = selectors.lesson_page(lesson=lesson, user=request.user)
     context["question_form"] = question_form or QuestionForm()
     context["can_withdraw"] = shows_withdraw(request.user, lesson)
+    lesson_seen.send(sender=Lesson, user=request.user, lesson=lesson)
     return render(request, "commons/lesson.html", context)
 
 

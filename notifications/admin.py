@@ -195,7 +195,7 @@ class NotificationAdmin(_DeliveryAdmin):
     select_also = ("actor__profile", "circle")
     list_display = ("created_at", "recipient", "verb", "actor", "circle", "read_at")
     list_filter = ("verb",)
-    raw_id_fields = ("recipient", "actor", "circle", "log", "response")
+    raw_id_fields = ("recipient", "actor", "circle", "log", "response", "lesson")
     date_hierarchy = "created_at"
 
     def has_change_permission(self, request, obj=None):

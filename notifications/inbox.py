@@ -2,9 +2,10 @@
 
 Visibility is decided when they are read: a notification about a log or a response she
 may no longer see (hidden, or she left the circle) is neither shown nor counted; one for
-facilitators only while she still moderates that circle. Each check is the one rule of
-its object type (``ActionLog.objects.visible_to``, ``Response.objects.visible_to``), so
-the whole filter is one query."""
+facilitators only while she still moderates that circle. One about a lesson in the
+commons stays hers (shown without link or content once the lesson is withdrawn). Each
+check is the one rule of its object type (``ActionLog.objects.visible_to``,
+``Response.objects.visible_to``), so the whole filter is one query."""
 
 from collections.abc import Iterable
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Membership, MembershipState, Response
-from notifications.models import MODERATOR_VERBS, Notification, Verb
+from notifications.models import LESSON_VERBS, MODERATOR_VERBS, Notification, Verb
 
 PAGE_SIZE = 50
 
@@ -42,6 +43,7 @@ def notifications_visible_to(user) -> QuerySet[Notification]:
             | Q(response__isnull=True) & log_seen
             | about_circle & Q(verb=Verb.JOIN_ADMITTED, circle__in=member_of)
             | about_circle & Q(verb=Verb.JOIN_DECLINED)
+            | Q(verb__in=LESSON_VERBS, lesson__isnull=False)
         )
     )
 
@@ -84,7 +86,7 @@ def notifications_page(*, user, before: int | None = None) -> dict:
     notification ``before`` when given), grouped by day on her clock. Keys: ``days``
     (list of (date, notifications)), ``older`` (the id to page from, or None), ``unread``."""
     qs = notifications_visible_to(user).select_related(
-        "actor__profile", "circle", "log__circle", "response__log__circle"
+        "actor__profile", "circle", "log__circle", "response__log__circle", "lesson"
     )
     if before is not None:
         qs = qs.filter(pk__lt=before)
@@ -109,14 +111,19 @@ def notification_for(*, user, pk: int) -> Notification | None:
     return (
         notifications_visible_to(user)
         .filter(pk=pk)
-        .select_related("circle", "log__circle", "response__log__circle")
+        .select_related("circle", "log__circle", "response__log__circle", "lesson")
         .first()
     )
 
 
 def target_url(notification: Notification) -> str:
-    """Where the notification leads: a report to the circle's queue, else the response,
-    the log, or the circle (its requests, for a request to join)."""
+    """Where the notification leads: a report to the circle's queue, a lesson's question
+    to the lesson's questions (to the notifications once it is withdrawn), else the
+    response, the log, or the circle (its requests, for a request to join)."""
+    if notification.lesson_id is not None:
+        if notification.is_withdrawn_lesson:
+            return reverse("inbox:list")
+        return notification.lesson.get_absolute_url() + "#questions-title"
     if notification.verb == Verb.REPORT_FILED:
         return reverse("facilitation:queue", args=[notification.circle.slug])
     if notification.response_id is not None:

@@ -232,18 +232,23 @@ class Verb(models.TextChoices):
     COMMITMENT_DUE = "commitment_due", "Your next step is due"
     JOIN_REQUESTED = "join_requested", "asked to join"
     REPORT_FILED = "report_filed", "reported something in"
+    LESSON_QUESTION = "lesson_question", "asked a question about your lesson"
+    LESSON_ANSWER = "lesson_answer", "The author answered your question"
 
 
 # Notifications only a circle's facilitators (and staff) keep seeing.
 MODERATOR_VERBS = (Verb.JOIN_REQUESTED, Verb.REPORT_FILED)
+# Notifications about a lesson in the commons: no circle (the asker may not learn where an
+# anonymous lesson came from); shown without link or content once it is withdrawn.
+LESSON_VERBS = (Verb.LESSON_QUESTION, Verb.LESSON_ANSWER)
 
 
 class Notification(models.Model):
     """Something that happened for one member, shown under the bell until she reads it.
 
-    What it is about is an explicit log, response (with its log) or circle, so that the
-    page and the bell can keep to what she may still see with one query
-    (``notifications.inbox.notifications_visible_to``)."""
+    What it is about is an explicit log, response (with its log), circle or lesson in the
+    commons, so that the page and the bell can keep to what she may still see with one
+    query (``notifications.inbox.notifications_visible_to``)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox"
@@ -252,12 +257,17 @@ class Notification(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    circle = models.ForeignKey("circles.Circle", on_delete=models.CASCADE, related_name="+")
+    circle = models.ForeignKey(
+        "circles.Circle", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     log = models.ForeignKey(
         "circles.ActionLog", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     response = models.ForeignKey(
         "circles.Response", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    lesson = models.ForeignKey(
+        "commons.Lesson", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -283,7 +293,11 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=Q(response__isnull=True) | Q(log__isnull=False),
                 name="notification_response_has_its_log",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(circle__isnull=False) | Q(lesson__isnull=False),
+                name="notification_about_a_circle_or_a_lesson",
+            ),
         ]
 
     def __str__(self):
@@ -292,3 +306,9 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def is_withdrawn_lesson(self) -> bool:
+        """About a lesson withdrawn from the commons since: shown without link or content.
+        Needs ``lesson`` loaded."""
+        return self.lesson_id is not None and not self.lesson.is_listed

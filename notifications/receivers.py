@@ -1,5 +1,6 @@
-"""Receivers of what circles announces (connected in ``NotificationsConfig.ready``). They
-only record and enqueue; the emails are written and sent by the tasks."""
+"""Receivers of what circles and the commons announce (connected in
+``NotificationsConfig.ready``). They only record and enqueue; the emails are written and
+sent by the tasks."""
 
 from notifications.models import Verb
 from notifications.services import inbox
@@ -81,9 +82,26 @@ def commons_event(event: str):
     return receive
 
 
+def lesson_question(event: str, *, answered: bool):
+    """A receiver of a question asked or answered: in the app at once (the author, or the
+    asker), by email queued after commit."""
+    email = commons_event(event)
+
+    def receive(sender, *, question, **kwargs) -> None:
+        inbox.lesson_question_notification_record(question=question, answered=answered)
+        email(sender, question=question, **kwargs)
+
+    return receive
+
+
+def lesson_seen(sender, *, user, lesson, **kwargs) -> None:
+    inbox.lesson_notifications_read(user=user, lesson=lesson)
+
+
 COMMONS_EVENTS = {
-    "lesson_question_asked": commons_event("question"),
-    "lesson_question_answered": commons_event("answer"),
+    "lesson_question_asked": lesson_question("question", answered=False),
+    "lesson_question_answered": lesson_question("answer", answered=True),
     "lesson_withdrawn": commons_event("withdrawal"),
     "lesson_reported": commons_event("report"),
+    "lesson_seen": lesson_seen,
 }

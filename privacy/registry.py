@@ -67,6 +67,9 @@ DECISIONS: dict[str, Decision] = {
     "notifications.ResponseNotification.recipient": Decision(Erase.DELETE, "response_emails"),
     "notifications.ModerationNotification.recipient": Decision(Erase.DELETE, "moderation_emails"),
     "notifications.Notification.recipient": Decision(Erase.DELETE, "notifications"),
+    # Who asked about her lesson is named to her (as on the lesson's page); the answer to a
+    # question names nobody. What a notification is about (log, response, circle, lesson)
+    # is not a link to a member: erasing a lesson takes its notifications with it.
     "notifications.Notification.actor": Decision(Erase.UNLINK),
     "meetings.Meeting.created_by": Decision(Erase.UNLINK),
     "meetings.Rsvp.member": Decision(Erase.DELETE, "meeting_answers"),
@@ -405,6 +408,7 @@ EXPORTS: tuple[ExportKind, ...] = (
             "circle__name": "circle",
             "log_id": "log",
             "response_id": "response",
+            "lesson_id": "a lesson in the commons (a question to you, or an answer to yours)",
             "reason": "the reason given",
             "created_at": "when",
             "read_at": "read",

@@ -1,6 +1,7 @@
-"""Writing the in-app notifications: recorded by the receivers of what circles announces
-(in the transaction that made the change), marked read when she opens one, all at once,
-or opens the log they are about, and purged once read and old."""
+"""Writing the in-app notifications: recorded by the receivers of what circles and the
+commons announce (in the transaction that made the change), marked read when she opens
+one, all at once, or opens the log or lesson they are about, and purged once read and
+old."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Membership, MembershipState, Response
+from commons.models import Lesson, LessonQuestion
 from members.models import User
 from notifications.inbox import bell_forget
 from notifications.models import Notification, Verb
@@ -24,6 +26,7 @@ def notifications_record(
     actor: User | None = None,
     log: ActionLog | None = None,
     response: Response | None = None,
+    lesson: Lesson | None = None,
     reason: str = "",
 ) -> list[Notification]:
     """One notification for each recipient other than the actor."""
@@ -40,6 +43,7 @@ def notifications_record(
             circle=circle,
             log=log,
             response=response,
+            lesson=lesson,
             reason=reason[: Notification._meta.get_field("reason").max_length],
         )
         for pk in dict.fromkeys(recipient_ids)
@@ -75,6 +79,25 @@ def mention_notifications_record(
     wanted = [pk for pk in member_ids if pk in members and pk not in told]
     return notifications_record(
         recipient_ids=wanted, verb=Verb.MENTIONED, actor=actor, log=log, response=response
+    )
+
+
+def lesson_question_notification_record(
+    *, question: LessonQuestion, answered: bool
+) -> list[Notification]:
+    """A question tells the lesson's author who asked (as the lesson page does); her answer
+    tells the asker, naming nobody (a lesson credited by role and region keeps its author
+    unknown). Neither names a circle."""
+    lesson = question.lesson
+    if answered:
+        return notifications_record(
+            recipient_ids=[question.asker_id], verb=Verb.LESSON_ANSWER, lesson=lesson
+        )
+    return notifications_record(
+        recipient_ids=[lesson.author_id],
+        verb=Verb.LESSON_QUESTION,
+        actor=question.asker,
+        lesson=lesson,
     )
 
 
@@ -140,6 +163,18 @@ def log_notifications_read(*, user: User, log_id: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_LOG_NOTIFICATIONS_READ_SQL, [timezone.now(), user.pk, int(log_id)])
         count = cursor.rowcount
+    if count:
+        bell_forget([user.pk])
+    return count
+
+
+def lesson_notifications_read(*, user: User, lesson: Lesson) -> int:
+    """She opened the lesson: its questions and answers to her count as seen."""
+    if not user.is_authenticated:
+        return 0
+    count = Notification.objects.filter(recipient=user, lesson=lesson, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     if count:
         bell_forget([user.pk])
     return count

@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from commons.models import Lesson, LessonState, LessonWithdrawal
+from notifications.models import Notification
 from tests.factories import (
     ActionLogFactory,
     CircleFactory,
@@ -192,6 +193,72 @@ def test_ask_the_author_reaches_her_without_giving_her_away_and_her_answer_shows
     html = client.get(lesson.get_absolute_url()).content.decode()
     assert "The author answered" in html and "A whiteboard." in html
     assert_anonymous(html)
+
+
+def _inbox_item(client, user) -> str:
+    """Her one notification on ``/notifications/``, and the bell's count."""
+    client.force_login(user)
+    page = client.get(reverse("inbox:list")).content.decode()
+    (item,) = re.findall(r'<li class="card notification[^>]*>.*?</li>', page, re.S)
+    return item
+
+
+def test_a_question_and_its_answer_ring_the_bell_with_a_link_to_the_lesson(client, world):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role, title="A board at handover")
+    client.force_login(official)
+    client.post(reverse("commons:ask", args=[lesson.pk]), {"body": "Which board?"})
+    item = _inbox_item(client, author)
+    assert "Omar City asked a question about your lesson “A board at handover”" in item
+    (opened,) = re.findall(r'href="([^"]+)"', item)
+    assert client.get(opened)["Location"] == lesson.get_absolute_url() + "#questions-title"
+    assert _unread(client, author) == 0
+    question = lesson.questions.get()
+    client.post(reverse("commons:answer", args=[question.pk]), {"answer": "A whiteboard."})
+    assert _unread(client, official) == 1
+    item = _inbox_item(client, official)
+    assert "The author answered your question about “A board at handover”" in item
+    assert_anonymous(item)
+    assert_anonymous(client.get(reverse("inbox:list")).content.decode())
+    (opened,) = re.findall(r'href="([^"]+)"', item)
+    assert client.get(opened)["Location"] == lesson.get_absolute_url() + "#questions-title"
+
+
+def _unread(client, user) -> int:
+    from notifications.inbox import unread_count
+
+    return unread_count(user)
+
+
+def test_opening_the_lesson_marks_its_notifications_read(client, world):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role)
+    other = LessonFactory(role=role)
+    client.force_login(official)
+    for each in (lesson, other):
+        client.post(reverse("commons:ask", args=[each.pk]), {"body": "Which board?"})
+    assert _unread(client, author) == 1
+    client.force_login(author)
+    client.get(lesson.get_absolute_url())
+    assert _unread(client, author) == 0
+    assert _unread(client, other.author) == 1
+
+
+def test_a_withdrawn_lessons_notification_shows_no_link_and_no_content(client, world):
+    role, circle, author, colleague, log, official = world
+    lesson = LessonFactory(source_log=log, role=role, title="A board at handover")
+    client.force_login(official)
+    client.post(reverse("commons:ask", args=[lesson.pk]), {"body": "Which board?"})
+    client.force_login(author)
+    client.post(reverse("commons:answer", args=[lesson.questions.get().pk]), {"answer": "White."})
+    client.post(reverse("commons:withdraw", args=[lesson.pk]))
+    for user in (official, author):
+        item = _inbox_item(client, user)
+        assert "withdrawn" in item
+        assert "href" not in item and "A board at handover" not in item
+        notification = Notification.objects.get(recipient=user)
+        opened = client.get(reverse("inbox:open", args=[notification.pk]))
+        assert opened["Location"] == reverse("inbox:list")
 
 
 def test_nobody_else_may_answer(client, world):

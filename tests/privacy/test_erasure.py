@@ -265,3 +265,24 @@ def test_removing_everything_takes_her_words_off_meeting_agendas(world):
     AgendaItem.objects.create(occurrence=occurrence, position=2, text="Rota", log=world.bobs_log)
     erase(world.alice, ErasureMode.REMOVE)
     assert list(AgendaItem.objects.values_list("text", flat=True)) == ["Rota"]
+
+
+@pytest.mark.parametrize("mode", [ErasureMode.REMOVE, ErasureMode.ANONYMISE])
+def test_notifications_about_lessons_keep_no_link_to_her(world, mode):
+    from commons.models import Lesson
+    from commons.services import lesson_question_answer, lesson_question_ask
+    from notifications.models import Notification
+
+    alices_lesson = Lesson.objects.get(author=world.alice)
+    question = lesson_question_ask(asker=world.carol, lesson=alices_lesson, body="Which board?")
+    lesson_question_answer(author=world.alice, question=question, answer="A whiteboard.")
+    bobs_lesson = Lesson.objects.get(author=world.bob)
+    lesson_question_ask(asker=world.alice, lesson=bobs_lesson, body="And at night?")
+    alice_id = world.alice.pk
+    erase(world.alice, mode)
+    assert not Notification.objects.filter(recipient_id=alice_id).exists()
+    told_bob = Notification.objects.get(recipient=world.bob, verb="lesson_question")
+    assert told_bob.actor is None and told_bob.lesson == bobs_lesson
+    # Carol's answer went with the lesson it was about, or stays about the kept lesson.
+    told_carol = Notification.objects.filter(recipient=world.carol, verb="lesson_answer")
+    assert told_carol.exists() == (mode == ErasureMode.ANONYMISE)
