@@ -6,17 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from commons.models import Lesson, LessonReport, LessonWithdrawal
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from school.admin import ReadOnlyAdmin
 
 
 @admin.register(Lesson)

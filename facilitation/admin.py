@@ -1,19 +1,7 @@
 from django.contrib import admin
 
 from facilitation.models import ModerationAction, Report
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: never added or edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from school.admin import ReadOnlyAdmin
 
 
 @admin.register(ModerationAction)

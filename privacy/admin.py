@@ -13,6 +13,7 @@ from members.models import User
 from privacy.models import DataExport, Erasure, ErasureMode, ExportState
 from privacy.services.erasure import ErasureRefused, erasure_request
 from privacy.services.exports import export_request
+from school.admin import ReadOnlyAdmin
 
 if admin.site.is_registered(EmailConfirmation):
     admin.site.unregister(EmailConfirmation)  # it lists confirmation keys
@@ -96,18 +97,9 @@ class DataExportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Erasure)
-class ErasureAdmin(admin.ModelAdmin):
+class ErasureAdmin(ReadOnlyAdmin):
     list_display = ["pk", "mode", "state", "by_staff", "requested_by", "created_at", "finished_at"]
     list_filter = ["state", "mode", "by_staff"]
     list_select_related = ["requested_by__profile"]
     fields = ["mode", "state", "by_staff", "requested_by", "counts", "created_at", "finished_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
