@@ -6,7 +6,7 @@ from django.utils.dateparse import parse_date
 from circles.models import DECISION_REASON_MAX, Membership, Response
 from circles.services.memberships import INVITE_DAYS_MAX, INVITE_USES_MAX
 from circles.tags import tags_as_text, tags_from_text
-from members.models import Role
+from members.forms import RoleFilterField
 from school.limits import model_limit
 
 # --- memberships and directory --------------------------------------------------------------
@@ -48,13 +48,7 @@ class DirectoryFilterForm(forms.Form):
     """Filters for the circle directory. Invalid values are ignored, not fatal."""
 
     q = forms.CharField(label="Search by name", required=False, max_length=100, strip=True)
-    role = forms.ModelChoiceField(
-        label="Role",
-        queryset=Role.objects.order_by("sector", "name"),
-        required=False,
-        to_field_name="slug",
-        empty_label="Any role",
-    )
+    role = RoleFilterField()
     tag = forms.ChoiceField(label="Tag", required=False)
 
     def __init__(self, *args, tags=(), **kwargs):

@@ -5,6 +5,7 @@ from django import forms
 from circles.forms import TagsField
 from commons.models import Credit, Lesson, LessonQuestion, LessonReport, Region
 from commons.services import LESSON_FIELDS
+from members.forms import RoleFilterField
 from members.models import Role
 from school.limits import model_limit
 
@@ -89,11 +90,5 @@ class ReasonForm(forms.Form):
 
 
 class BrowseForm(forms.Form):
-    role = forms.ModelChoiceField(
-        label="Role",
-        queryset=Role.objects.order_by("sector", "name"),
-        required=False,
-        to_field_name="slug",
-        empty_label="Any role",
-    )
+    role = RoleFilterField()
     tag = forms.CharField(label="Tag", required=False, max_length=50)

@@ -8,6 +8,19 @@ from members.models import INTRODUCTION_MAX, Profile, Role
 from members.time_zones import time_zone_choices
 
 
+class RoleFilterField(forms.ModelChoiceField):
+    """A list's filter by one role, named in the query string by its slug; empty: any role."""
+
+    def __init__(self):
+        super().__init__(
+            queryset=Role.objects.order_by("sector", "name"),
+            label="Role",
+            required=False,
+            to_field_name="slug",
+            empty_label="Any role",
+        )
+
+
 class ProfileForm(forms.ModelForm):
     roles = forms.ModelMultipleChoiceField(
         queryset=Role.objects.order_by("sector", "name"),

@@ -1,7 +1,7 @@
 from django import forms
 
 from circles.models import REPLY, Circle, ResponseKind
-from members.models import Role
+from members.forms import RoleFilterField
 from search.models import DocumentKind
 from search.selectors import Filters
 
@@ -30,13 +30,7 @@ class SearchForm(forms.Form):
         to_field_name="slug",
         empty_label="All my circles",
     )
-    role = forms.ModelChoiceField(
-        label="Role",
-        queryset=Role.objects.order_by("sector", "name"),
-        required=False,
-        to_field_name="slug",
-        empty_label="Any role",
-    )
+    role = RoleFilterField()
     tag = forms.CharField(label="Tag", required=False, max_length=50, strip=True)
     kind = forms.ChoiceField(
         label="Response kind",
