@@ -16,7 +16,6 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -30,11 +29,12 @@ from meetings.models import (
     RsvpAnswer,
 )
 from notifications import emails
+from notifications.claims import claim_insert, claimed_send
+from notifications.models import claims_stale
 from notifications.selectors import reachable_members
 
 logger = logging.getLogger(__name__)
 
-STALE_CLAIM = dt.timedelta(minutes=30)
 # When each reminder is due: from ``opens`` before the start until ``closes`` before it (a
 # meeting scheduled or moved to less than 20 hours ahead gets only the hour-before one).
 WINDOWS = {
@@ -82,19 +82,11 @@ def _recipients(occurrence: Occurrence, kind: str):
     )
 
 
-def _claim(*, member_id: int, occurrence: Occurrence, kind: str, token: str):
-    try:
-        with transaction.atomic():
-            return MeetingReminder.objects.create(
-                member_id=member_id, occurrence=occurrence, kind=kind, claim_token=token
-            )
-    except IntegrityError:
-        return None
-
-
 def reminder_deliver(*, member, occurrence: Occurrence, kind: str, token: str) -> bool:
     """Claim, send, mark sent; a failed send releases the claim and re-raises."""
-    claim = _claim(member_id=member.pk, occurrence=occurrence, kind=kind, token=token)
+    claim = claim_insert(
+        MeetingReminder, member_id=member.pk, occurrence=occurrence, kind=kind, claim_token=token
+    )
     if claim is None:
         return False
     message = emails.message_build(
@@ -111,14 +103,7 @@ def reminder_deliver(*, member, occurrence: Occurrence, kind: str, token: str) -
         member_id=member.pk,
         email_type="meetings",
     )
-    try:
-        message.send()
-    except Exception:
-        MeetingReminder.objects.filter(pk=claim.pk).delete()
-        raise
-    MeetingReminder.objects.filter(pk=claim.pk).update(
-        status=ReminderStatus.SENT, sent_at=timezone.now()
-    )
+    claimed_send(message, MeetingReminder.objects.filter(pk=claim.pk), sent=ReminderStatus.SENT)
     return True
 
 
@@ -152,9 +137,7 @@ def meeting_reminders_sweep(*, now: dt.datetime | None = None) -> ReminderResult
     """Every reminder due now that nobody sent: release stale claims, then send for each
     occurrence starting within the next day."""
     now = now or timezone.now()
-    MeetingReminder.objects.filter(
-        status=ReminderStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).delete()
+    claims_stale(MeetingReminder, now=now).delete()
     total = ReminderResult()
     soon = (
         Occurrence.objects.scheduled()

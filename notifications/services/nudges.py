@@ -16,14 +16,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from circles.models import Membership
 from circles.text import excerpt_html, excerpt_text
 from notifications import emails
-from notifications.models import DeliveryStatus, NudgeDelivery, NudgeKind, claims_stale
+from notifications.claims import claim_insert, claimed_send
+from notifications.models import NudgeDelivery, NudgeKind, claims_stale
 from notifications.selectors import (
     circles_with_waiting_work,
     commitments_due,
@@ -52,20 +52,12 @@ class SweepResult:
         return sum(self.sent.values())
 
 
-def _claim(**fields) -> NudgeDelivery | None:
-    """Insert the claim row; None when its unique keys say this nudge was claimed before."""
-    try:
-        with transaction.atomic():
-            return NudgeDelivery.objects.create(**fields)
-    except IntegrityError:
-        return None
-
-
 def nudge_deliver(
     *, member, kind: str, subject_key: str, today: dt.date, context: dict, circle=None, log=None
 ) -> bool:
     """Claim, send, mark sent; on failure release the claim. Returns whether it was sent."""
-    claim = _claim(
+    claim = claim_insert(
+        NudgeDelivery,
         member_id=member.pk,
         kind=kind,
         subject_key=subject_key,
@@ -82,14 +74,7 @@ def nudge_deliver(
         member_id=member.pk,
         email_type="nudges",
     )
-    try:
-        message.send()
-    except Exception:
-        NudgeDelivery.objects.filter(pk=claim.pk).delete()
-        raise
-    NudgeDelivery.objects.filter(pk=claim.pk).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now()
-    )
+    claimed_send(message, NudgeDelivery.objects.filter(pk=claim.pk))
     return True
 
 

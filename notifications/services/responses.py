@@ -25,6 +25,7 @@ from circles.models import LogState, Response
 from circles.text import excerpt_html, excerpt_text
 from members.models import User
 from notifications import emails
+from notifications.claims import claimed_send
 from notifications.models import (
     DeliveryStatus,
     Notification,
@@ -111,13 +112,7 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
     )
     if not responses:
         return 0
-    message = _message_build(recipient=recipient, responses=responses)
-    try:
-        message.send()
-    except Exception:
-        claimed.delete()
-        raise
-    claimed.update(status=DeliveryStatus.SENT, sent_at=timezone.now())
+    claimed_send(_message_build(recipient=recipient, responses=responses), claimed)
     return len(responses)
 
 
