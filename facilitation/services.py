@@ -255,7 +255,20 @@ def _visibility_set(
 # --- pinning and locking logs -----------------------------------------------------------------
 
 
-def _log_flag(*, actor: User, log: ActionLog, field: str, on: bool, verb: str, reason: str):
+# flag → (the log's field, set or cleared, the verb recorded)
+LOG_FLAGS = {
+    "pin": ("pinned_at", True, ModerationVerb.PIN),
+    "unpin": ("pinned_at", False, ModerationVerb.UNPIN),
+    "lock": ("locked_at", True, ModerationVerb.LOCK),
+    "unlock": ("locked_at", False, ModerationVerb.UNLOCK),
+}
+
+
+@transaction.atomic
+def log_flag_set(*, actor: User, log: ActionLog, flag: str, reason: str = "") -> ActionLog:
+    """Pin a log to the top of the circle feed, or lock it (no new responses:
+    ``circles.permissions.can_respond`` refuses them), or undo either (``LOG_FLAGS``)."""
+    field, on, verb = LOG_FLAGS[flag]
     log, _ = _locked(log=log, response=None)
     require_moderator(actor, log.circle)
     if not log.is_published:
@@ -273,36 +286,6 @@ def _log_flag(*, actor: User, log: ActionLog, field: str, on: bool, verb: str, r
         label=f"Log “{log.title}”",
     )
     return log
-
-
-@transaction.atomic
-def log_pin(*, actor: User, log: ActionLog, reason: str = "") -> ActionLog:
-    """Pin a log to the top of the circle feed."""
-    return _log_flag(
-        actor=actor, log=log, field="pinned_at", on=True, verb=ModerationVerb.PIN, reason=reason
-    )
-
-
-@transaction.atomic
-def log_unpin(*, actor: User, log: ActionLog, reason: str = "") -> ActionLog:
-    return _log_flag(
-        actor=actor, log=log, field="pinned_at", on=False, verb=ModerationVerb.UNPIN, reason=reason
-    )
-
-
-@transaction.atomic
-def log_lock(*, actor: User, log: ActionLog, reason: str = "") -> ActionLog:
-    """Lock a log: no new responses (``circles.permissions.can_respond`` refuses them)."""
-    return _log_flag(
-        actor=actor, log=log, field="locked_at", on=True, verb=ModerationVerb.LOCK, reason=reason
-    )
-
-
-@transaction.atomic
-def log_unlock(*, actor: User, log: ActionLog, reason: str = "") -> ActionLog:
-    return _log_flag(
-        actor=actor, log=log, field="locked_at", on=False, verb=ModerationVerb.UNLOCK, reason=reason
-    )
 
 
 # --- members and facilitators -----------------------------------------------------------------

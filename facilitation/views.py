@@ -285,11 +285,11 @@ def _restore(request, slug: str, pk: int, kind: str):
     )
 
 
-_LOG_FLAGS = {
-    "pin": (services.log_pin, "Pinned to the top of the circle feed."),
-    "unpin": (services.log_unpin, "Unpinned."),
-    "lock": (services.log_lock, "Locked: no new responses."),
-    "unlock": (services.log_unlock, "Unlocked: members can respond again."),
+_LOG_FLAG_DONE = {
+    "pin": "Pinned to the top of the circle feed.",
+    "unpin": "Unpinned.",
+    "lock": "Locked: no new responses.",
+    "unlock": "Unlocked: members can respond again.",
 }
 
 
@@ -298,11 +298,10 @@ _LOG_FLAGS = {
 def log_flag(request, slug: str, pk: int, flag: str):
     circle = circle_for_moderator(request.user, slug)
     log = _log_in(circle, pk)
-    service, success = _LOG_FLAGS[flag]
     return _run(
         request,
-        lambda: service(actor=request.user, log=log),
-        success=success,
+        lambda: services.log_flag_set(actor=request.user, log=log, flag=flag),
+        success=_LOG_FLAG_DONE[flag],
         back=reverse("facilitation:logs", kwargs={"slug": circle.slug}),
     )
 

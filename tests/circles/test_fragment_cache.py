@@ -20,7 +20,7 @@ from circles.services.responses import (
     response_mark_helpful,
     response_update,
 )
-from facilitation.services import content_hide, content_restore, log_lock, log_pin
+from facilitation.services import content_hide, content_restore, log_flag_set
 from members.services import profile_update
 from school.settings import redis_cache
 from tests.factories import ActionLogFactory, MembershipFactory, ResponseFactory
@@ -159,9 +159,9 @@ def test_a_card_shows_a_new_response_and_that_the_log_was_answered(client, world
 
 def test_a_card_shows_pinning_locking_hiding_and_restoring(client, world):
     _feed(client, world, world.facilitator)
-    log_pin(actor=world.facilitator, log=world.log)
+    log_flag_set(actor=world.facilitator, log=world.log, flag="pin")
     assert "Pinned" in _feed(client, world, world.facilitator)
-    log_lock(actor=world.facilitator, log=world.log)
+    log_flag_set(actor=world.facilitator, log=world.log, flag="lock")
     assert "Locked" in _feed(client, world, world.facilitator)
     content_hide(actor=world.facilitator, log=world.log, reason="Names a patient")
     assert "Hidden by a facilitator" in _feed(client, world, world.facilitator)

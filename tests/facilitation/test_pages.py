@@ -23,7 +23,7 @@ def _grow(world, n):
         membership = MembershipFactory(circle=world.circle)
         log = ActionLogFactory(circle=world.circle, author=membership.member, title=f"Grown {i}")
         ResponseFactory(log=log, author=world.author)
-        services.log_pin(actor=world.facilitator, log=log)
+        services.log_flag_set(actor=world.facilitator, log=log, flag="pin")
         services.content_hide(actor=world.facilitator, log=log, reason=f"Reason {i}")
         LessonFactory(source_log=log, credit="name" if i % 2 else "role_region")
 
@@ -52,7 +52,7 @@ def test_list_pages_query_count_does_not_grow(
 
 
 def test_logs_page_shows_flags_and_reports(client, world):
-    services.log_pin(actor=world.facilitator, log=world.log)
+    services.log_flag_set(actor=world.facilitator, log=world.log, flag="pin")
     client.force_login(world.facilitator)
     page = client.get(reverse("facilitation:logs", args=[world.circle.slug])).content.decode()
     assert "Handover huddle" in page and ">pinned<" in page and "Unpin" in page
@@ -111,7 +111,7 @@ def test_saving_unchanged_settings_records_nothing(client, world):
 
 def test_services_check_powers_themselves(world):
     with pytest.raises(PermissionDenied):
-        services.log_pin(actor=world.member, log=world.log)
+        services.log_flag_set(actor=world.member, log=world.log, flag="pin")
     with pytest.raises(PermissionDenied):
         services.content_hide(actor=world.other_facilitator, log=world.log, reason="x")
     with pytest.raises(PermissionDenied):
@@ -121,9 +121,9 @@ def test_services_check_powers_themselves(world):
 def test_services_refuse_bad_input(world):
     with pytest.raises(ValidationError):
         services.content_hide(actor=world.facilitator, log=world.log, reason="   ")
-    services.log_lock(actor=world.facilitator, log=world.log)
+    services.log_flag_set(actor=world.facilitator, log=world.log, flag="lock")
     with pytest.raises(ValidationError):
-        services.log_lock(actor=world.facilitator, log=world.log)  # already locked
+        services.log_flag_set(actor=world.facilitator, log=world.log, flag="lock")  # already locked
     with pytest.raises(ValidationError):
         services.member_remove(
             actor=world.facilitator,

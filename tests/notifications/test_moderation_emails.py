@@ -133,7 +133,7 @@ def test_each_decision_is_emailed_once_and_never_against_a_preference(world):
     moderation.content_hide(actor=facilitator, log=own, reason="Posted twice")
     assert decided() == restore
     # Pinning is not news for the author.
-    moderation.log_pin(actor=facilitator, log=log)
+    moderation.log_flag_set(actor=facilitator, log=log, flag="pin")
     assert ModerationAction.objects.latest("pk").verb == ModerationVerb.PIN
     assert decided() == restore
     assert len(mail.outbox) == 1
