@@ -84,13 +84,7 @@ def _logs(user, filters: Filters, circles: list[int] | None) -> QuerySet | None:
     qs = ActionLog.objects.visible_to(user)
     if circles is not None:
         qs = qs.filter(Q(circle_id__in=circles) | Q(author=user))
-    if filters.circle is not None:
-        qs = qs.filter(circle=filters.circle)
-    if filters.tag:
-        qs = qs.filter(tags__name=filters.tag)
-    if filters.role is not None:
-        qs = qs.filter(circle__roles=filters.role)
-    return _dated(qs, "created_at", filters)
+    return _by_log(qs, filters)
 
 
 def _responses(user, filters: Filters, circles: list[int] | None) -> QuerySet | None:
@@ -101,12 +95,18 @@ def _responses(user, filters: Filters, circles: list[int] | None) -> QuerySet | 
         qs = qs.filter(log__circle_id__in=circles)
     if filters.response_kind:
         qs = qs.filter(kind=filters.response_kind)
+    return _by_log(qs, filters, to_log="log__")
+
+
+def _by_log(qs: QuerySet, filters: Filters, *, to_log: str = "") -> QuerySet:
+    """The circle, tag and role filters, on the log each row is or (through the lookup
+    path ``to_log``) belongs to, and the date filters on the row's own ``created_at``."""
     if filters.circle is not None:
-        qs = qs.filter(log__circle=filters.circle)
+        qs = qs.filter(**{f"{to_log}circle": filters.circle})
     if filters.tag:
-        qs = qs.filter(log__tags__name=filters.tag)
+        qs = qs.filter(**{f"{to_log}tags__name": filters.tag})
     if filters.role is not None:
-        qs = qs.filter(log__circle__roles=filters.role)
+        qs = qs.filter(**{f"{to_log}circle__roles": filters.role})
     return _dated(qs, "created_at", filters)
 
 
