@@ -38,6 +38,17 @@ class CodeTheme(models.TextChoices):
     PROMOTE_PROFESSIONALISM = "promote_professionalism", "Promote professionalism and trust"
 
 
+def _hours_target(label: str, default: Decimal) -> models.DecimalField:
+    """A target of CPD hours: 0 to 1000, to a tenth of an hour."""
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=1,
+        default=default,
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
+    )
+
+
 class RecordSettings(models.Model):
     """Her CPD target (35 hours, 20 participatory, by default: a nurse's) and, when she
     gives it, the date her next revalidation is due (the end of her three-year period)."""
@@ -45,20 +56,8 @@ class RecordSettings(models.Model):
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="record_settings"
     )
-    hours_target = models.DecimalField(
-        "CPD hours in three years",
-        max_digits=5,
-        decimal_places=1,
-        default=NURSE_HOURS,
-        validators=[MinValueValidator(0), MaxValueValidator(1000)],
-    )
-    participatory_target = models.DecimalField(
-        "of which participatory",
-        max_digits=5,
-        decimal_places=1,
-        default=NURSE_PARTICIPATORY_HOURS,
-        validators=[MinValueValidator(0), MaxValueValidator(1000)],
-    )
+    hours_target = _hours_target("CPD hours in three years", NURSE_HOURS)
+    participatory_target = _hours_target("of which participatory", NURSE_PARTICIPATORY_HOURS)
     revalidation_due = models.DateField("next revalidation due", null=True, blank=True)
 
     class Meta:
