@@ -3,15 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from circles.models import DECISION_REASON_MAX, Membership, Response
-from circles.services.memberships import INVITE_DAYS_MAX, INVITE_USES_MAX
+from circles.models import DECISION_REASON_MAX, Response
+from circles.services.memberships import ENTRY_ANSWER_MAX, INVITE_DAYS_MAX, INVITE_USES_MAX
 from circles.tags import tags_as_text, tags_from_text
 from members.forms import RoleFilterField
 from school.limits import model_limit
 
 # --- memberships and directory --------------------------------------------------------------
-
-ENTRY_ANSWER_MAX = model_limit(Membership, "entry_answer")
 
 
 class RequestToJoinForm(forms.Form):
@@ -316,7 +314,7 @@ def preview_of(data) -> dict:
 
     sections = []
     for name, heading in PREVIEW_SECTIONS:
-        limit = ActionLog._meta.get_field(name).max_length
+        limit = model_limit(ActionLog, name)
         html = render_markdown(str(data.get(name) or "")[:limit])
         if html:
             sections.append({"name": name, "heading": heading, "html": html})
@@ -324,7 +322,7 @@ def preview_of(data) -> dict:
         due = parse_date(str(data.get("next_step_due") or ""))
     except ValueError:
         due = None
-    title = str(data.get("title") or "")[: ActionLog._meta.get_field("title").max_length]
+    title = str(data.get("title") or "")[: model_limit(ActionLog, "title")]
     return {"title": title, "sections": sections, "due": due}
 
 

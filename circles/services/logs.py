@@ -19,6 +19,7 @@ from circles.signals import mentioned
 from circles.tags import tags_clean
 from members.local_time import member_today
 from members.models import User
+from school.limits import model_limit
 
 # The fields a writer fills in (the circle, author, state and chain are never taken from data).
 LOG_FIELDS = ("title", *LOG_TEXT_FIELDS, "next_step_due")
@@ -31,7 +32,7 @@ def check_text_lengths(instance, names) -> None:
     the same message the forms give."""
     errors = {}
     for name in names:
-        limit = instance._meta.get_field(name).max_length
+        limit = model_limit(type(instance), name)
         value = getattr(instance, name) or ""
         if limit and len(value) > limit:
             errors[name] = f"Please keep this to {limit} characters (it has {len(value)})."

@@ -28,12 +28,13 @@ from circles.models import (
 )
 from circles.permissions import require_moderator
 from members.models import User
+from school.limits import model_limit
 
 INVITE_SALT = "circles.invite"
 INVITE_DAYS_MAX = 60
 INVITE_USES_MAX = 100
 DECLINE_REASON_MAX = DECISION_REASON_MAX
-ENTRY_ANSWER_MAX = Membership._meta.get_field("entry_answer").max_length
+ENTRY_ANSWER_MAX = model_limit(Membership, "entry_answer")
 
 
 class MembershipError(ValidationError):

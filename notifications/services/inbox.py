@@ -14,6 +14,7 @@ from commons.models import Lesson, LessonQuestion
 from members.models import User
 from notifications.inbox import bell_forget
 from notifications.models import Notification, Verb
+from school.limits import model_limit
 
 PURGE_AFTER = dt.timedelta(days=90)
 
@@ -44,7 +45,7 @@ def notifications_record(
             log=log,
             response=response,
             lesson=lesson,
-            reason=reason[: Notification._meta.get_field("reason").max_length],
+            reason=reason[: model_limit(Notification, "reason")],
         )
         for pk in dict.fromkeys(recipient_ids)
         if pk != actor_id

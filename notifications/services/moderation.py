@@ -23,6 +23,7 @@ from notifications import emails
 from notifications.models import DeliveryStatus, ModerationNotification, claims_stale
 from notifications.selectors import reachable_members
 from school.enqueue import task_enqueue_on_commit
+from school.limits import model_limit
 
 # The preference that covers emails about what a member wrote (responses to it, and
 # facilitators' decisions on it), and the unsubscribe type that turns it off.
@@ -52,7 +53,7 @@ def moderation_email_record(
         log=log,
         response=response,
         hidden=hidden,
-        reason=reason[: ModerationNotification._meta.get_field("reason").max_length],
+        reason=reason[: model_limit(ModerationNotification, "reason")],
     )
     task_enqueue_on_commit("notifications.moderation_email_send", notification.pk)
     return notification
