@@ -1,31 +1,78 @@
 """The authentication backends (``AUTHENTICATION_BACKENDS``): Django's and allauth's, whose
 ``get_user`` — run once per signed-in request — reads the member's profile and whether an
 email address of hers is verified with her user row, in one query. Every page needs both
-(``members.middleware`` checks onboarding and verification and sets her time zone)."""
+(``members.middleware`` checks onboarding and verification and sets her time zone).
+
+That query runs on every signed-in request, so it is compiled once per process and
+database (``_UserQuery``) and its rows are turned into objects as the ORM's own
+``ModelIterable`` does; only the user's id changes between requests."""
+
+from functools import cache
 
 from allauth.account import auth_backends
 from django.contrib.auth import backends, get_user_model
+from django.db import connections, router
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
+from django.db.models.query import get_related_populators
 
-# Written out rather than built as an ``Exists`` subquery each time: this query runs on
-# every signed-in request, and building it was half its cost.
 _EMAIL_VERIFIED = RawSQL(
     "EXISTS (SELECT 1 FROM account_emailaddress e"
     ' WHERE e.user_id = "members_user"."id" AND e.verified)',
     (),
     output_field=BooleanField(),
 )
+_ANY_ID = -7_319_205_113  # stands for the user's id while the query is compiled
+
+
+class _UserQuery:
+    def __init__(self, alias: str):
+        users = get_user_model()._default_manager.db_manager(alias).select_related("profile")
+        query = users.annotate(email_verified=_EMAIL_VERIFIED).filter(pk=_ANY_ID).query
+        self.alias = alias
+        self.compiler = query.get_compiler(using=alias)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        self.id_at = self.params.index(_ANY_ID)
+        info, select = self.compiler.klass_info, self.compiler.select
+        fields = info["select_fields"]
+        self.fields = slice(fields[0], fields[-1] + 1)
+        self.init_list = [column[0].target.attname for column in select[self.fields]]
+        self.model = info["model"]
+
+    def user(self, user_id: int):
+        params = list(self.params)
+        params[self.id_at] = user_id
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        compiler = self.compiler
+        for row in compiler.results_iter([rows]):
+            user = self.model.from_db(self.alias, self.init_list, row[self.fields])
+            for populator in get_related_populators(
+                compiler.klass_info, compiler.select, self.alias
+            ):
+                populator.populate(row, user)
+            for name, at in compiler.annotation_col_map.items():
+                setattr(user, name, row[at])
+            return user
+        return None
+
+
+@cache
+def _user_query(alias: str) -> _UserQuery:
+    return _UserQuery(alias)
 
 
 class _WithProfile:
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("profile")
         try:
-            user = users.annotate(email_verified=_EMAIL_VERIFIED).get(pk=user_id)
-        except (ValueError, TypeError, get_user_model().DoesNotExist):
+            user_id = get_user_model()._meta.pk.to_python(user_id)
+        except Exception:  # a session naming no valid id: nobody
             return None
-        return user if self.user_can_authenticate(user) else None
+        alias = router.db_for_read(get_user_model())
+        user = _user_query(alias).user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class ModelBackend(_WithProfile, backends.ModelBackend):

@@ -27,7 +27,8 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-_HREF = re.compile(r'(\bhref=")([^"]*)(")')
+# Only hrefs with no scheme and no host can be relative: the others are not even looked at.
+_HREF = re.compile(r'(\bhref=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"]*)(")')
 
 
 def _absolute_href(match: re.Match) -> str:

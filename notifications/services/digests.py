@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import InterfaceError, transaction
 from django.db import OperationalError as DatabaseOperationalError
+from django.db import connection as database
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -411,6 +412,22 @@ def _claim(*, week: dt.date, member_ids: list[int], run_id, token: str) -> set[i
     )
 
 
+# Run once per message sent, so plain SQL with no ORM query to build each time: the row
+# this token claimed for the member, still being sent.
+_MARK_SENT_SQL = (
+    "UPDATE notifications_digestdelivery SET status = %s, error = '', sent_at = %s"
+    " WHERE week = %s AND member_id = %s AND claim_token = %s AND status = %s"
+)
+
+
+def _mark_sent(*, week: dt.date, member_id: int, token: str) -> None:
+    with database.cursor() as cursor:
+        cursor.execute(
+            _MARK_SENT_SQL,
+            [DeliveryStatus.SENT, timezone.now(), week, member_id, token, DeliveryStatus.SENDING],
+        )
+
+
 def _mark(*, week: dt.date, member_ids, token: str, status: str, error: str = "") -> None:
     if not member_ids:
         return
@@ -486,7 +503,7 @@ def _send_claimed(*, week: dt.date, owned: set[int], token: str, result: BatchRe
                 )
                 result.failed += 1
             else:  # on record before the next send: a kill now repeats nothing sent
-                _mark(week=week, member_ids=[pk], token=token, status=DeliveryStatus.SENT)
+                _mark_sent(week=week, member_id=pk, token=token)
                 result.sent += 1
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection may fail too
