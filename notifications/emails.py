@@ -10,6 +10,7 @@ admin's digest preview) escapes."""
 
 import html as html_module
 import re
+from email.policy import compat32
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -45,6 +46,39 @@ def absolute_links(html: str) -> str:
     email has no address of its own for a link to be relative to, and what members wrote
     (an @mention's ``/people/<id>/``, a Markdown link) is stored with relative links."""
     return _HREF.sub(_absolute_href, html)
+
+
+class _HeaderPolicy(type(compat32)):
+    """The standard library's policy for Django's messages, writing a header that needs no
+    folding or encoding (ASCII, one line, short) as it is: folding it through
+    ``email.header.Header`` was the largest part of putting a digest on the wire."""
+
+    def _fold(self, name, value, sanitize):
+        line = f"{name}: {value}"
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and len(line) <= 78
+            and "\r" not in value
+            and "\n" not in value
+            and "  " not in value
+            and "=?" not in value
+            and value == value.strip()
+        ):
+            return line + self.linesep
+        return super()._fold(name, value, sanitize)
+
+
+HEADER_POLICY = _HeaderPolicy()
+
+
+class SchoolEmail(EmailMultiAlternatives):
+    """An email whose headers are written with ``HEADER_POLICY``."""
+
+    def message(self, *args, **kwargs):
+        message = super().message(*args, **kwargs)
+        message.policy = HEADER_POLICY
+        return message
 
 
 @lru_cache(maxsize=8192)
@@ -104,7 +138,7 @@ def plain_text(rendered: str) -> str:
 
 def message_build(
     *, template: str, context: dict, to: str, member_id: int, email_type: str | None
-) -> EmailMultiAlternatives:
+) -> SchoolEmail:
     """Render ``templates/emails/<template>/`` for one recipient. With ``email_type``
     (digest, nudges, responses) the message carries List-Unsubscribe headers. Dates and
     times are rendered on the recipient's clock (``context["member"]``'s time zone)."""
@@ -131,7 +165,7 @@ def message_build(
         )
         text = plain_text(render_to_string(f"emails/{template}/body.txt", context))
         html = absolute_links(render_to_string(f"emails/{template}/body.html", context))
-    message = EmailMultiAlternatives(
+    message = SchoolEmail(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
