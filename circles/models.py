@@ -100,7 +100,7 @@ class Circle(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Grows whenever anything the circle's pages show is written (database triggers,
     # circles/revisions.py): pages are cached under it (school/pages.py).
-    revision = models.BigIntegerField(default=0, editable=False)
+    revision = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     objects = CircleQuerySet.as_manager()
 

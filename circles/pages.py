@@ -47,18 +47,22 @@ PAGE_SECONDS = 120
 LIVE_SLOT = "<!--live:{}-->"
 
 
+def _own_code(path: Path, base: Path) -> bool:
+    return path.is_relative_to(base) and "site-packages" not in path.parts
+
+
 @once
 def code_digest() -> str:
-    """A digest of the project's own code and templates (names, sizes, times)."""
+    """A digest of the project's own code and templates (their contents: the same on every
+    web machine of a deploy)."""
     base = Path(settings.BASE_DIR).resolve()
-    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
-    roots += [Path(a.path) for a in apps.get_app_configs() if Path(a.path).is_relative_to(base)]
+    roots = [Path(d).resolve() for d in settings.TEMPLATES[0]["DIRS"]]
+    roots += [Path(a.path).resolve() for a in apps.get_app_configs()]
     digest = hashlib.blake2b(digest_size=12)
-    for root in sorted(set(roots)):
+    for root in sorted({r for r in roots if _own_code(r, base)}):
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts:
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+                digest.update(str(path.relative_to(base)).encode() + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -80,12 +84,16 @@ def _reader(request) -> tuple:
     )
 
 
-def keeps(request) -> bool:
-    """Whether this request's page may be read from and kept in the cache."""
+def keeps(request, query: tuple[str, ...] = ()) -> bool:
+    """Whether this request's page may be read from and kept in the cache: a signed-in
+    GET, not HTMX, with no message waiting, asking only for the ``query`` parameters the
+    view reads (any other address is rendered and not kept: nobody fills the cache with
+    made-up addresses)."""
     return (
         request.method == "GET"
         and request.user.is_authenticated
         and not request.htmx
+        and set(request.GET) <= set(query)
         and not len(get_messages(request))
     )
 
@@ -108,14 +116,16 @@ def kept_page(
     context: Callable[[], dict],
     *,
     depends_on: Callable[[], tuple | None],
+    query: tuple[str, ...] = (),
     before_serving: Callable[[], None] | None = None,
 ) -> HttpResponse:
     """``render(request, template, context())``, kept for this reader under the key above.
     ``depends_on()`` gives the revisions the page shows (None: nothing to key it on, so
-    render as usual); it is asked only for a page that may be kept. ``before_serving``
+    render as usual); it is asked only for a page that may be kept. ``query``: the GET
+    parameters the view reads. ``before_serving``
     runs once the page is known to be hers (kept or rendered), before the live parts are
     put in."""
-    revisions = depends_on() if keeps(request) else None
+    revisions = depends_on() if keeps(request, query) else None
     if revisions is None:
         data = context()
         if before_serving is not None:

@@ -2,30 +2,39 @@
 anything the circle's pages show is written — by a service, the admin, a bulk load or a
 data migration alike, because database triggers keep it (PostgreSQL and SQLite).
 
-Pages keyed by the revisions they show (``school.pages``) are then never read stale: a
-change commits together with its circle's new revision.
+Pages keyed by the revisions they show (``circles.pages``) are not read stale after such
+a write: a change commits together with its circle's new revision.
 
 Each source is (name, table, the circle ids a row touches as a SELECT over ``{row}``,
-the columns whose UPDATE counts or None for all). Apps above ``circles`` add theirs with
-their own migrations (``install(connection, sources)``).
+the columns whose UPDATE counts or None for all; an INSERT or DELETE always counts).
+``APP_SOURCES`` are the rows of apps above ``circles``; their migrations install them.
+
+What changes with no write to these rows (a tag or a role renamed, relative times) waits
+for the kept page's expiry (``circles.pages.PAGE_SECONDS``).
 """
 
 from collections.abc import Iterable
 
 CIRCLE_SOURCES = (
-    ("membership", "circles_membership", "SELECT {row}.circle_id", None),
+    # Not when only a nudge's bookkeeping changes (``last_asked_to_respond_at``).
+    ("membership", "circles_membership", "SELECT {row}.circle_id",
+     ("kind", "state", "joined_at", "entry_answer", "member_id", "circle_id")),
     ("log", "circles_actionlog", "SELECT {row}.circle_id", None),
     ("response", "circles_response",
      "SELECT circle_id FROM circles_actionlog WHERE id = {row}.log_id", None),
     ("circle_role", "circles_circle_roles", "SELECT {row}.circle_id", None),
-    # Tags on anything with this id: a needless new revision at worst.
+    # Tags of a log or of a circle with this id: a needless new revision at worst.
     ("tagged", "taggit_taggeditem",
-     "SELECT circle_id FROM circles_actionlog WHERE id = {row}.object_id", None),
+     "SELECT circle_id FROM circles_actionlog WHERE id = {row}.object_id"
+     " UNION SELECT id FROM circles_circle WHERE id = {row}.object_id", None),
     # What other members read of her: her name, organisation, introduction.
     ("profile", "members_profile",
      "SELECT circle_id FROM circles_membership WHERE member_id = {row}.user_id",
      ("display_name", "organisation", "hide_organisation", "hide_active_status", "bio",
       "introduction", "introduction_answered_at")),
+    # Her name falls back to her address.
+    ("user_email", "members_user",
+     "SELECT circle_id FROM circles_membership WHERE member_id = {row}.id", ("email",)),
 )  # fmt: skip
 
 _BUMP = "UPDATE circles_circle SET revision = revision + 1 WHERE id IN ({ids});"
@@ -39,7 +48,7 @@ def postgresql_install(sources: Iterable) -> list[str]:
     statements = []
     for name, table, select, columns in sources:
         of = f" OF {', '.join(columns)}" if columns else ""
-        events = f"UPDATE{of}" if columns else f"INSERT OR UPDATE{of} OR DELETE"
+        events = f"INSERT OR UPDATE{of} OR DELETE"
         statements += [
             f"""
             CREATE OR REPLACE FUNCTION circle_revision_{name}() RETURNS trigger
@@ -75,8 +84,6 @@ def sqlite_install(sources: Iterable) -> list[str]:
     statements = []
     for name, table, select, columns in sources:
         rows = {"insert": ("new",), "update": ("old", "new"), "delete": ("old",)}
-        if columns:
-            rows = {"update": rows["update"]}
         for event, which in rows.items():
             of = f" OF {', '.join(columns)}" if columns and event == "update" else ""
             statements.append(
@@ -127,23 +134,72 @@ _SELF_SQLITE = [
 _SELF_SQLITE_UNDO = ["DROP TRIGGER IF EXISTS circle_revision_self;"]
 
 
+# Rows of apps above ``circles`` that their circle's pages show (each app's migration
+# installs its own on PostgreSQL).
+APP_SOURCES = (
+    ("report", "circles_report", "SELECT {row}.circle_id", None),
+    ("meeting", "meetings_meeting", "SELECT {row}.circle_id", None),
+    ("occurrence", "meetings_occurrence", "SELECT {row}.circle_id", None),
+    ("lesson", "commons_lesson", "SELECT {row}.circle_id", None),
+)
+ALL_SOURCES = CIRCLE_SOURCES + APP_SOURCES
+
+
+def sources_named(*names: str) -> tuple:
+    return tuple(source for source in ALL_SOURCES if source[0] in names)
+
+
+# SQLite databases that the ``migrate`` command is migrating now (``circles.apps``).
+MIGRATING: set[str] = set()
+
+
 def install(connection, sources: Iterable = CIRCLE_SOURCES, *, itself: bool = False) -> None:
-    sources = tuple(sources)
-    if connection.vendor == "postgresql":
-        statements = postgresql_install(sources) + (_SELF_PG if itself else [])
-    else:
-        statements = sqlite_install(sources) + (_SELF_SQLITE if itself else [])
+    """Install these triggers. On SQLite, a trigger naming a table stops SQLite's
+    migrations rebuilding that table, so the ``migrate`` command drops them all before
+    migrating (``sqlite_drop``) and makes them all again after (``sqlite_refresh``);
+    migrations applied any other way make them at once."""
+    if connection.vendor != "postgresql":
+        if connection.alias not in MIGRATING:
+            sqlite_refresh(connection)
+        return
+    statements = postgresql_install(tuple(sources)) + (_SELF_PG if itself else [])
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
 
 
 def uninstall(connection, sources: Iterable = CIRCLE_SOURCES, *, itself: bool = False) -> None:
-    sources = tuple(sources)
-    if connection.vendor == "postgresql":
-        statements = postgresql_uninstall(sources) + (_SELF_PG_UNDO if itself else [])
-    else:
-        statements = sqlite_uninstall(sources) + (_SELF_SQLITE_UNDO if itself else [])
+    if connection.vendor != "postgresql":
+        sqlite_drop(connection)
+        return
+    statements = postgresql_uninstall(tuple(sources)) + (_SELF_PG_UNDO if itself else [])
     with connection.cursor() as cursor:
         for statement in statements:
+            cursor.execute(statement)
+
+
+def sqlite_drop(connection) -> None:
+    """SQLite, before migrating: no revision trigger (see ``install``)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for statement in sqlite_uninstall(ALL_SOURCES) + _SELF_SQLITE_UNDO:
+            cursor.execute(statement)
+
+
+def sqlite_refresh(connection) -> None:
+    """SQLite, after migrating: every revision trigger, made afresh, on the tables that
+    exist now (none while ``circles_circle`` has no revision yet)."""
+    if connection.vendor != "sqlite":
+        return
+    sqlite_drop(connection)
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+        if "circles_circle" not in tables:
+            return
+        columns = connection.introspection.get_table_description(cursor, "circles_circle")
+        if "revision" not in {column.name for column in columns}:
+            return
+        sources = [source for source in ALL_SOURCES if source[1] in tables]
+        for statement in sqlite_install(sources) + _SELF_SQLITE:
             cursor.execute(statement)

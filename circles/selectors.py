@@ -161,6 +161,29 @@ def circle_revisions(*, slug: str) -> tuple | None:
     return None if row is None else (("circle", *row),)
 
 
+# The log's circle, and the circles of the logs it follows and that follow it (the page
+# shows them: they may be in another of the author's circles).
+_LOG_PAGE_REVISIONS_SQL = """
+    SELECT id, revision, slug = %s FROM circles_circle
+     WHERE slug = %s
+        OR id IN (SELECT circle_id FROM circles_actionlog
+                   WHERE id = (SELECT follows_id FROM circles_actionlog WHERE id = %s)
+                      OR follows_id = %s)
+     ORDER BY id
+"""
+
+
+def log_page_revisions(*, slug: str, pk: int) -> tuple | None:
+    """What a log's page is kept under (``circles.pages``): the revisions of its circle
+    and of the circles of the logs it follows and that follow it (None: no such circle)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOG_PAGE_REVISIONS_SQL, [slug, slug, pk, pk])
+        rows = cursor.fetchall()
+    if not any(named for _id, _revision, named in rows):
+        return None
+    return tuple(("circle", pk_, revision) for pk_, revision, _named in rows)
+
+
 def dashboard_revisions(*, user) -> tuple:
     """What her dashboard is kept under (``circles.pages``): the revision of every circle
     she has a membership of, in any state, and her roles (which circles it suggests), in

@@ -58,6 +58,7 @@ class _HeaderPolicy(type(compat32)):
         if (
             isinstance(value, str)
             and value.isascii()
+            and value.isprintable()
             and len(line) <= 78
             and "\r" not in value
             and "\n" not in value

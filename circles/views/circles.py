@@ -104,6 +104,7 @@ def detail(request, slug):
         "circles/detail.html",
         partial(_detail_context, request, slug),
         depends_on=partial(circle_revisions, slug=slug),
+        query=("tag", "page"),
     )
 
 

@@ -253,7 +253,7 @@ def log_detail(request, slug, pk):
         request,
         "circles/log_detail.html",
         partial(_log_detail_context, request, slug, pk),
-        depends_on=partial(selectors.circle_revisions, slug=slug),
+        depends_on=partial(selectors.log_page_revisions, slug=slug, pk=pk),
         before_serving=partial(log_seen.send, sender=ActionLog, user=request.user, log_id=pk),
     )
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 from circles import revisions
 
-SOURCES = (("lesson", "commons_lesson", "SELECT {row}.circle_id", None),)
+SOURCES = revisions.sources_named("lesson")
 
 
 def install(apps, schema_editor):

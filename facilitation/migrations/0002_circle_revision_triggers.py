@@ -4,7 +4,7 @@ from django.db import migrations
 
 from circles import revisions
 
-SOURCES = (("report", "circles_report", "SELECT {row}.circle_id", None),)
+SOURCES = revisions.sources_named("report")
 
 
 def install(apps, schema_editor):

@@ -4,10 +4,7 @@ from django.db import migrations
 
 from circles import revisions
 
-SOURCES = (
-    ("meeting", "meetings_meeting", "SELECT {row}.circle_id", None),
-    ("occurrence", "meetings_occurrence", "SELECT {row}.circle_id", None),
-)
+SOURCES = revisions.sources_named("meeting", "occurrence")
 
 
 def install(apps, schema_editor):

@@ -424,7 +424,14 @@ def _mark_sent(*, week: dt.date, member_id: int, token: str) -> None:
     with database.cursor() as cursor:
         cursor.execute(
             _MARK_SENT_SQL,
-            [DeliveryStatus.SENT, timezone.now(), week, member_id, token, DeliveryStatus.SENDING],
+            [
+                DeliveryStatus.SENT,
+                database.ops.adapt_datetimefield_value(timezone.now()),
+                database.ops.adapt_datefield_value(week),
+                member_id,
+                token,
+                DeliveryStatus.SENDING,
+            ],
         )
 
 

@@ -162,7 +162,8 @@ def log_notifications_read(*, user: User, log_id: int) -> int:
     # Every opening of a log page runs this (a page read back as kept too): plain SQL, with
     # no ORM query to build each time.
     with connection.cursor() as cursor:
-        cursor.execute(_LOG_NOTIFICATIONS_READ_SQL, [timezone.now(), user.pk, int(log_id)])
+        now = connection.ops.adapt_datetimefield_value(timezone.now())  # stored as the ORM does
+        cursor.execute(_LOG_NOTIFICATIONS_READ_SQL, [now, user.pk, int(log_id)])
         count = cursor.rowcount
     if count:
         bell_forget([user.pk])

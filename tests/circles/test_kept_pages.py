@@ -255,3 +255,48 @@ def test_a_revision_grows_with_each_write_only_in_its_circle_and_never_goes_back
     Response.objects.filter(log=world.log).delete()
     assert _revision(world.circle) > after_log + 1
     assert _revision(world.other_circle) == other
+
+
+def test_a_kept_log_page_shows_a_change_to_the_log_it_follows_in_another_circle(client, world):
+    MembershipFactory(circle=world.other_circle, member=world.author)
+    MembershipFactory(circle=world.other_circle, member=world.member)
+    earlier = ActionLogFactory(
+        circle=world.other_circle, author=world.author, title="Rota swap trial"
+    )
+    ActionLog.objects.filter(pk=world.log.pk).update(follows=earlier)
+    client.force_login(world.member)
+    url = world.log.get_absolute_url()
+    assert "Rota swap trial" in page(client, url)
+    ActionLog.objects.filter(pk=earlier.pk).update(title="Rota swap, second trial")
+    after = page(client, url)
+    assert "Rota swap, second trial" in after and after == fresh(client, url)
+
+
+def test_an_address_with_parameters_the_page_does_not_read_is_not_kept(
+    client, world, django_assert_max_num_queries
+):
+    client.force_login(world.member)
+    url = world.circle.get_absolute_url() + "?utm_source=digest"
+    page(client, url)
+    with django_assert_max_num_queries(100) as rendered:
+        page(client, url)
+    assert len(rendered) > 4  # rendered again, not read back
+
+
+def test_opening_a_log_page_stores_read_times_as_the_orm_does(client, world):
+    from django.db import connection
+
+    note = Notification.objects.create(
+        recipient=world.member, verb="responded", circle=world.circle, log=world.log
+    )
+    client.force_login(world.member)
+    page(client, world.log.get_absolute_url())
+    raw = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT read_at FROM notifications_notification WHERE id = %s", [note.pk])
+        raw["read_at"] = cursor.fetchone()[0]
+    note.refresh_from_db()
+    assert note.read_at is not None and note.read_at.tzinfo is not None
+    if connection.vendor == "sqlite":
+        assert "+" not in str(raw["read_at"])  # naive UTC text, as the ORM writes it
+    assert Notification.objects.filter(read_at__lte=timezone.now(), pk=note.pk).exists()

@@ -57,3 +57,25 @@ def test_a_password_change_elsewhere_signs_this_session_out(client):
     member.save()
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_sessions_that_name_the_old_backends_stay_signed_in(client):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.cache import cache
+
+    moved = import_module("members.migrations.0005_sessions_name_the_new_backends")
+    member = UserFactory(email="nightsister@example.org")
+    session = SessionStore()
+    session[SESSION_KEY] = str(member.pk)
+    session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session.create()
+    client.cookies["sessionid"] = session.session_key
+    assert client.get(reverse("dashboard")).status_code == 302  # the old path: signed out
+    moved.forwards(apps, None)
+    cache.clear()  # the sessions' cached copies (cached_db): none before the move deploys
+    assert client.get(reverse("dashboard")).status_code == 200
