@@ -162,20 +162,35 @@ def install(connection, sources: Iterable = CIRCLE_SOURCES, *, itself: bool = Fa
         if connection.alias not in MIGRATING:
             sqlite_refresh(connection)
         return
-    statements = postgresql_install(tuple(sources)) + (_SELF_PG if itself else [])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    _execute(connection, postgresql_install(tuple(sources)) + (_SELF_PG if itself else []))
 
 
 def uninstall(connection, sources: Iterable = CIRCLE_SOURCES, *, itself: bool = False) -> None:
     if connection.vendor != "postgresql":
         sqlite_drop(connection)
         return
-    statements = postgresql_uninstall(tuple(sources)) + (_SELF_PG_UNDO if itself else [])
+    _execute(connection, postgresql_uninstall(tuple(sources)) + (_SELF_PG_UNDO if itself else []))
+
+
+def _execute(connection, statements: list[str]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def migration_operation(*names: str):
+    """The ``RunPython`` an app's migration adds its ``APP_SOURCES`` with."""
+    from django.db import migrations
+
+    sources = sources_named(*names)
+
+    def forwards(apps, schema_editor):
+        install(schema_editor.connection, sources)
+
+    def backwards(apps, schema_editor):
+        uninstall(schema_editor.connection, sources)
+
+    return migrations.RunPython(forwards, backwards)
 
 
 def sqlite_drop(connection) -> None:

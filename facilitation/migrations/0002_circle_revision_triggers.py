@@ -4,16 +4,6 @@ from django.db import migrations
 
 from circles import revisions
 
-SOURCES = revisions.sources_named("report")
-
-
-def install(apps, schema_editor):
-    revisions.install(schema_editor.connection, SOURCES)
-
-
-def uninstall(apps, schema_editor):
-    revisions.uninstall(schema_editor.connection, SOURCES)
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -21,4 +11,4 @@ class Migration(migrations.Migration):
         ("circles", "0010_circle_revision"),
     ]
 
-    operations = [migrations.RunPython(install, uninstall)]
+    operations = [revisions.migration_operation("report")]

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Membership, MembershipState, Response
-from circles.pages import PAGE_SECONDS
 from facilitation.models import Report
 from meetings.models import Meeting
 from members.models import Profile
@@ -233,10 +232,6 @@ def test_a_kept_page_costs_two_queries(client, world, django_assert_num_queries,
     page(client, url)
     with django_assert_num_queries(3 if url_of == "log" else 2):
         page(client, url)
-
-
-def test_kept_pages_expire(world):
-    assert 0 < PAGE_SECONDS <= 300
 
 
 def _revision(circle) -> int:
