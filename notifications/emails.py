@@ -10,12 +10,14 @@ admin's digest preview) escapes."""
 
 import html as html_module
 import re
+import uuid
 from email.policy import compat32
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEMultipart
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -29,10 +31,16 @@ def absolute(path: str) -> str:
 
 
 # Only hrefs with no scheme and no host can be relative: the others are not even looked at.
-_HREF = re.compile(r'(\bhref=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"]*)(")')
+# The pattern starts with its literal, so the regex engine finds candidates by a fast
+# substring search (a leading ``\b`` made it try every position: 20x slower on a digest);
+# the word boundary before ``href`` is checked on the match instead.
+_HREF = re.compile(r'(href=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)([^"]*)(")')
 
 
 def _absolute_href(match: re.Match) -> str:
+    start = match.start()
+    if start and (match.string[start - 1].isalnum() or match.string[start - 1] == "_"):
+        return match[0]  # "xhref=": some other attribute
     href = html_module.unescape(match[2])
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
@@ -73,12 +81,74 @@ class _HeaderPolicy(type(compat32)):
 HEADER_POLICY = _HeaderPolicy()
 
 
+_NEWLINES = re.compile(r"\r\n|\r|\n")  # what the standard library's generator splits on
+
+
+def _written(message, linesep: str) -> bytes | None:
+    """What ``email.generator.BytesGenerator`` writes for ``message``, byte for byte,
+    when it is a multipart of text parts with no preamble or epilogue (every email the
+    school sends without an attachment); None for anything else. The generator writes
+    line by line and copies the message to do it: a third of sending a digest."""
+    policy = message.policy.clone(linesep=linesep)
+    boundary = message.get_boundary()
+    parts = message.get_payload()
+    if (
+        policy.cte_type == "7bit"
+        or message.get_content_maintype() != "multipart"
+        or message.get_content_subtype() == "signed"
+        or not boundary
+        or message.preamble is not None
+        or message.epilogue is not None
+        or not isinstance(parts, list)
+        or not parts
+        or any(
+            part.is_multipart()
+            or part.get_content_maintype() != "text"
+            or not isinstance(part._payload, str)
+            or part.preamble is not None
+            or part.epilogue is not None
+            for part in parts
+        )
+    ):
+        return None
+
+    def headers(msg) -> bytes:
+        return b"".join(policy.fold_binary(name, value) for name, value in msg.raw_items())
+
+    written = [headers(message), linesep.encode()]
+    for i, part in enumerate(parts):
+        separator = ("" if i == 0 else linesep) + "--" + boundary + linesep
+        body = part._payload
+        if "\r" in body:
+            body = _NEWLINES.sub(linesep, body)
+        elif linesep != "\n":
+            body = body.replace("\n", linesep)
+        written += [separator.encode(), headers(part), linesep.encode()]
+        written.append(body.encode("ascii", "surrogateescape"))
+    written.append((linesep + "--" + boundary + "--" + linesep).encode())
+    return b"".join(written)
+
+
+class _Multipart(SafeMIMEMultipart):
+    def as_bytes(self, unixfrom=False, linesep="\n"):
+        fast = None if unixfrom else _written(self, linesep)
+        return fast if fast is not None else super().as_bytes(unixfrom, linesep)
+
+
 class SchoolEmail(EmailMultiAlternatives):
-    """An email whose headers are written with ``HEADER_POLICY``."""
+    """An email whose headers are written with ``HEADER_POLICY``, with its MIME boundary
+    chosen before it is written (left to the generator, each message compiled a regex of
+    its own to check a random boundary against its text), and written by ``_written``."""
 
     def message(self, *args, **kwargs):
         message = super().message(*args, **kwargs)
         message.policy = HEADER_POLICY
+        if type(message) is SafeMIMEMultipart:
+            message.__class__ = _Multipart  # the same object, written faster
+            boundary = f"=============={uuid.uuid4().hex}=="
+            parts = [part for part in message.walk() if not part.is_multipart()]
+            if not any(boundary in str(part._payload) for part in parts):
+                message.set_boundary(boundary)
         return message
 
 

@@ -209,14 +209,15 @@ _NEW_LINES = "new lines"
 
 def _lines_from_cache(contents, shared: dict) -> None:
     """Put in ``shared`` the lines of these digests' logs that an earlier batch rendered."""
-    wanted = {}
+    logs = {}  # each (section, log) once: many recipients share a line
     for content in contents:
-        for section, logs in (("new", content.new_logs), ("waiting", content.waiting_logs)):
-            for log in logs:
+        for section, section_logs in (("new", content.new_logs), ("waiting", content.waiting_logs)):
+            for log in section_logs:
                 if (section, log.pk) not in shared:
-                    wanted[_line_key(log, section)] = (section, log)
-    if not wanted:
+                    logs.setdefault((section, log.pk), log)
+    if not logs:
         return
+    wanted = {_line_key(log, section): (section, log) for (section, _), log in logs.items()}
     for key, (html, text) in cache.get_many(list(wanted)).items():
         section, log = wanted[key]
         # Rendered, escaped HTML that _log_entry stored: safe as it was.
