@@ -1,30 +1,23 @@
 import secrets
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from circles.text import excerpt_text, render_markdown
 from members.models import Role
+from school.paths import reversed_path
 
 # How long a facilitator's stated reason for a decision may be (kept in the audit log).
 DECISION_REASON_MAX = 500
 
 
-@lru_cache(maxsize=8192)
-def _circle_path(prefix: str, slug: str) -> str:
-    return reverse("circles:detail", kwargs={"slug": slug})
-
-
 def circle_path(slug: str) -> str:
-    """The circle page's path, reversed once per circle and process: a page of cards or
-    a batch of emails links to the same few circles many times."""
-    return _circle_path(get_script_prefix(), slug)
+    """The circle page's path, reversed once per circle and process."""
+    return reversed_path("circles:detail", slug=slug)
 
 
 class JoinPolicy(models.TextChoices):

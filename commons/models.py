@@ -9,13 +9,13 @@ circle's facilitators can withdraw it; no page shows them.
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from circles.models import DECISION_REASON_MAX
 from circles.text import render_markdown
 from members.models import Role
+from school.paths import reversed_path
 
 
 class Region(models.TextChoices):
@@ -104,7 +104,7 @@ class Lesson(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("commons:lesson", kwargs={"pk": self.pk})
+        return reversed_path("commons:lesson", pk=self.pk)
 
     @property
     def is_listed(self) -> bool:

@@ -3,8 +3,9 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
+
+from school.paths import reversed_path
 
 
 class UserManager(BaseUserManager):
@@ -120,7 +121,7 @@ class Profile(models.Model):
         return f"Profile of {self.user.email}"
 
     def get_absolute_url(self):
-        return reverse("members:profile_edit")
+        return reversed_path("members:profile_edit")
 
     @property
     def is_onboarded(self) -> bool:

@@ -6,11 +6,21 @@ from functools import cached_property
 from django.db import DatabaseError
 
 from notifications.inbox import bell_count
+from school.paths import reversed_path
 
 
 class Bell:
     def __init__(self, user):
         self.user = user
+
+    # The header shows the bell on every page: its links are reversed once per process.
+    @property
+    def url(self) -> str:
+        return reversed_path("inbox:list")
+
+    @property
+    def poll_url(self) -> str:
+        return reversed_path("inbox:bell")
 
     @cached_property
     def count(self) -> int | None:

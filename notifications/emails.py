@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from members.local_time import zone_of
 from notifications.services.unsubscribe import EMAIL_TYPES, unsubscribe_token_make
+from school.paths import reversed_path
 
 
 def absolute(path: str) -> str:
@@ -152,17 +153,6 @@ class SchoolEmail(EmailMultiAlternatives):
         return message
 
 
-@lru_cache(maxsize=8192)
-def _reversed(prefix: str, name: str, slug: str | None = None) -> str:
-    """A path reversed once per process (a batch of emails links to the same few circles
-    and pages thousands of times); ``prefix`` is the script prefix it was reversed under."""
-    return reverse(name, kwargs={"slug": slug} if slug is not None else None)
-
-
-def _path(name: str, slug: str | None = None) -> str:
-    return _reversed(get_script_prefix(), name, slug)
-
-
 def log_url(log) -> str:
     """Absolute link to a log (``log.circle`` should be loaded)."""
     return absolute(log.get_absolute_url())
@@ -170,7 +160,7 @@ def log_url(log) -> str:
 
 def log_create_url(circle) -> str:
     """Absolute link to write a new log in ``circle``."""
-    return absolute(_path("circles:log_create", circle.slug))
+    return absolute(reversed_path("circles:log_create", slug=circle.slug))
 
 
 def log_follow_up_url(log) -> str:
@@ -180,7 +170,7 @@ def log_follow_up_url(log) -> str:
 
 def queue_url(circle) -> str:
     """The circle's moderation queue (facilitators)."""
-    return absolute(_path("facilitation:queue", circle.slug))
+    return absolute(reversed_path("facilitation:queue", slug=circle.slug))
 
 
 def circle_url(circle) -> str:
@@ -217,8 +207,8 @@ def message_build(
         **context,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
-        "preferences_url": absolute(_path("members:preferences")),
-        "dashboard_url": absolute(_path("dashboard")),
+        "preferences_url": absolute(reversed_path("members:preferences")),
+        "dashboard_url": absolute(reversed_path("dashboard")),
     }
     headers = {}
     if email_type is not None:

@@ -53,9 +53,11 @@ def unread_count(user) -> int:
     return notifications_visible_to(user).filter(read_at__isnull=True).count()
 
 
-# The bell's count is kept in the cache: forgotten whenever one of her notifications is
-# written or read, and at most this old otherwise (a change in what she may see, such as
-# leaving a circle, shows within it).
+# The bell is kept in the cache: her unread count, and the logs her unread notifications
+# are about (what opening a log page marks read, so a page with nothing to mark writes
+# nothing). Forgotten whenever one of her notifications is written or read, and at most
+# this old otherwise (a change in what she may see, such as leaving a circle, shows
+# within it).
 BELL_SECONDS = 60
 
 
@@ -63,14 +65,34 @@ def _bell_key(user_id: int) -> str:
     return f"bell:{user_id}"
 
 
-def bell_count(user) -> int:
-    """The bell: the cached ``unread_count`` (no query while it is cached)."""
+# The most unread notifications the bell reads (it shows "99+" past 99): past this it
+# does not know every log they are about, and opening any log page marks its own read.
+BELL_ROWS = 1000
+
+
+def _bell(user) -> tuple[int, frozenset[int] | None]:
     key = _bell_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = unread_count(user)
-        cache.set(key, count, BELL_SECONDS)
-    return count
+    kept = cache.get(key)
+    if not isinstance(kept, tuple):
+        unread = notifications_visible_to(user).filter(read_at__isnull=True)
+        logs = list(unread.values_list("log_id", flat=True)[: BELL_ROWS + 1])
+        about = frozenset(pk for pk in logs if pk is not None) if len(logs) <= BELL_ROWS else None
+        kept = (len(logs), about)
+        cache.set(key, kept, BELL_SECONDS)
+    return kept
+
+
+def bell_count(user) -> int:
+    """The bell: her unread count (``unread_count``, up to ``BELL_ROWS`` + 1), cached: no
+    query while it is."""
+    return _bell(user)[0]
+
+
+def bell_unread_about(user, log_id: int) -> bool:
+    """Whether any unread notification of hers is about this log, as the bell last saw
+    (a notification about a log she may no longer see is not, and is not counted)."""
+    about = _bell(user)[1]
+    return about is None or log_id in about
 
 
 def bell_forget(user_ids: Iterable[int]) -> None:

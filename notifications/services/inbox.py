@@ -5,6 +5,7 @@ old."""
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from circles.models import ActionLog, Circle, Membership, MembershipState, Response
 from commons.models import Lesson, LessonQuestion
 from members.models import User
-from notifications.inbox import bell_forget
+from notifications.inbox import bell_forget, bell_unread_about
 from notifications.models import Notification, Verb
 from school.limits import model_limit
 
@@ -50,7 +51,10 @@ def notifications_record(
         for pk in dict.fromkeys(recipient_ids)
         if pk != actor_id
     ]
-    bell_forget(row.recipient_id for row in rows)
+    recipients = {row.recipient_id for row in rows}
+    bell_forget(recipients)
+    # Again once they are committed: a bell read in between kept the state from before.
+    transaction.on_commit(partial(bell_forget, recipients))
     return Notification.objects.bulk_create(rows)
 
 
@@ -126,7 +130,10 @@ def commitments_due_record(*, logs: list[ActionLog]) -> list[Notification]:
         for log in logs
         if log.pk not in told
     ]
-    bell_forget(row.recipient_id for row in rows)
+    recipients = {row.recipient_id for row in rows}
+    bell_forget(recipients)
+    # Again once they are committed: a bell read in between kept the state from before.
+    transaction.on_commit(partial(bell_forget, recipients))
     return Notification.objects.bulk_create(rows)
 
 
@@ -157,10 +164,10 @@ _LOG_NOTIFICATIONS_READ_SQL = (
 
 def log_notifications_read(*, user: User, log_id: int) -> int:
     """She opened the log: what it said by now (its responses, mentions) counts as seen."""
-    if not user.is_authenticated:
-        return 0
-    # Every opening of a log page runs this (a page read back as kept too): plain SQL, with
-    # no ORM query to build each time.
+    if not user.is_authenticated or not bell_unread_about(user, int(log_id)):
+        return 0  # nothing unread about it: no write
+    # Every opening of a log page with something unread runs this (a page read back as
+    # kept too): plain SQL, with no ORM query to build each time.
     with connection.cursor() as cursor:
         now = connection.ops.adapt_datetimefield_value(timezone.now())  # stored as the ORM does
         cursor.execute(_LOG_NOTIFICATIONS_READ_SQL, [now, user.pk, int(log_id)])

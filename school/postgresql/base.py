@@ -1,0 +1,25 @@
+"""Django's PostgreSQL backend, with a health check that costs no round trip.
+
+With ``CONN_HEALTH_CHECKS`` Django asks ``is_usable()`` before a request's first query on
+a kept connection, and Django's answer is a ``SELECT 1``: a round trip to the server on
+every request, about a sixth of what PostgreSQL did for a page read back from the cache.
+A server that restarted, or ended the session, has sent its last message and closed the
+socket, so the socket has something to read; an idle, healthy connection has nothing.
+Only then is the server asked. A connection lost without a word (a network cut) is found
+by its first query instead, which answers 503 once and is then replaced."""
+
+import select
+
+from django.db.backends.postgresql import base
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def is_usable(self):
+        connection = self.connection
+        if connection is None or connection.closed:
+            return False
+        try:
+            readable, _, _ = select.select([connection.fileno()], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return super().is_usable() if readable else True
