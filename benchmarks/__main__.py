@@ -213,6 +213,8 @@ def _prepare_here(size_name: str) -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django.middleware.csrf import CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     from benchmarks import meetings as bench_meetings
     from benchmarks import seed
@@ -234,7 +236,11 @@ def _prepare_here(size_name: str) -> None:
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        cookies[who] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        # And the CSRF cookie her first page set, as her browser sends with every request.
+        cookies[who] = (
+            f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+            f"{settings.CSRF_COOKIE_NAME}={get_random_string(CSRF_SECRET_LENGTH)}"
+        )
     print(json.dumps({**meta, "cookies": cookies}))
 
 

@@ -46,6 +46,17 @@ from circles.fragments import CSRF_SLOT
 PAGE_SECONDS = 120
 LIVE_SLOT = "<!--live:{}-->"
 
+# What live parts read from the cache, fetched with the page in one round trip: each app
+# registers the key its part reads for a request (``live_reads_cache``); the values found
+# are left on ``request.live_reads`` for the part (notifications: the bell).
+_LIVE_READS: list[Callable] = []
+
+
+def live_reads_cache(key_of: Callable) -> None:
+    """Fetch ``key_of(request)`` with every kept page (see ``_LIVE_READS``)."""
+    if key_of not in _LIVE_READS:
+        _LIVE_READS.append(key_of)
+
 
 def _own_code(path: Path, base: Path) -> bool:
     return path.is_relative_to(base) and "site-packages" not in path.parts
@@ -132,7 +143,9 @@ def kept_page(
             before_serving()
         return render(request, template, data)
     key = page_key(request, template, revisions)
-    kept = cache.get(key)
+    found = cache.get_many([key, *(key_of(request) for key_of in _LIVE_READS)])
+    kept = found.pop(key, None)
+    request.live_reads = found
     if kept is None:
         live: list[str] = []
         data = {**context(), "csrf_token": CSRF_SLOT, "live_slots": live}

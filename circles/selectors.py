@@ -146,9 +146,7 @@ _DASHBOARD_REVISIONS_SQL = """
       FROM circles_membership m JOIN circles_circle c ON c.id = m.circle_id
      WHERE m.member_id = %s
     UNION ALL
-    SELECT 'role', r.role_id, 0
-      FROM members_profile_roles r JOIN members_profile p ON p.id = r.profile_id
-     WHERE p.user_id = %s
+    SELECT 'role', r.role_id, 0 FROM members_profile_roles r WHERE r.profile_id = %s
 """
 
 
@@ -162,10 +160,9 @@ def circle_revisions(*, slug: str) -> tuple | None:
 
 
 # The log's circle, and the circles of the logs it follows and that follow it (the page
-# shows them: they may be in another of the author's circles).
-# The log's circle and the circles of the logs it follows and that follow it, found by
-# the logs' indexes (a WHERE on the circles' table with an OR scanned it, and a UNION of
-# three lookups took PostgreSQL longer to plan than to run).
+# shows them: they may be in another of the author's circles), found by the logs' indexes
+# (a WHERE on the circles' table with an OR scanned it, and a UNION of three lookups took
+# PostgreSQL longer to plan than to run).
 _LOG_PAGE_REVISIONS_SQL = """
     SELECT DISTINCT c.id, c.revision, c.slug = %s
       FROM circles_actionlog a JOIN circles_circle c ON c.id = a.circle_id
@@ -191,9 +188,10 @@ def log_page_revisions(*, slug: str, pk: int) -> tuple | None:
 def dashboard_revisions(*, user) -> tuple:
     """What her dashboard is kept under (``circles.pages``): the revision of every circle
     she has a membership of, in any state, and her roles (which circles it suggests), in
-    one query."""
+    one query (her profile's id is loaded with her user for every request)."""
+    profile = getattr(user, "profile", None)
     with connection.cursor() as cursor:
-        cursor.execute(_DASHBOARD_REVISIONS_SQL, [user.pk, user.pk])
+        cursor.execute(_DASHBOARD_REVISIONS_SQL, [user.pk, profile.pk if profile else None])
         return tuple(sorted(cursor.fetchall()))
 
 

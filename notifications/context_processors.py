@@ -10,8 +10,9 @@ from school.paths import reversed_path
 
 
 class Bell:
-    def __init__(self, user):
+    def __init__(self, user, known: dict | None = None):
         self.user = user
+        self.known = known  # what this request already read from the cache
 
     # The header shows the bell on every page: its links are reversed once per process.
     @property
@@ -25,7 +26,7 @@ class Bell:
     @cached_property
     def count(self) -> int | None:
         try:
-            return bell_count(self.user)
+            return bell_count(self.user, self.known)
         except DatabaseError:  # the page still renders; the poll tries again
             return None
 
@@ -34,4 +35,4 @@ def bell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"bell": Bell(user)}
+    return {"bell": Bell(user, getattr(request, "live_reads", None))}

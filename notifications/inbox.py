@@ -62,7 +62,7 @@ BELL_SECONDS = 60
 
 
 def _bell_key(user_id: int) -> str:
-    return f"bell:{user_id}"
+    return f"bell:2:{user_id}"  # "2": the count with the logs (a bare count before)
 
 
 # The most unread notifications the bell reads (it shows "99+" past 99): past this it
@@ -70,35 +70,47 @@ def _bell_key(user_id: int) -> str:
 BELL_ROWS = 1000
 
 
-def _bell(user) -> tuple[int, frozenset[int] | None]:
+def bell_key_of(request) -> str:
+    """The bell's cache key for this request (a kept page fetches it with the page)."""
+    return _bell_key(request.user.pk)
+
+
+def _bell(user, known: dict | None = None) -> tuple[int, frozenset[int] | None]:
+    """``known``: what this request already read from the cache (``request.live_reads``);
+    kept up to date here, so the request reads the cache at most once."""
     key = _bell_key(user.pk)
-    kept = cache.get(key)
-    if not isinstance(kept, tuple):
+    kept = known[key] if known is not None and key in known else cache.get(key)
+    if kept is None:
         unread = notifications_visible_to(user).filter(read_at__isnull=True)
         logs = list(unread.values_list("log_id", flat=True)[: BELL_ROWS + 1])
         about = frozenset(pk for pk in logs if pk is not None) if len(logs) <= BELL_ROWS else None
         kept = (len(logs), about)
         cache.set(key, kept, BELL_SECONDS)
+    if known is not None:
+        known[key] = kept
     return kept
 
 
-def bell_count(user) -> int:
+def bell_count(user, known: dict | None = None) -> int:
     """The bell: her unread count (``unread_count``, up to ``BELL_ROWS`` + 1), cached: no
     query while it is."""
-    return _bell(user)[0]
+    return _bell(user, known)[0]
 
 
-def bell_unread_about(user, log_id: int) -> bool:
+def bell_unread_about(user, log_id: int, known: dict | None = None) -> bool:
     """Whether any unread notification of hers is about this log, as the bell last saw
     (a notification about a log she may no longer see is not, and is not counted)."""
-    about = _bell(user)[1]
+    about = _bell(user, known)[1]
     return about is None or log_id in about
 
 
-def bell_forget(user_ids: Iterable[int]) -> None:
-    """Drop these members' cached counts. (A page read between this and the commit may
-    cache the count from before: ``BELL_SECONDS`` bounds that.)"""
+def bell_forget(user_ids: Iterable[int], known: dict | None = None) -> None:
+    """Drop these members' cached bells (and from ``known``, what this request read). A
+    page read between this and the commit may cache the bell from before: the writers
+    forget again on commit, and ``BELL_SECONDS`` bounds the rest."""
     keys = [_bell_key(pk) for pk in set(user_ids)]
+    for key in keys if known is not None else ():
+        known.pop(key, None)
     if keys:
         cache.delete_many(keys)
 

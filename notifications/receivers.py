@@ -62,8 +62,9 @@ def mentioned(sender, *, actor, log, response, member_ids, **kwargs) -> None:
     mention_emails_enqueue(notifications=made)
 
 
-def log_seen(sender, *, user, log_id, **kwargs) -> None:
-    inbox.log_notifications_read(user=user, log_id=log_id)
+def log_seen(sender, *, user, log_id, request=None, **kwargs) -> None:
+    known = getattr(request, "live_reads", None)  # the bell, if read with a kept page
+    inbox.log_notifications_read(user=user, log_id=log_id, known=known)
 
 
 CONNECTED = (

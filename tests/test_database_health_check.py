@@ -71,6 +71,7 @@ def test_pages_recover_by_themselves_when_the_server_ends_their_connection(clien
     CircleFactory(name="Ward managers North")
     db = connections["default"]
     db.close()
+    max_age = db.settings_dict["CONN_MAX_AGE"]
     db.settings_dict["CONN_MAX_AGE"] = 60  # kept between requests, as in production
     try:
         assert client.get(reverse("circles:directory")).status_code == 200
@@ -79,5 +80,5 @@ def test_pages_recover_by_themselves_when_the_server_ends_their_connection(clien
         close_old_connections()  # as a request's start does in the server (not in tests)
         assert client.get(reverse("circles:directory")).status_code == 200
     finally:
-        db.settings_dict["CONN_MAX_AGE"] = 0
+        db.settings_dict["CONN_MAX_AGE"] = max_age
         db.close()

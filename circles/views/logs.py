@@ -254,7 +254,9 @@ def log_detail(request, slug, pk):
         "circles/log_detail.html",
         partial(_log_detail_context, request, slug, pk),
         depends_on=partial(selectors.log_page_revisions, slug=slug, pk=pk),
-        before_serving=partial(log_seen.send, sender=ActionLog, user=request.user, log_id=pk),
+        before_serving=partial(
+            log_seen.send, sender=ActionLog, user=request.user, log_id=pk, request=request
+        ),
     )
 
 

@@ -162,9 +162,9 @@ _LOG_NOTIFICATIONS_READ_SQL = (
 )
 
 
-def log_notifications_read(*, user: User, log_id: int) -> int:
+def log_notifications_read(*, user: User, log_id: int, known: dict | None = None) -> int:
     """She opened the log: what it said by now (its responses, mentions) counts as seen."""
-    if not user.is_authenticated or not bell_unread_about(user, int(log_id)):
+    if not user.is_authenticated or not bell_unread_about(user, int(log_id), known):
         return 0  # nothing unread about it: no write
     # Every opening of a log page with something unread runs this (a page read back as
     # kept too): plain SQL, with no ORM query to build each time.
@@ -173,7 +173,7 @@ def log_notifications_read(*, user: User, log_id: int) -> int:
         cursor.execute(_LOG_NOTIFICATIONS_READ_SQL, [now, user.pk, int(log_id)])
         count = cursor.rowcount
     if count:
-        bell_forget([user.pk])
+        bell_forget([user.pk], known)
     return count
 
 

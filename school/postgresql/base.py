@@ -5,12 +5,14 @@ a kept connection, and Django's answer is a ``SELECT 1``: a round trip to the se
 every request, about a sixth of what PostgreSQL did for a page read back from the cache.
 A server that restarted, or ended the session, has sent its last message and closed the
 socket, so the socket has something to read; an idle, healthy connection has nothing.
-Only then is the server asked. A connection lost without a word (a network cut) is found
-by its first query instead, which answers 503 once and is then replaced."""
+Only then is the server asked, and always after an error or inside a transaction. A
+connection lost without a word (a network cut) is found by its first query instead,
+which answers 503 once and is then replaced."""
 
-import select
+import selectors
 
 from django.db.backends.postgresql import base
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -18,8 +20,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         if connection is None or connection.closed:
             return False
+        if self.errors_occurred or connection.info.transaction_status != TRANSACTION_STATUS_IDLE:
+            return super().is_usable()  # after an error, or mid-transaction: ask
         try:
-            readable, _, _ = select.select([connection.fileno()], [], [], 0)
+            with selectors.DefaultSelector() as watch:
+                watch.register(connection.fileno(), selectors.EVENT_READ)
+                readable = bool(watch.select(timeout=0))
         except (OSError, ValueError):
-            return False
+            return super().is_usable()
         return super().is_usable() if readable else True

@@ -313,3 +313,40 @@ def test_opening_a_log_page_stores_read_times_as_the_orm_does(client, world):
     if connection.vendor == "sqlite":
         assert "+" not in str(raw["read_at"])  # naive UTC text, as the ORM writes it
     assert Notification.objects.filter(read_at__lte=timezone.now(), pk=note.pk).exists()
+
+
+@pytest.mark.parametrize("url_of", ["feed", "log"])
+def test_a_kept_page_reads_the_cache_twice_the_bell_with_the_page(
+    client, world, monkeypatch, url_of
+):
+    """Her session, then the page and the bell in one ``get_many`` (one round trip to
+    Redis): no read of its own for the bell, nor for the log page's check of what it has
+    to mark read."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    url = {"feed": world.circle.get_absolute_url(), "log": world.log.get_absolute_url()}[url_of]
+    client.force_login(world.member)
+    page(client, url)
+    page(client, url)  # the bell is cached too by now
+    reads, inside = [], []
+    real_get, real_get_many = backend.get, backend.get_many
+
+    def get(*args, **kwargs):
+        if not inside:  # some caches' get_many calls get for each key
+            reads.append("get")
+        return real_get(*args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(("get_many", len(keys)))
+        inside.append(1)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(backend, "get", get)
+    monkeypatch.setattr(backend, "get_many", get_many)
+    page(client, url)
+    monkeypatch.undo()
+    assert reads == ["get", ("get_many", 2)]
