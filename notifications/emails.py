@@ -12,14 +12,12 @@ import html as html_module
 import re
 import uuid
 from email.policy import compat32
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from members.local_time import zone_of
@@ -177,17 +175,13 @@ def circle_url(circle) -> str:
 
 def unsubscribe_url(*, member_id: int, email_type: str) -> str:
     token = unsubscribe_token_make(member_id=member_id, email_type=email_type)
-    return absolute(_unsubscribe_path(get_script_prefix()).replace(_TOKEN_SLOT, token))
+    # Reversed once with a slot for the token: a signed token only holds URL-safe
+    # characters, which reversing would leave as they are.
+    path = reversed_path("notifications:unsubscribe", token=_TOKEN_SLOT)
+    return absolute(path.replace(_TOKEN_SLOT, token))
 
 
 _TOKEN_SLOT = "token-slot"
-
-
-@lru_cache(maxsize=8)
-def _unsubscribe_path(prefix: str) -> str:
-    """The unsubscribe path with a slot for the token, reversed once (a signed token only
-    holds URL-safe characters, which reversing leaves as they are)."""
-    return reverse("notifications:unsubscribe", kwargs={"token": _TOKEN_SLOT})
 
 
 def plain_text(rendered: str) -> str:
