@@ -44,39 +44,79 @@ def _ids(select: str, *rows: str) -> str:
     return " UNION ".join(select.format(row=row) for row in rows)
 
 
+# PostgreSQL: one trigger per statement and event, over the statement's transition tables,
+# so a bulk write (a seed, an import, a data migration) bumps each circle once per
+# statement. Row by row, every row wrote a new version of the same few circle rows inside
+# one transaction, and each write had to walk past all the earlier ones: a 5,000-row
+# insert of tags ran into the statement timeout. A trigger with transition tables cannot
+# name columns (``UPDATE OF``), so the UPDATE trigger compares the old and new rows.
+_PG_EVENTS = (
+    ("insert", "INSERT", "REFERENCING NEW TABLE AS new_rows"),
+    ("update", "UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ("delete", "DELETE", "REFERENCING OLD TABLE AS old_rows"),
+)
+
+
+_PG_ROWS = "SELECT x.id FROM {rows} r, LATERAL ({select}) x(id)"
+_PG_UPDATED_ROWS = (
+    "SELECT x.id FROM old_rows o JOIN new_rows n ON n.id = o.id, LATERAL ({select}) x(id){changed}"
+)
+
+
+def _pg_ids(select: str, columns) -> dict[str, str]:
+    """The circle ids a statement's rows touch, for each event: the row-level ``select``
+    applied to each row of the transition tables (``LATERAL``)."""
+    changed = ""
+    if columns:
+        olds = ", ".join(f"o.{column}" for column in columns)
+        news = ", ".join(f"n.{column}" for column in columns)
+        changed = f" WHERE ({olds}) IS DISTINCT FROM ({news})"
+    return {
+        "insert": _PG_ROWS.format(rows="new_rows", select=select.format(row="r")),
+        "delete": _PG_ROWS.format(rows="old_rows", select=select.format(row="r")),
+        "update": _PG_UPDATED_ROWS.format(select=_ids(select, "o", "n"), changed=changed),
+    }
+
+
 def postgresql_install(sources: Iterable) -> list[str]:
     statements = []
     for name, table, select, columns in sources:
-        of = f" OF {', '.join(columns)}" if columns else ""
-        events = f"INSERT OR UPDATE{of} OR DELETE"
+        ids = _pg_ids(select, columns)
         statements += [
             f"""
             CREATE OR REPLACE FUNCTION circle_revision_{name}() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
-              IF TG_OP = 'INSERT' THEN {_BUMP.format(ids=_ids(select, "NEW"))}
-              ELSIF TG_OP = 'DELETE' THEN {_BUMP.format(ids=_ids(select, "OLD"))}
-              ELSE {_BUMP.format(ids=_ids(select, "OLD", "NEW"))}
+              IF TG_OP = 'INSERT' THEN {_BUMP.format(ids=ids["insert"])}
+              ELSIF TG_OP = 'DELETE' THEN {_BUMP.format(ids=ids["delete"])}
+              ELSE {_BUMP.format(ids=ids["update"])}
               END IF;
               RETURN NULL;
             END $$;
             """,
+            # The row-level trigger of earlier installs, by its name.
             f"DROP TRIGGER IF EXISTS circle_revision_{name} ON {table};",
-            f"""
-            CREATE TRIGGER circle_revision_{name} AFTER {events} ON {table}
-            FOR EACH ROW EXECUTE FUNCTION circle_revision_{name}();
-            """,
         ]
+        for event, verb, referencing in _PG_EVENTS:
+            statements += [
+                f"DROP TRIGGER IF EXISTS circle_revision_{name}_{event} ON {table};",
+                f"""
+                CREATE TRIGGER circle_revision_{name}_{event} AFTER {verb} ON {table}
+                {referencing} FOR EACH STATEMENT EXECUTE FUNCTION circle_revision_{name}();
+                """,
+            ]
     return statements
 
 
 def postgresql_uninstall(sources: Iterable) -> list[str]:
     statements = []
     for name, table, _select, _columns in sources:
+        statements.append(f"DROP TRIGGER IF EXISTS circle_revision_{name} ON {table};")
         statements += [
-            f"DROP TRIGGER IF EXISTS circle_revision_{name} ON {table};",
-            f"DROP FUNCTION IF EXISTS circle_revision_{name}();",
+            f"DROP TRIGGER IF EXISTS circle_revision_{name}_{event} ON {table};"
+            for event, _verb, _referencing in _PG_EVENTS
         ]
+        statements.append(f"DROP FUNCTION IF EXISTS circle_revision_{name}();")
     return statements
 
 
@@ -191,6 +231,19 @@ def migration_operation(*names: str):
         uninstall(schema_editor.connection, sources)
 
     return migrations.RunPython(forwards, backwards)
+
+
+def reinstall_operation(*names: str):
+    """The ``RunPython`` that makes an app's ``APP_SOURCES`` again as this module writes
+    them now (going back keeps them: the earlier migration made them)."""
+    from django.db import migrations
+
+    sources = sources_named(*names)
+
+    def forwards(apps, schema_editor):
+        install(schema_editor.connection, sources)
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)
 
 
 def sqlite_drop(connection) -> None:

@@ -1,0 +1,16 @@
+"""A circle's revision is bumped once per statement on PostgreSQL, not once per row: a bulk
+write no longer piles up versions of the same circle rows (circles/revisions.py)."""
+
+from django.db import migrations
+
+from circles import revisions
+
+
+def install(apps, schema_editor):
+    revisions.install(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("circles", "0010_circle_revision")]
+
+    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
