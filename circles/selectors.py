@@ -45,6 +45,7 @@ from circles.permissions import (
 )
 from members.local_time import member_today
 from members.selectors import roles_of
+from school.prepared import execute_prepared
 
 # --- directory and circle pages ------------------------------------------------------------
 
@@ -139,7 +140,7 @@ def circle_public(*, slug: str, user=None) -> Circle | None:
 
 
 # Asked on every read of a kept page (``circles.pages``): plain SQL on one index, with no
-# ORM query to build each time.
+# ORM query to build each time, prepared on the server (``school.prepared``).
 _CIRCLE_REVISION_SQL = "SELECT id, revision FROM circles_circle WHERE slug = %s"
 _DASHBOARD_REVISIONS_SQL = """
     SELECT 'circle', m.circle_id, c.revision
@@ -154,7 +155,7 @@ def circle_revisions(*, slug: str) -> tuple | None:
     """What a page of this circle is kept under (``circles.pages``): its revision (None:
     no such circle)."""
     with connection.cursor() as cursor:
-        cursor.execute(_CIRCLE_REVISION_SQL, [slug])
+        execute_prepared(cursor, "circles_circle_revision", _CIRCLE_REVISION_SQL, [slug])
         row = cursor.fetchone()
     return None if row is None else (("circle", *row),)
 
@@ -178,7 +179,9 @@ def log_page_revisions(*, slug: str, pk: int) -> tuple | None:
     and of the circles of the logs it follows and that follow it (None: no such log, or
     none of them in the circle at ``slug``: the page is rendered, and the view decides)."""
     with connection.cursor() as cursor:
-        cursor.execute(_LOG_PAGE_REVISIONS_SQL, [slug, pk, pk, pk])
+        execute_prepared(
+            cursor, "circles_log_page_revisions", _LOG_PAGE_REVISIONS_SQL, [slug, pk, pk, pk]
+        )
         rows = cursor.fetchall()
     if not any(named for _id, _revision, named in rows):
         return None
@@ -191,7 +194,12 @@ def dashboard_revisions(*, user) -> tuple:
     one query (her profile's id is loaded with her user for every request)."""
     profile = getattr(user, "profile", None)
     with connection.cursor() as cursor:
-        cursor.execute(_DASHBOARD_REVISIONS_SQL, [user.pk, profile.pk if profile else None])
+        execute_prepared(
+            cursor,
+            "circles_dashboard_revisions",
+            _DASHBOARD_REVISIONS_SQL,
+            [user.pk, profile.pk if profile else None],
+        )
         return tuple(sorted(cursor.fetchall()))
 
 

@@ -4,8 +4,9 @@ email address of hers is verified with her user row, in one query. Every page ne
 (``members.middleware`` checks onboarding and verification and sets her time zone).
 
 That query runs on every signed-in request, so it is compiled once per process and
-database (``_UserQuery``) and its rows are turned into objects as the ORM's own
-``ModelIterable`` does; only the user's id changes between requests."""
+database (``_UserQuery``), prepared on the server (``school.prepared``), and its rows are
+turned into objects as the ORM's own ``ModelIterable`` does; only the user's id changes
+between requests."""
 
 from functools import cache
 
@@ -15,6 +16,8 @@ from django.db import connections, router
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators
+
+from school.prepared import execute_prepared
 
 _EMAIL_VERIFIED = RawSQL(
     "EXISTS (SELECT 1 FROM account_emailaddress e"
@@ -44,7 +47,7 @@ class _UserQuery:
         params = list(self.params)
         params[self.id_at] = user_id
         with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            execute_prepared(cursor, "members_user_signed_in", self.sql, params)
             rows = cursor.fetchall()
         compiler = self.compiler
         for row in compiler.results_iter([rows]):
