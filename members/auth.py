@@ -42,24 +42,28 @@ class _UserQuery:
         self.fields = slice(fields[0], fields[-1] + 1)
         self.init_list = [column[0].target.attname for column in select[self.fields]]
         self.model = info["model"]
+        # What ``results_iter`` and ``ModelIterable`` would work out again for every row.
+        columns = [column[0] for column in select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(columns)
+        self.populators = get_related_populators(info, select, alias)
+        self.annotations = list(self.compiler.annotation_col_map.items())
 
     def user(self, user_id: int):
         params = list(self.params)
         params[self.id_at] = user_id
         with connections[self.alias].cursor() as cursor:
             execute_prepared(cursor, "members_user_signed_in", self.sql, params)
-            rows = cursor.fetchall()
-        compiler = self.compiler
-        for row in compiler.results_iter([rows]):
-            user = self.model.from_db(self.alias, self.init_list, row[self.fields])
-            for populator in get_related_populators(
-                compiler.klass_info, compiler.select, self.alias
-            ):
-                populator.populate(row, user)
-            for name, at in compiler.annotation_col_map.items():
-                setattr(user, name, row[at])
-            return user
-        return None
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if self.converters:
+            row = next(self.compiler.apply_converters([row], self.converters))
+        user = self.model.from_db(self.alias, self.init_list, row[self.fields])
+        for populator in self.populators:
+            populator.populate(row, user)
+        for name, at in self.annotations:
+            setattr(user, name, row[at])
+        return user
 
 
 @cache

@@ -33,7 +33,9 @@ def bell(request):
     gets 204: HTMX keeps the bell as it is rather than swap a sign-in page into it."""
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
-    return render(request, "notifications/_bell.html", {"bell": Bell(request.user)})
+    return render(
+        request, "notifications/_bell.html", {"bell": Bell(request.user, request=request)}
+    )
 
 
 @login_required

@@ -256,3 +256,28 @@ def test_a_report_notification_leads_to_the_queue(client, people):
     client.force_login(people.facilitator)
     opened = client.get(reverse("inbox:open", args=[note.pk]))
     assert opened["Location"] == reverse("facilitation:queue", args=["ward-north"])
+
+
+def test_the_bell_says_its_count_and_marks_itself_current_only_on_her_notifications(client, people):
+    for _ in range(101):
+        Notification.objects.create(
+            recipient=people.author, verb="responded", circle=people.log.circle, log=people.log
+        )
+    client.force_login(people.author)
+    poll = reverse("inbox:bell")
+    on_feed = client.get(poll, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://t/circles/")
+    html = on_feed.content.decode()
+    assert (
+        f'<a id="bell" class="bell" href="{reverse("inbox:list")}" hx-get="{poll}"'
+        ' hx-trigger="every 60s" hx-swap="outerHTML">Notifications'
+        ' <span class="bell-count" data-count="101">99+'
+        '<span class="visually-hidden"> unread</span></span></a>'
+    ) in html
+    inbox = client.get(reverse("inbox:list")).content.decode()
+    assert 'hx-swap="outerHTML" aria-current="page">Notifications' in inbox
+    from_inbox = client.get(
+        poll, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://t" + reverse("inbox:list")
+    )
+    assert 'aria-current="page"' in from_inbox.content.decode()
+    feed = client.get(people.log.circle.get_absolute_url()).content.decode()
+    assert 'id="bell"' in feed and 'aria-current="page">Notifications' not in feed
