@@ -18,7 +18,7 @@ from collections.abc import Iterable
 CIRCLE_SOURCES = (
     # Not when only a nudge's bookkeeping changes (``last_asked_to_respond_at``).
     ("membership", "circles_membership", "SELECT {row}.circle_id",
-     ("kind", "state", "joined_at", "entry_answer", "member_id", "circle_id")),
+     ("kind", "state", "joined_at", "created_at", "entry_answer", "member_id", "circle_id")),
     ("log", "circles_actionlog", "SELECT {row}.circle_id", None),
     ("response", "circles_response",
      "SELECT circle_id FROM circles_actionlog WHERE id = {row}.log_id", None),
@@ -105,6 +105,38 @@ def postgresql_install(sources: Iterable) -> list[str]:
                 {referencing} FOR EACH STATEMENT EXECUTE FUNCTION circle_revision_{name}();
                 """,
             ]
+    return statements
+
+
+def postgresql_row_install(sources: Iterable) -> list[str]:
+    """The row-level triggers the migrations before ``circles`` 0011 made, each under the
+    name it had: going back past that migration makes them again, so the release before
+    it finds (and can drop) what it made."""
+    statements = []
+    for name, table, select, columns in sources:
+        of = f" OF {', '.join(columns)}" if columns else ""
+        statements += [
+            f"DROP TRIGGER IF EXISTS circle_revision_{name}_{event} ON {table};"
+            for event, _verb, _referencing in _PG_EVENTS
+        ]
+        statements += [
+            f"""
+            CREATE OR REPLACE FUNCTION circle_revision_{name}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN {_BUMP.format(ids=_ids(select, "NEW"))}
+              ELSIF TG_OP = 'DELETE' THEN {_BUMP.format(ids=_ids(select, "OLD"))}
+              ELSE {_BUMP.format(ids=_ids(select, "OLD", "NEW"))}
+              END IF;
+              RETURN NULL;
+            END $$;
+            """,
+            f"DROP TRIGGER IF EXISTS circle_revision_{name} ON {table};",
+            f"""
+            CREATE TRIGGER circle_revision_{name} AFTER INSERT OR UPDATE{of} OR DELETE
+            ON {table} FOR EACH ROW EXECUTE FUNCTION circle_revision_{name}();
+            """,
+        ]
     return statements
 
 
@@ -233,9 +265,10 @@ def migration_operation(*names: str):
     return migrations.RunPython(forwards, backwards)
 
 
-def reinstall_operation(*names: str):
-    """The ``RunPython`` that makes an app's ``APP_SOURCES`` again as this module writes
-    them now (going back keeps them: the earlier migration made them)."""
+def statement_triggers_operation(*names: str):
+    """The ``RunPython`` that makes these sources' triggers again as this module writes
+    them now (per statement on PostgreSQL), and going back, as they were before
+    (``postgresql_row_install``)."""
     from django.db import migrations
 
     sources = sources_named(*names)
@@ -243,7 +276,11 @@ def reinstall_operation(*names: str):
     def forwards(apps, schema_editor):
         install(schema_editor.connection, sources)
 
-    return migrations.RunPython(forwards, migrations.RunPython.noop)
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            _execute(schema_editor.connection, postgresql_row_install(sources))
+
+    return migrations.RunPython(forwards, backwards)
 
 
 def sqlite_drop(connection) -> None:

@@ -178,6 +178,8 @@ def log_page_revisions(*, slug: str, pk: int) -> tuple | None:
     """What a log's page is kept under (``circles.pages``): the revisions of its circle
     and of the circles of the logs it follows and that follow it (None: no such log, or
     none of them in the circle at ``slug``: the page is rendered, and the view decides)."""
+    if not 0 < pk < 2**63:  # no such log: the address's number is past any id's
+        return None
     with connection.cursor() as cursor:
         execute_prepared(
             cursor, "circles_log_page_revisions", _LOG_PAGE_REVISIONS_SQL, [slug, pk, pk, pk]

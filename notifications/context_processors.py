@@ -21,7 +21,10 @@ def _shows_inbox(request) -> bool:
     if match.url_name != "bell":
         return True
     htmx = getattr(request, "htmx", None)
-    page = urlsplit(htmx.current_url or "").path if htmx else ""
+    try:
+        page = urlsplit(htmx.current_url or "").path if htmx else ""
+    except ValueError:  # a malformed header: not her notifications
+        return False
     return page.startswith(reversed_path("inbox:list"))
 
 

@@ -6,11 +6,9 @@ from django.db import migrations
 from circles import revisions
 
 
-def install(apps, schema_editor):
-    revisions.install(schema_editor.connection)
-
-
 class Migration(migrations.Migration):
     dependencies = [("circles", "0010_circle_revision")]
 
-    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
+    operations = [
+        revisions.statement_triggers_operation(*(name for name, *_ in revisions.CIRCLE_SOURCES))
+    ]

@@ -11,4 +11,4 @@ class Migration(migrations.Migration):
         ("circles", "0011_circle_revision_statement_triggers"),
     ]
 
-    operations = [revisions.reinstall_operation("report")]
+    operations = [revisions.statement_triggers_operation("report")]

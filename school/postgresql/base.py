@@ -16,8 +16,10 @@ page read back from the cache. ``DATABASE_PREPARED_STATEMENTS=false`` turns it o
 PgBouncer's transaction pooling needs (a statement prepared on one server connection is
 not there on the next); other backends run the SQL as it is."""
 
+import hashlib
 import re
 import select
+from functools import cache
 
 from django.db.backends.postgresql import base
 from psycopg2 import errors
@@ -32,6 +34,23 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _match: f"${next(count)}", sql)
 
 
+# A run of a prepared statement that fails with these is prepared again and run once more.
+_PREPARE_AGAIN = (errors.InvalidSqlStatementName, errors.FeatureNotSupported)
+
+
+@cache
+def _statement_name(name: str, sql: str) -> str:
+    return f"{name}_{hashlib.blake2b(sql.encode(), digest_size=5).hexdigest()}"
+
+
+def _deallocate(cursor, name: str) -> None:
+    try:
+        cursor.execute(f"DEALLOCATE {name}")
+    except Exception as error:
+        if not isinstance(error.__cause__, errors.InvalidSqlStatementName):
+            raise
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
@@ -39,30 +58,35 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return connection
 
     def execute_prepared(self, cursor, name: str, sql: str, params) -> None:
-        """``cursor.execute(sql, params)``, as the statement ``name`` prepared on this
-        connection: in the same round trip as its first run, then by name. ``sql`` is
-        the same for a name in a process (its ``%s`` placeholders, no ``%%``). Outside a
-        transaction only, where a statement the server no longer has (a pooler's
-        ``DISCARD ALL``, say) can be prepared again without losing anything."""
+        """``cursor.execute(sql, params)``, as a statement prepared on this connection:
+        in the same round trip as its first run, then by name. The name carries a digest
+        of ``sql`` (``%s`` placeholders, no ``%%``), so a statement of that name on the
+        server is this SQL, whichever release prepared it. Only in autocommit, outside a
+        transaction, where a failed run loses nothing: a statement the server no longer
+        has (a pooler's ``DISCARD ALL``) or whose plan a migration invalidated ("cached
+        plan must not change result type") is prepared again."""
         if (
             not self.settings_dict.get("PREPARED_STATEMENTS", True)
             or self.in_atomic_block
+            or not self.get_autocommit()
             or "%%" in sql
         ):
             cursor.execute(sql, params)
             return
+        name = _statement_name(name, sql)
         run = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
         if name in self.prepared_statements:
             try:
                 cursor.execute(run, params)
                 return
             except Exception as error:
-                if not isinstance(error.__cause__, errors.InvalidSqlStatementName):
+                if not isinstance(error.__cause__, _PREPARE_AGAIN):
                     raise
                 self.prepared_statements.discard(name)
+                _deallocate(cursor, name)
         try:
             cursor.execute(f"PREPARE {name} AS {_numbered(sql)}; {run}", params)
-        except Exception as error:  # prepared already, by a session this one did not know of
+        except Exception as error:  # prepared already by this session: the same SQL
             if not isinstance(error.__cause__, errors.DuplicatePreparedStatement):
                 raise
             cursor.execute(run, params)
