@@ -78,22 +78,26 @@ def _pg_ids(select: str, columns) -> dict[str, str]:
     }
 
 
+def _pg_function(name: str, *, insert: str, delete: str, update: str) -> str:
+    """The trigger function of a source: bump the circles each event's SELECT names."""
+    return f"""
+        CREATE OR REPLACE FUNCTION circle_revision_{name}() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'INSERT' THEN {_BUMP.format(ids=insert)}
+          ELSIF TG_OP = 'DELETE' THEN {_BUMP.format(ids=delete)}
+          ELSE {_BUMP.format(ids=update)}
+          END IF;
+          RETURN NULL;
+        END $$;
+        """
+
+
 def postgresql_install(sources: Iterable) -> list[str]:
     statements = []
     for name, table, select, columns in sources:
-        ids = _pg_ids(select, columns)
         statements += [
-            f"""
-            CREATE OR REPLACE FUNCTION circle_revision_{name}() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-              IF TG_OP = 'INSERT' THEN {_BUMP.format(ids=ids["insert"])}
-              ELSIF TG_OP = 'DELETE' THEN {_BUMP.format(ids=ids["delete"])}
-              ELSE {_BUMP.format(ids=ids["update"])}
-              END IF;
-              RETURN NULL;
-            END $$;
-            """,
+            _pg_function(name, **_pg_ids(select, columns)),
             # The row-level trigger of earlier installs, by its name.
             f"DROP TRIGGER IF EXISTS circle_revision_{name} ON {table};",
         ]
@@ -119,18 +123,13 @@ def postgresql_row_install(sources: Iterable) -> list[str]:
             f"DROP TRIGGER IF EXISTS circle_revision_{name}_{event} ON {table};"
             for event, _verb, _referencing in _PG_EVENTS
         ]
+        row_ids = {
+            "insert": _ids(select, "NEW"),
+            "delete": _ids(select, "OLD"),
+            "update": _ids(select, "OLD", "NEW"),
+        }
         statements += [
-            f"""
-            CREATE OR REPLACE FUNCTION circle_revision_{name}() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-              IF TG_OP = 'INSERT' THEN {_BUMP.format(ids=_ids(select, "NEW"))}
-              ELSIF TG_OP = 'DELETE' THEN {_BUMP.format(ids=_ids(select, "OLD"))}
-              ELSE {_BUMP.format(ids=_ids(select, "OLD", "NEW"))}
-              END IF;
-              RETURN NULL;
-            END $$;
-            """,
+            _pg_function(name, **row_ids),
             f"DROP TRIGGER IF EXISTS circle_revision_{name} ON {table};",
             f"""
             CREATE TRIGGER circle_revision_{name} AFTER INSERT OR UPDATE{of} OR DELETE

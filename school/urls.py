@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from circles.views.dashboard import dashboard
-from members import views as member_views
-
+# Every app's URLs by module name: the root imports no app (``lint-imports``: ``school``
+# is the bottom layer).
 urlpatterns = [
-    path("", member_views.home, name="home"),
-    path("dashboard/", dashboard, name="dashboard"),
+    path("", include("members.home_urls")),
+    path("", include("circles.dashboard_urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("members.urls")),
     path("circles/", include("circles.urls")),

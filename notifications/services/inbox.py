@@ -20,6 +20,14 @@ from school.limits import model_limit
 PURGE_AFTER = dt.timedelta(days=90)
 
 
+def _bells_forget(rows: list[Notification]) -> None:
+    """Drop the recipients' cached bells now, and again once the rows are committed: a
+    bell read in between kept the state from before."""
+    recipients = {row.recipient_id for row in rows}
+    bell_forget(recipients)
+    transaction.on_commit(partial(bell_forget, recipients))
+
+
 def notifications_record(
     *,
     recipient_ids: Iterable[int],
@@ -51,10 +59,7 @@ def notifications_record(
         for pk in dict.fromkeys(recipient_ids)
         if pk != actor_id
     ]
-    recipients = {row.recipient_id for row in rows}
-    bell_forget(recipients)
-    # Again once they are committed: a bell read in between kept the state from before.
-    transaction.on_commit(partial(bell_forget, recipients))
+    _bells_forget(rows)
     return Notification.objects.bulk_create(rows)
 
 
@@ -130,10 +135,7 @@ def commitments_due_record(*, logs: list[ActionLog]) -> list[Notification]:
         for log in logs
         if log.pk not in told
     ]
-    recipients = {row.recipient_id for row in rows}
-    bell_forget(recipients)
-    # Again once they are committed: a bell read in between kept the state from before.
-    transaction.on_commit(partial(bell_forget, recipients))
+    _bells_forget(rows)
     return Notification.objects.bulk_create(rows)
 
 

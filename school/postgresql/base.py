@@ -17,6 +17,7 @@ PgBouncer's transaction pooling needs (a statement prepared on one server connec
 not there on the next); other backends run the SQL as it is."""
 
 import hashlib
+import itertools
 import re
 import select
 from functools import cache
@@ -30,8 +31,8 @@ _PLACEHOLDER = re.compile(r"%s")
 
 def _numbered(sql: str) -> str:
     """``%s`` placeholders as PREPARE wants them: ``$1``, ``$2``, …"""
-    count = iter(range(1, 10_000))
-    return _PLACEHOLDER.sub(lambda _match: f"${next(count)}", sql)
+    number = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda _match: f"${next(number)}", sql)
 
 
 # A run of a prepared statement that fails with these is prepared again and run once more.
