@@ -1,9 +1,10 @@
 """Parts of pages that are the same for many readers — a log's card, what a response or a
 reply says — rendered once and kept in the cache.
 
-A fragment's key is its object's id and a digest of everything the fragment shows (its
-``*_shown`` tuple below: text, badges, counts, tags, the author's name, the reader's time
-zone for the dates...). Any change to one of those — an edit, hide or restore, a new
+A fragment's key is the release (``school.release``: a deploy never reads the last one's
+HTML), its object's id and a digest of everything the fragment shows (its ``*_shown``
+tuple below: text, badges, counts, tags, the author's name, the reader's time zone for
+the dates...). Any change to one of those — an edit, hide or restore, a new
 response, a helpful mark, new tags, an author who renames herself — gives a new key, so a
 stale fragment is never read, whatever wrote the change (a service, the admin, a data
 migration); the old one expires. Fetching a page's fragments costs one ``get_many``.
@@ -29,6 +30,8 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from school.release import release
+
 # Fragments of objects nobody changes stay for a day; a changed one gets a new key at once.
 FRAGMENT_SECONDS = 24 * 60 * 60
 LOG_CARD_TEMPLATE = "circles/_log_card.html"
@@ -37,8 +40,9 @@ REPLY_BODY_TEMPLATE = "circles/_reply_body.html"
 
 
 def fragment_key(kind: str, pk: int, shown: tuple) -> str:
+    """The key of an object's fragment: what it shows, and the release that rendered it."""
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
-    return f"fragment:{kind}:{pk}:{digest}"
+    return f"fragment:{release()}:{kind}:{pk}:{digest}"
 
 
 def _reader_time_zone() -> str:

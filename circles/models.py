@@ -91,9 +91,6 @@ class Circle(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # Grows whenever anything the circle's pages show is written (database triggers,
-    # circles/revisions.py): pages are cached under it (school/pages.py).
-    revision = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     objects = CircleQuerySet.as_manager()
 

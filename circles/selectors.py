@@ -5,8 +5,6 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -45,7 +43,6 @@ from circles.permissions import (
 )
 from members.local_time import member_today
 from members.selectors import roles_of
-from school.prepared import execute_prepared
 
 # --- directory and circle pages ------------------------------------------------------------
 
@@ -139,72 +136,6 @@ def circle_public(*, slug: str, user=None) -> Circle | None:
     return qs.first()
 
 
-# Asked on every read of a kept page (``circles.pages``): plain SQL on one index, with no
-# ORM query to build each time, prepared on the server (``school.prepared``).
-_CIRCLE_REVISION_SQL = "SELECT id, revision FROM circles_circle WHERE slug = %s"
-_DASHBOARD_REVISIONS_SQL = """
-    SELECT 'circle', m.circle_id, c.revision
-      FROM circles_membership m JOIN circles_circle c ON c.id = m.circle_id
-     WHERE m.member_id = %s
-    UNION ALL
-    SELECT 'role', r.role_id, 0 FROM members_profile_roles r WHERE r.profile_id = %s
-"""
-
-
-def circle_revisions(*, slug: str) -> tuple | None:
-    """What a page of this circle is kept under (``circles.pages``): its revision (None:
-    no such circle)."""
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, "circles_circle_revision", _CIRCLE_REVISION_SQL, [slug])
-        row = cursor.fetchone()
-    return None if row is None else (("circle", *row),)
-
-
-# The log's circle, and the circles of the logs it follows and that follow it (the page
-# shows them: they may be in another of the author's circles), found by the logs' indexes
-# (a WHERE on the circles' table with an OR scanned it, and a UNION of three lookups took
-# PostgreSQL longer to plan than to run).
-_LOG_PAGE_REVISIONS_SQL = """
-    SELECT DISTINCT c.id, c.revision, c.slug = %s
-      FROM circles_actionlog a JOIN circles_circle c ON c.id = a.circle_id
-     WHERE a.id = %s
-        OR a.follows_id = %s
-        OR a.id = (SELECT follows_id FROM circles_actionlog WHERE id = %s)
-     ORDER BY 1
-"""
-
-
-def log_page_revisions(*, slug: str, pk: int) -> tuple | None:
-    """What a log's page is kept under (``circles.pages``): the revisions of its circle
-    and of the circles of the logs it follows and that follow it (None: no such log, or
-    none of them in the circle at ``slug``: the page is rendered, and the view decides)."""
-    if not 0 < pk < 2**63:  # no such log: the address's number is past any id's
-        return None
-    with connection.cursor() as cursor:
-        execute_prepared(
-            cursor, "circles_log_page_revisions", _LOG_PAGE_REVISIONS_SQL, [slug, pk, pk, pk]
-        )
-        rows = cursor.fetchall()
-    if not any(named for _id, _revision, named in rows):
-        return None
-    return tuple(("circle", pk_, revision) for pk_, revision, _named in rows)
-
-
-def dashboard_revisions(*, user) -> tuple:
-    """What her dashboard is kept under (``circles.pages``): the revision of every circle
-    she has a membership of, in any state, and her roles (which circles it suggests), in
-    one query (her profile's id is loaded with her user for every request)."""
-    profile = getattr(user, "profile", None)
-    with connection.cursor() as cursor:
-        execute_prepared(
-            cursor,
-            "circles_dashboard_revisions",
-            _DASHBOARD_REVISIONS_SQL,
-            [user.pk, profile.pk if profile else None],
-        )
-        return tuple(sorted(cursor.fetchall()))
-
-
 def circle_pending_requests(*, circle: Circle) -> QuerySet[Membership]:
     """Requests waiting for a facilitator, oldest first, with the people's profiles."""
     return (
@@ -285,7 +216,6 @@ def logs_for_lists(qs: QuerySet[ActionLog], *, awaiting: bool | None = None) -> 
     )
 
 
-FEED_TAGS_CACHE_SECONDS = 60 * 60
 CARD_FIELDS = (
     "id", "circle_id", "author_id", "title", "state", "situation_excerpt", "created_at",
     "published_at", "edited_at", "pinned_at", "locked_at", "is_hidden",
@@ -295,30 +225,19 @@ CARD_FIELDS = (
 )  # fmt: skip
 
 
-def _feed_tags_key(circle: Circle) -> str:
-    return f"circle-feed-tags:{circle.pk}:{circle.revision}"
-
-
 def circle_feed_tags(*, circle: Circle) -> list[Tag]:
-    """Tags of the circle's published logs that are not hidden (the feed's filter), the
-    same for every reader; cached per circle revision (``circles/revisions.py``: a log
-    published, edited, hidden or restored, or new tags, gives a new one)."""
-    key = _feed_tags_key(circle)
-    tags = cache.get(key)
-    if tags is None:
-        logs = ActionLog.objects.filter(
-            circle=circle, state=LogState.PUBLISHED, is_hidden=False
-        ).values("pk")
-        tags = list(
-            Tag.objects.filter(
-                taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(ActionLog),
-                taggit_taggeditem_items__object_id__in=logs,
-            )
-            .distinct()
-            .order_by("name")
+    """Tags of the circle's published logs that are not hidden (the feed's filter)."""
+    logs = ActionLog.objects.filter(
+        circle=circle, state=LogState.PUBLISHED, is_hidden=False
+    ).values("pk")
+    return list(
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(ActionLog),
+            taggit_taggeditem_items__object_id__in=logs,
         )
-        cache.set(key, tags, FEED_TAGS_CACHE_SECONDS)
-    return tags
+        .distinct()
+        .order_by("name")
+    )
 
 
 @dataclass

@@ -17,8 +17,3 @@ class NotificationsConfig(AppConfig):
 
         for name, receiver in receivers.COMMONS_EVENTS.items():
             getattr(commons_signals, name).connect(receiver, dispatch_uid=name)
-
-        from circles.pages import live_reads_cache
-        from notifications.inbox import bell_key_of
-
-        live_reads_cache(bell_key_of)  # the bell, read with each kept page

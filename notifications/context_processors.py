@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from notifications.inbox import bell_count
+from notifications.inbox import bell_count, bell_reads
 from school.paths import reversed_path
 
 
@@ -76,4 +76,4 @@ def bell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"bell": Bell(user, getattr(request, "live_reads", None), request=request)}
+    return {"bell": Bell(user, bell_reads(request), request=request)}

@@ -10,13 +10,10 @@ admin's digest preview) escapes."""
 
 import html as html_module
 import re
-import uuid
-from email.policy import compat32
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import SafeMIMEMultipart
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -50,103 +47,6 @@ def absolute_links(html: str) -> str:
     email has no address of its own for a link to be relative to, and what members wrote
     (an @mention's ``/people/<id>/``, a Markdown link) is stored with relative links."""
     return _HREF.sub(_absolute_href, html)
-
-
-class _HeaderPolicy(type(compat32)):
-    """The standard library's policy for Django's messages, writing a header that needs no
-    folding or encoding (ASCII, one line, short) as it is: folding it through
-    ``email.header.Header`` was the largest part of putting a digest on the wire."""
-
-    def _fold(self, name, value, sanitize):
-        line = f"{name}: {value}"
-        if (
-            isinstance(value, str)
-            and value.isascii()
-            and value.isprintable()
-            and len(line) <= 78
-            and "\r" not in value
-            and "\n" not in value
-            and "  " not in value
-            and "=?" not in value
-            and value == value.strip()
-        ):
-            return line + self.linesep
-        return super()._fold(name, value, sanitize)
-
-
-HEADER_POLICY = _HeaderPolicy()
-
-
-_NEWLINES = re.compile(r"\r\n|\r|\n")  # what the standard library's generator splits on
-
-
-def _written(message, linesep: str) -> bytes | None:
-    """What ``email.generator.BytesGenerator`` writes for ``message``, byte for byte,
-    when it is a multipart of text parts with no preamble or epilogue (every email the
-    school sends without an attachment); None for anything else. The generator clones
-    itself and its policy for each part and writes line by line: a third of sending a
-    digest."""
-    policy = message.policy.clone(linesep=linesep)
-    boundary = message.get_boundary()
-    parts = message.get_payload()
-    if (
-        policy.cte_type == "7bit"
-        or message.get_content_maintype() != "multipart"
-        or message.get_content_subtype() == "signed"
-        or not boundary
-        or message.preamble is not None
-        or message.epilogue is not None
-        or not isinstance(parts, list)
-        or not parts
-        or any(
-            part.is_multipart()
-            or part.get_content_maintype() != "text"
-            or not isinstance(part._payload, str)
-            or part.preamble is not None
-            or part.epilogue is not None
-            for part in parts
-        )
-    ):
-        return None
-
-    def headers(msg) -> bytes:
-        return b"".join(policy.fold_binary(name, value) for name, value in msg.raw_items())
-
-    written = [headers(message), linesep.encode()]
-    for i, part in enumerate(parts):
-        separator = ("" if i == 0 else linesep) + "--" + boundary + linesep
-        body = part._payload
-        if "\r" in body:
-            body = _NEWLINES.sub(linesep, body)
-        elif linesep != "\n":
-            body = body.replace("\n", linesep)
-        written += [separator.encode(), headers(part), linesep.encode()]
-        written.append(body.encode("ascii", "surrogateescape"))
-    written.append((linesep + "--" + boundary + "--" + linesep).encode())
-    return b"".join(written)
-
-
-class _Multipart(SafeMIMEMultipart):
-    def as_bytes(self, unixfrom=False, linesep="\n"):
-        fast = None if unixfrom else _written(self, linesep)
-        return fast if fast is not None else super().as_bytes(unixfrom, linesep)
-
-
-class SchoolEmail(EmailMultiAlternatives):
-    """An email whose headers are written with ``HEADER_POLICY``, with its MIME boundary
-    chosen before it is written (left to the generator, each message compiled a regex of
-    its own to check a random boundary against its text), and written by ``_written``."""
-
-    def message(self, *args, **kwargs):
-        message = super().message(*args, **kwargs)
-        message.policy = HEADER_POLICY
-        if type(message) is SafeMIMEMultipart:
-            message.__class__ = _Multipart  # the same object, written faster
-            boundary = f"=============={uuid.uuid4().hex}=="
-            parts = [part for part in message.walk() if not part.is_multipart()]
-            if not any(boundary in str(part._payload) for part in parts):
-                message.set_boundary(boundary)
-        return message
 
 
 def log_url(log) -> str:
@@ -191,7 +91,7 @@ def plain_text(rendered: str) -> str:
 
 def message_build(
     *, template: str, context: dict, to: str, member_id: int, email_type: str | None
-) -> SchoolEmail:
+) -> EmailMultiAlternatives:
     """Render ``templates/emails/<template>/`` for one recipient. With ``email_type``
     (digest, nudges, responses) the message carries List-Unsubscribe headers. Dates and
     times are rendered on the recipient's clock (``context["member"]``'s time zone)."""
@@ -218,7 +118,7 @@ def message_build(
         )
         text = plain_text(render_to_string(f"emails/{template}/body.txt", context))
         html = absolute_links(render_to_string(f"emails/{template}/body.html", context))
-    message = SchoolEmail(
+    message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -70,14 +70,15 @@ def _bell_key(user_id: int) -> str:
 BELL_ROWS = 1000
 
 
-def bell_key_of(request) -> str:
-    """The bell's cache key for this request (a kept page fetches it with the page)."""
-    return _bell_key(request.user.pk)
+def bell_reads(request) -> dict | None:
+    """What this request has read of the bell from the cache, so that it reads it once
+    (the log page asks whether to mark anything read, then draws the bell)."""
+    return None if request is None else request.__dict__.setdefault("bell_reads", {})
 
 
 def _bell(user, known: dict | None = None) -> tuple[int, frozenset[int] | None]:
-    """``known``: what this request already read from the cache (``request.live_reads``);
-    kept up to date here, so the request reads the cache at most once."""
+    """``known``: what this request already read from the cache (``bell_reads``); kept up
+    to date here, so the request reads the cache at most once."""
     key = _bell_key(user.pk)
     kept = known[key] if known is not None and key in known else cache.get(key)
     if kept is None:

@@ -2,6 +2,7 @@
 ``NotificationsConfig.ready``). They only record and enqueue; the emails are written and
 sent by the tasks."""
 
+from notifications.inbox import bell_reads
 from notifications.models import Verb
 from notifications.services import inbox
 from notifications.services.commons import commons_email_enqueue
@@ -63,8 +64,7 @@ def mentioned(sender, *, actor, log, response, member_ids, **kwargs) -> None:
 
 
 def log_seen(sender, *, user, log_id, request=None, **kwargs) -> None:
-    known = getattr(request, "live_reads", None)  # the bell, if read with a kept page
-    inbox.log_notifications_read(user=user, log_id=log_id, known=known)
+    inbox.log_notifications_read(user=user, log_id=log_id, known=bell_reads(request))
 
 
 CONNECTED = (

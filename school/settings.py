@@ -114,14 +114,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # The same backend, with a health check that needs no round trip (its docstring).
-        DATABASES["default"]["ENGINE"] = "school.postgresql"
-        # Statements every signed-in request runs stay prepared on the server (off behind
-        # PgBouncer's transaction pooling: school/postgresql/base.py).
-        DATABASES["default"]["PREPARED_STATEMENTS"] = env.bool(
-            "DATABASE_PREPARED_STATEMENTS", default=True
-        )
     # A database that does not answer must not hang pages until gunicorn kills its
     # workers (30 s): give up connecting after DATABASE_CONNECT_TIMEOUT seconds and cancel
     # any statement running longer than DATABASE_STATEMENT_TIMEOUT seconds (0: no limit,

@@ -4,7 +4,6 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from circles import fragments
-from circles.pages import LIVE_SLOT
 
 register = template.Library()
 
@@ -47,15 +46,3 @@ def response_blocks(context, responses, log) -> SafeString:
     cache at once (``fragments.response_blocks``)."""
     html = fragments.response_blocks(responses, log=log, context=context.flatten())
     return mark_safe("".join(html))  # noqa: S308
-
-
-@register.simple_tag(takes_context=True)
-def live(context, name: str) -> SafeString:
-    """``{% live "notifications/_bell.html" %}``: a part drawn afresh for every request.
-    In a page being kept for its reader (``circles.pages``) it is a slot, filled when the
-    page is served; anywhere else it renders here, as ``{% include %}`` would."""
-    slots = context.get("live_slots")
-    if slots is not None:
-        slots.append(name)
-        return mark_safe(LIVE_SLOT.format(name))  # noqa: S308 (a fixed comment)
-    return context.template.engine.get_template(name).render(context)

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
-from circles.pages import kept_page
 from circles.people import circle_newcomers
 from circles.permissions import (
     circle_for_moderator,
@@ -31,7 +30,6 @@ from circles.selectors import (
     circle_page,
     circle_pending_requests,
     circle_public,
-    circle_revisions,
     circle_tags_in_use,
     circles_directory,
     queue_counts,
@@ -98,14 +96,7 @@ def directory(request):
 
 
 def detail(request, slug):
-    """The circle page; for a signed-in reader, kept while the circle does not change."""
-    return kept_page(
-        request,
-        "circles/detail.html",
-        partial(_detail_context, request, slug),
-        depends_on=partial(circle_revisions, slug=slug),
-        query=("tag", "page"),
-    )
+    return render(request, "circles/detail.html", _detail_context(request, slug))
 
 
 def _detail_context(request, slug) -> dict:

@@ -12,8 +12,6 @@ on answers 403; anonymous visitors are sent to sign in. Every form is a plain
 POST → redirect; responding, replying and marking helpful also answer HTMX with partials.
 """
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from circles import selectors
 from circles.forms import ActionLogForm, ReplyForm, ResponseForm, preview_of
 from circles.models import ActionLog, Circle, Response
-from circles.pages import kept_page
 from circles.people import people_shown
 from circles.permissions import (
     can_edit_log,
@@ -248,16 +245,9 @@ def _log_detail_context(request, slug, pk) -> dict:
 
 @login_required
 def log_detail(request, slug, pk):
-    """The log page, kept for its reader while its circle does not change (``pages``)."""
-    return kept_page(
-        request,
-        "circles/log_detail.html",
-        partial(_log_detail_context, request, slug, pk),
-        depends_on=partial(selectors.log_page_revisions, slug=slug, pk=pk),
-        before_serving=partial(
-            log_seen.send, sender=ActionLog, user=request.user, log_id=pk, request=request
-        ),
-    )
+    context = _log_detail_context(request, slug, pk)
+    log_seen.send(sender=ActionLog, user=request.user, log_id=pk, request=request)
+    return render(request, "circles/log_detail.html", context)
 
 
 # --- responses --------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from notifications.selectors import (
 )
 from school.enqueue import task_enqueue_on_commit, task_enqueue_safely
 from school.limits import model_limit
+from school.release import release
 
 logger = logging.getLogger(__name__)
 
@@ -167,14 +168,15 @@ LINE_CACHE_SECONDS = 24 * 60 * 60
 
 
 def _line_key(log, section: str) -> str:
-    """The cache key of a log's line: it names everything the line shows, so a change to
-    the log, its author's name or its circle makes a new line (hidden logs never get here)."""
+    """The cache key of a log's line: it names the release and everything the line shows,
+    so a deploy, or a change to the log, its author's name or its circle, makes a new line
+    (hidden logs never get here)."""
     shown = (
         settings.SITE_URL, log.pk, log.title, log.situation_html, log.circle.slug,
         log.circle.name, log.author.display_name,
     )  # fmt: skip
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-    return f"digest-line:{section}:{log.pk}:{digest}"
+    return f"digest-line:{release()}:{section}:{log.pk}:{digest}"
 
 
 def _log_entry(log, *, section: str, shared: dict) -> dict:

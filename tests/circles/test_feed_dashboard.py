@@ -99,16 +99,15 @@ def _fill_circle(world, n):
         ResponseFactory(log=log, author=world.member, kind=ResponseKind.QUESTION)
 
 
-# Rendered (not read back as kept: ``circles.pages``), with the circle's revision, the bell's
-# count (not cached yet) and "New in the circle"; the session from the cache, her profile
-# with her user.
-FEED_QUERIES = 12
+# With the bell's count (not cached yet) and "New in the circle"; the session from the
+# cache, her profile with her user.
+FEED_QUERIES = 11
 
 
 @pytest.mark.parametrize("n", [3, 50])
 def test_feed_query_count_does_not_grow(client, world, django_assert_num_queries, n):
     """The circle page with its feed: FEED_QUERIES queries whether it shows 3 logs or 20
-    of 50 (user with profile, the revision, circle with counts, roles, tags, facilitators and the
+    of 50 (user with profile, circle with counts, roles, tags, facilitators and the
     reader's membership, the page of logs (no count), their tags, the tag filter)."""
     _fill_circle(world, n)
     client.force_login(world.member)
@@ -119,10 +118,10 @@ def test_feed_query_count_does_not_grow(client, world, django_assert_num_queries
 
 # --- the log page ---------------------------------------------------------------------------
 
-# With the bell, the members whose names link, the "Lessons from elsewhere" panel's one
-# query, and the circle's revision; the session from the cache, her profile with her user.
+# With the bell, the members whose names link and the "Lessons from elsewhere" panel's one
+# query; the session from the cache, her profile with her user.
 # Nothing unread about the log (the bell knows), so nothing is marked read.
-LOG_PAGE_QUERIES = 10
+LOG_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [3, 50])
@@ -134,7 +133,7 @@ def test_log_page_query_count_does_not_grow(client, world, django_assert_num_que
         )
         ResponseFactory(log=world.log, parent=response, author=world.author, kind="reply")
     """The log page: LOG_PAGE_QUERIES queries with 3 responses or 50, each with a
-    reply (user with profile, the revision, the log with circle/author/tags, responses and replies
+    reply (user with profile, the log with circle/author/tags, responses and replies
     with authors, the chain, and the permission checks for responding and moderating)."""
     follow_ups = [
         ActionLogFactory(circle=world.circle, author=world.author, follows=world.log)
@@ -252,13 +251,13 @@ def test_member_with_circles_sees_her_work_first_and_circles_for_roles_last(clie
     assert headings.index("Circles for your roles") > headings.index("Your roles")
 
 
-# With the bell's count (not cached yet) and the revisions; the session from the cache.
-DASHBOARD_QUERIES = 13
+# With the bell's count (not cached yet); the session from the cache.
+DASHBOARD_QUERIES = 12
 
 
 @pytest.mark.parametrize("n", [3, 50])
 def test_dashboard_query_count_does_not_grow(client, django_assert_num_queries, n):
-    """The dashboard: DASHBOARD_QUERIES (13) queries whether there are 3 or 50 circles,
+    """The dashboard: DASHBOARD_QUERIES (12) queries whether there are 3 or 50 circles,
     waiting logs, commitments and drafts."""
     role = RoleFactory(name="Ward manager")
     me = UserFactory()

@@ -75,6 +75,36 @@ def test_a_second_reader_gets_what_responses_say_from_the_cache(client, world):
     assert "What did nights think?" in text and "Nights liked it." in text
 
 
+def test_after_a_deploy_cards_and_responses_are_rendered_by_the_new_release(
+    client, world, monkeypatch
+):
+    """Keys carry the release (``school.release``): the HTML the last release kept is not
+    read by the next one, even for objects nobody changed."""
+    _page(client, world.member, world.circle.get_absolute_url())
+    _page(client, world.member, world.log.get_absolute_url())
+    monkeypatch.setattr("circles.fragments.release", lambda: "the-next-release")
+    _, templates = _page(client, world.facilitator, world.circle.get_absolute_url())
+    assert "circles/_log_card.html" in templates
+    _, templates = _page(client, world.facilitator, world.log.get_absolute_url())
+    assert "circles/_response_body.html" in templates
+
+
+def test_the_release_names_the_code_and_templates(settings, tmp_path):
+    from school.release import release
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    card = templates / "card.html"
+    card.write_text("<p>{{ log.title }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [templates]}]
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "requirements.lock").write_text("Django==5.2\n")
+    first = release.__wrapped__()
+    assert release.__wrapped__() == first  # made of contents, not of times
+    card.write_text("<p>{{ log.title }} ({{ log.circle }})</p>")
+    assert release.__wrapped__() != first
+
+
 # --- a card shows every change at once ------------------------------------------------------
 
 

@@ -1,0 +1,59 @@
+"""The circle revision triggers on this app's tables are dropped (see ``circles`` 0012).
+
+Frozen: literal SQL; going back makes them again as 0003 did."""
+
+from django.db import migrations
+
+FORWARD = [
+    "SET LOCAL lock_timeout = '5s';",
+    "DROP FUNCTION IF EXISTS circle_revision_lesson() CASCADE;",
+]
+
+BACKWARD = [
+    """
+    CREATE OR REPLACE FUNCTION circle_revision_lesson() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN UPDATE circles_circle SET revision = revision + 1 WHERE id IN (SELECT x.id FROM new_rows r, LATERAL (SELECT r.circle_id) x(id));
+      ELSIF TG_OP = 'DELETE' THEN UPDATE circles_circle SET revision = revision + 1 WHERE id IN (SELECT x.id FROM old_rows r, LATERAL (SELECT r.circle_id) x(id));
+      ELSE UPDATE circles_circle SET revision = revision + 1 WHERE id IN (SELECT x.id FROM old_rows o JOIN new_rows n ON n.id = o.id, LATERAL (SELECT o.circle_id UNION SELECT n.circle_id) x(id));
+      END IF;
+      RETURN NULL;
+    END $$;
+    """,
+    "DROP TRIGGER IF EXISTS circle_revision_lesson ON commons_lesson;",
+    "DROP TRIGGER IF EXISTS circle_revision_lesson_insert ON commons_lesson;",
+    """
+    CREATE TRIGGER circle_revision_lesson_insert AFTER INSERT ON commons_lesson
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION circle_revision_lesson();
+    """,
+    "DROP TRIGGER IF EXISTS circle_revision_lesson_update ON commons_lesson;",
+    """
+    CREATE TRIGGER circle_revision_lesson_update AFTER UPDATE ON commons_lesson
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION circle_revision_lesson();
+    """,
+    "DROP TRIGGER IF EXISTS circle_revision_lesson_delete ON commons_lesson;",
+    """
+    CREATE TRIGGER circle_revision_lesson_delete AFTER DELETE ON commons_lesson
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION circle_revision_lesson();
+    """,
+]
+
+
+def _run(postgresql, sqlite=()):
+    def run(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        statements = postgresql if vendor == "postgresql" else sqlite if vendor == "sqlite" else ()
+        with schema_editor.connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("commons", "0003_circle_revision_statement_triggers")]
+
+    operations = [
+        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+    ]
