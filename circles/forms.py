@@ -54,6 +54,29 @@ class DirectoryFilterForm(forms.Form):
         self.fields["tag"].choices = [("", "Any tag")] + [(t.slug, t.name) for t in tags]
 
 
+class PeopleFilterForm(forms.Form):
+    """The people page's name filter: a GET form that works as it is and, with HTMX, shows
+    the matching members (``results``: the list's CSS selector) as she types."""
+
+    q = forms.CharField(
+        label="Find a member by name",
+        required=False,
+        strip=True,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, url: str, results: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {
+                "hx-get": url,
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": results,
+                "hx-push-url": "true",
+            }
+        )
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label="Reason",

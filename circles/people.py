@@ -4,17 +4,30 @@ link to a profile. Shaped so templates run no queries."""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Case, CharField, Count, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Left, Lower, NullIf, StrIndex
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from circles.models import ActionLog, Circle, LogState, Membership, MembershipState, Response
-from circles.permissions import CircleAccess, people_visible_to
-from members.models import Role
+from circles.models import (
+    ActionLog,
+    Circle,
+    LogState,
+    Membership,
+    MembershipKind,
+    MembershipState,
+    Response,
+)
+from circles.permissions import people_visible_to
+from members.models import Profile, Role
+from school.limits import model_limit
 
 NEW_FOR = dt.timedelta(days=14)
 WEEK = dt.timedelta(days=7)
 MONTH = dt.timedelta(days=30)
 PROFILE_LOGS = 20
+PEOPLE_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -44,17 +57,26 @@ def people_shown(*, circle_ids) -> PeopleShown:
     return PeopleShown(members={pk: frozenset(ids) for pk, ids in members.items()})
 
 
-def _last_active(*, circle: Circle, since: dt.datetime) -> dict[int, dt.datetime]:
-    """When each member last published a log or wrote a response in the circle (since
-    ``since``): one grouped query (the union of two)."""
+def _last_active(
+    *, circle: Circle, member_ids: list[int], since: dt.datetime
+) -> dict[int, dt.datetime]:
+    """When each of ``member_ids`` last published a log or wrote a response in the circle
+    (since ``since``): one grouped query (the union of two), none without members."""
+    if not member_ids:
+        return {}
     logs = (
-        ActionLog.objects.filter(circle=circle, state=LogState.PUBLISHED, published_at__gte=since)
+        ActionLog.objects.filter(
+            circle=circle,
+            state=LogState.PUBLISHED,
+            published_at__gte=since,
+            author_id__in=member_ids,
+        )
         .order_by()
         .values("author_id")
         .annotate(last=Max("published_at"))
     )
     responses = (
-        Response.objects.filter(log__circle=circle, created_at__gte=since)
+        Response.objects.filter(log__circle=circle, created_at__gte=since, author_id__in=member_ids)
         .order_by()
         .values("author_id")
         .annotate(last=Max("created_at"))
@@ -75,37 +97,93 @@ def _activity(when: dt.datetime | None, now: dt.datetime) -> str:
 
 
 def _with_people(qs: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Each member with her profile and, as ``profile.roles_by_name``, her roles (a list:
+    no queryset made for each member)."""
     return qs.select_related("member__profile").prefetch_related(
-        Prefetch("member__profile__roles", queryset=Role.objects.order_by("name"))
+        Prefetch(
+            "member__profile__roles",
+            queryset=Role.objects.order_by("name"),
+            to_attr="roles_by_name",
+        )
     )
 
 
-def circle_people(*, circle: Circle, access: CircleAccess) -> dict:
-    """The people page: the circle's active members (facilitators first, then by name),
-    each with ``activity`` ("week", "month" or "", unless she hides it) and ``is_new``;
-    ``newcomers`` (joined in the last fortnight, with an introduction); for its
-    moderators, ``pending`` (requests waiting)."""
+def _display_name() -> Coalesce:
+    """``User.display_name`` in SQL, for a membership: her profile's display name, else the
+    part of her email address before the @."""
+    return Coalesce(
+        NullIf("member__profile__display_name", Value("")),
+        Left("member__email", StrIndex("member__email", Value("@")) - 1),
+        output_field=CharField(),
+    )
+
+
+def _name_query(q: str | None) -> str:
+    """``q`` as the people page filters by it: spaces collapsed, no NUL (PostgreSQL refuses
+    it), and at most one character longer than a display name, so that a longer ``q``
+    still matches nobody."""
+    q = " ".join((q or "").replace("\x00", " ").split())
+    return q[: model_limit(Profile, "display_name") + 1]
+
+
+class _CountedPaginator(Paginator):
+    """A paginator given its count (read beside the circle's total, in one query)."""
+
+    def __init__(self, object_list, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
+def circle_people(*, circle: Circle, q: str = "", page: str | int | None = None) -> dict:
+    """The people page: one ``page`` (a Paginator page of ``PEOPLE_PER_PAGE``; a number
+    that is not a page shows the first page, one past the end the last) of the circle's
+    active members whose display name contains ``q`` (any case), facilitators first, then
+    by name. Each member of the page has ``activity`` ("week", "month" or "", unless she
+    hides it) and ``is_new``. Also ``q`` (as filtered by) and ``total`` (the circle's active
+    members, whatever ``q`` and the page). Four queries whatever the circle's size (three
+    when the page is empty), and only the page's rows are read."""
     now = timezone.now()
-    members = list(_with_people(Membership.objects.filter(circle=circle).active()))
-    last = _last_active(circle=circle, since=now - MONTH)
-    for m in members:
+    q = _name_query(q)
+    members = Membership.objects.filter(circle=circle).active().alias(name=_display_name())
+    matching = Q(name__icontains=q) if q else Q()
+    counts = members.aggregate(
+        total=Count("pk"), matching=Count("pk", filter=matching) if q else Count("pk")
+    )
+    shown = _with_people(members.filter(matching)).order_by(
+        Case(When(kind=MembershipKind.FACILITATOR, then=Value(0)), default=Value(1)),
+        Lower("name"),
+        "pk",
+    )
+    paginator = _CountedPaginator(shown, PEOPLE_PER_PAGE, count=counts["matching"])
+    page_obj = paginator.get_page(page)
+    page_obj.object_list = list(page_obj.object_list)
+    last = _last_active(
+        circle=circle, member_ids=[m.member_id for m in page_obj.object_list], since=now - MONTH
+    )
+    for m in page_obj.object_list:
         hidden = m.member.profile.hide_active_status
         m.activity = "" if hidden else _activity(last.get(m.member_id), now)
         m.is_new = m.joined_at is not None and m.joined_at >= now - NEW_FOR
-    members.sort(key=lambda m: (not m.is_facilitator, m.member.display_name.lower(), m.pk))
-    pending = []
-    if access.can_moderate:
-        pending = list(
-            Membership.objects.pending()
-            .filter(circle=circle)
-            .select_related("member__profile")
-            .order_by("created_at", "pk")
-        )
     return {
-        "members": members,
-        "newcomers": [m for m in members if m.is_new and m.member.profile.introduction],
-        "pending": pending,
+        "page_obj": page_obj,
+        "members": page_obj.object_list,
+        "q": q,
+        "total": counts["total"],
     }
+
+
+def circle_join_requests(*, circle: Circle) -> list[Membership]:
+    """The requests to join the circle that wait for its facilitators, oldest first."""
+    return list(
+        Membership.objects.pending()
+        .filter(circle=circle)
+        .select_related("member__profile")
+        .order_by("created_at", "pk")
+    )
 
 
 def circle_newcomers(*, circle: Circle) -> list[Membership]:

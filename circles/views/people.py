@@ -6,14 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from circles.forms import PeopleFilterForm
 from circles.mentions import mention_suggestions
 from circles.models import Circle
-from circles.people import circle_people, people_shown, person_profile
+from circles.people import circle_join_requests, circle_people, people_shown, person_profile
 from circles.permissions import CircleAccess, circle_access
 from members.forms import IntroductionForm
 from members.services import introduction_save, introduction_skip
+
+PEOPLE_RESULTS_ID = "people-results"
 
 
 def _access_or_404(request, slug: str, *, members_only: bool = False) -> CircleAccess:
@@ -28,13 +33,31 @@ def _access_or_404(request, slug: str, *, members_only: bool = False) -> CircleA
 @login_required
 @require_GET
 def people(request, slug):
+    """A page of the circle's members, filtered by name (``q``); to HTMX (not restoring
+    its history), only the list."""
     access = _access_or_404(request, slug)
-    context = circle_people(circle=access.circle, access=access)
-    return render(
-        request,
-        "circles/people.html",
-        {"circle": access.circle, "access": access, "is_moderator": access.can_moderate, **context},
+    form = PeopleFilterForm(
+        request.GET,
+        url=reverse("circles:people", args=[access.circle.slug]),
+        results=f"#{PEOPLE_RESULTS_ID}",
     )
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context = {
+        "circle": access.circle,
+        "access": access,
+        "is_moderator": access.can_moderate,
+        "form": form,
+        "results_id": PEOPLE_RESULTS_ID,
+        "partial": partial,
+        **circle_people(circle=access.circle, q=q, page=request.GET.get("page")),
+    }
+    if access.can_moderate and not partial:
+        context["pending"] = circle_join_requests(circle=access.circle)
+    template = "circles/_people_results.html" if partial else "circles/people.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required

@@ -112,8 +112,11 @@ def test_mention_suggestions_are_at_most_eight(client, people):
 
 
 def _crowd(n: int):
-    circle = CircleFactory(slug=f"crowd-{n}", capacity=100)
-    members = [MembershipFactory(circle=circle).member for _ in range(n)]
+    circle = CircleFactory(slug=f"crowd-{n}", capacity=200)
+    members = [
+        MembershipFactory(circle=circle, member=person(f"Person {n}-{i:03d}")).member
+        for i in range(n)
+    ]
     for i, m in enumerate(members):
         m.profile.roles.create(name=f"Role {n}-{i}", slug=f"role-{n}-{i}", sector="health")
         log = ActionLogFactory(circle=circle, author=m)
@@ -121,20 +124,25 @@ def _crowd(n: int):
     return circle, members
 
 
-PEOPLE_PAGE_QUERIES = 7
+PEOPLE_PAGE_QUERIES = 8
 
 
-@pytest.mark.parametrize("n", [3, 50])
-def test_people_page_query_count_does_not_grow(client, django_assert_num_queries, n):
-    """session, user, profile, circle, membership, members with profiles, their roles,
-    activity (one grouped query), and the bell."""
+@pytest.mark.parametrize("query", [{}, {"q": "PERSON", "page": "2"}])
+@pytest.mark.parametrize("n", [3, 120])
+def test_people_page_query_count_does_not_grow(client, django_assert_num_queries, n, query):
+    """The user with her profile, the circle, her membership, the counts (the circle's
+    members and those the filter matches), the page of members with profiles, their roles,
+    their activity (one grouped query), and the bell: the same for 3 members as for 120,
+    filtered or not, on any page."""
     circle, members = _crowd(n)
     client.force_login(members[0])
     members[0].profile.introduction_answered_at = timezone.now()
     members[0].profile.save()
     with django_assert_num_queries(PEOPLE_PAGE_QUERIES):
-        response = client.get(reverse("circles:people", args=[circle.slug]))
-    assert response.content.decode().count('class="card person"') == n
+        response = client.get(reverse("circles:people", args=[circle.slug]), query)
+    shown = 3 if n == 3 else 50
+    assert response.content.decode().count('class="card person"') == shown
+    assert f'Members <span class="meta">({n})</span>' in response.content.decode()
 
 
 PROFILE_QUERIES = 7
