@@ -45,7 +45,11 @@ format: install
 	$(VENV)/bin/ruff format .
 
 # PostgreSQL + Redis at a real school's size (see README, "Benchmarks"); BENCH_ARGS takes
-# --quick, --embedded, --smoke, --only pages|digest, --reseed.
+# --quick, --embedded, --smoke, --only pages|erasure|digest, --reseed, --writes-per-second N.
+# The first figure is the mix: 200 members signed in, each request a random member and a page
+# she may see (wrk with a Lua script), while members post responses and helpful marks through
+# the forms (2 a second); then each kind of page alone, erasure beside posts, single URLs
+# re-read by one member (no goals), and the weekly digest.
 BENCH_ARGS ?=
 bench: install
 	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-benchmarks}" $(PY) -m benchmarks $(BENCH_ARGS)

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-SEED_VERSION = 2  # 2: notifications for the measured member
+SEED_VERSION = 3  # 2: notifications for the measured member; 3: for every log's author
 RANDOM_SEED = 20261128
 
 
@@ -140,6 +140,7 @@ def seed(size: Size) -> dict:
         + size.responses
         + 20
         + 2 * (size.logs + size.filler_logs + size.small_circle_logs)
+        + size.responses
     )
     bar = tqdm(total=total, desc="seeding", unit="row", mininterval=1.0)
 
@@ -330,6 +331,7 @@ def seed(size: Size) -> dict:
         [Profile.roles.through(profile_id=users[the_member].profile.pk, role=roles[-1])]
     )
     _notifications_seed(users[the_member], responses)
+    _notifications_of_authors(responses, bar)
     bar.close()
 
     meta = {
@@ -363,6 +365,28 @@ def _notifications_seed(member, responses, count: int = 200) -> None:
         )
         for n, r in enumerate(mine)
     )
+
+
+def _notifications_of_authors(responses, bar) -> None:
+    """Every log's author heard of each response to her log, as ``response_posted`` tells
+    her: the notifications page of any member who writes logs; three in four read."""
+    from notifications.models import Notification, Verb
+
+    rows = [
+        Notification(
+            recipient_id=r.log.author_id,
+            verb=Verb.RESPONDED,
+            actor_id=r.author_id,
+            circle_id=r.log.circle_id,
+            log_id=r.log_id,
+            response=r,
+            created_at=r.created_at,
+            read_at=None if n % 4 == 0 else r.created_at,
+        )
+        for n, r in enumerate(responses)
+        if r.author_id != r.log.author_id and not r.is_hidden
+    ]
+    _bulk(Notification, rows, bar, batch_size=5000)
 
 
 def bench_member_index(size: Size) -> int:
