@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from members.admin import UserAdmin
 from members.models import User
 from privacy.models import DataExport, Erasure, ErasureMode, ExportState
-from privacy.services.erasure import ErasureRefused, erasure_request
+from privacy.services.erasure import ErasureRefused, ErasureUnderWay, erasure_request
 from privacy.services.exports import export_request
 from school.admin import ReadOnlyAdmin
 
@@ -53,6 +53,8 @@ class MemberAdmin(UserAdmin):
                 continue
             try:
                 erasure_request(member=member, mode=mode, requested_by=request.user)
+            except ErasureUnderWay:
+                self.message_user(request, f"Account {member.pk} is already being erased.")
             except ErasureRefused as refusal:
                 self.message_user(request, f"{member.pk}: {refusal}", messages.ERROR)
             else:
@@ -98,8 +100,14 @@ class DataExportAdmin(admin.ModelAdmin):
 
 @admin.register(Erasure)
 class ErasureAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "mode", "state", "by_staff", "requested_by", "created_at", "finished_at"]
+    list_display = [
+        "pk", "mode", "state", "step", "batches", "by_staff", "requested_by", "created_at",
+        "finished_at",
+    ]  # fmt: skip
     list_filter = ["state", "mode", "by_staff"]
     list_select_related = ["requested_by__profile"]
-    fields = ["mode", "state", "by_staff", "requested_by", "counts", "created_at", "finished_at"]
+    fields = [
+        "mode", "state", "step", "batches", "progressed_at", "by_staff", "requested_by",
+        "counts", "created_at", "finished_at",
+    ]  # fmt: skip
     readonly_fields = fields

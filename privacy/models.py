@@ -2,7 +2,10 @@
 
 An erasure keeps what it needs to finish (her id and the words to scrub) only while it
 runs; once done the row says that an erasure happened, when, in which mode and how many
-rows each table lost, and nothing about who she was."""
+rows each table lost, and nothing about who she was. While it runs, it also records how
+far it has gone (``step``, ``batches``, ``progressed_at``): it works in short
+transactions, each committing its rows and its progress together, so a re-run continues
+where a killed one stopped."""
 
 from django.conf import settings
 from django.db import models
@@ -87,6 +90,17 @@ class Erasure(models.Model):
     # Her email and name, to find and remove mentions of her: emptied when the erasure ends.
     scrub = models.JSONField(default=list, blank=True, editable=False)
     counts = models.JSONField(default=dict, blank=True, help_text="Rows removed or kept, by table.")
+    step = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="The step under way (a table's link to her, or a table being scrubbed of "
+        "her name); empty before the first batch and once done.",
+    )
+    batches = models.PositiveIntegerField(default=0, help_text="Transactions committed so far.")
+    progressed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last batch committed."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 

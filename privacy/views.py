@@ -10,6 +10,7 @@ from privacy.models import ErasureMode
 from privacy.selectors import exports_of, privacy_facts
 from privacy.services.erasure import (
     ErasureRefused,
+    ErasureUnderWay,
     circles_needing_handover,
     erasure_request,
     handover_message,
@@ -57,6 +58,11 @@ def delete_account(request):
     if request.method == "POST" and form.is_valid():
         try:
             erasure_request(member=request.user, mode=ErasureMode(form.cleaned_data["mode"]))
+        except ErasureUnderWay:
+            # A second submission (a double click, another tab) while the first is at work.
+            logout(request)
+            messages.info(request, "Your account is already being deleted.")
+            return redirect("privacy:account_deleted")
         except ErasureRefused as refusal:
             form.add_error(None, str(refusal))
         else:

@@ -239,6 +239,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 PRIVACY_EXPORT_DIR = Path(env.str("PRIVACY_EXPORT_DIR", default=str(VAR_DIR / "exports")))
 # Days an export's link works; its file is deleted after that.
 PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
+# Erasure, exports and the retention purge work in short transactions of at most this many
+# rows; a batch slower than this many seconds halves the next (privacy/batches.py).
+PRIVACY_BATCH_SIZE = env.int("PRIVACY_BATCH_SIZE", default=500)
+PRIVACY_BATCH_SECONDS = env.float("PRIVACY_BATCH_SECONDS", default=0.5)
 # Days kept, then purged every night: records of emails sent (digests, nudges, response
 # emails; meeting reminders counted from the meeting's end), notifications once read, and
 # invite links after they expired.

@@ -1,5 +1,9 @@
 """Export my data: a zip of JSON files (one a kind, ``privacy.registry.EXPORTS``) and an
-HTML index, built by streaming rows into the zip, then an email with a signed link."""
+HTML index, built by streaming rows into the zip, then an email with a signed link.
+
+Rows are read a page at a time, each page a short query of its own (keyset on the primary
+key, ``privacy.batches``): however much she wrote, the build holds no transaction, lock or
+server-side cursor open while it writes the zip, and keeps one page in memory."""
 
 import datetime as dt
 import json
@@ -19,6 +23,7 @@ from django.utils import timezone
 from circles.models import ActionLog
 from members.models import User
 from notifications.emails import absolute, message_build
+from privacy.batches import pk_pages
 from privacy.models import DataExport, ExportState
 from privacy.registry import EXPORTS
 from school.enqueue import task_enqueue_on_commit
@@ -128,21 +133,35 @@ def _write_readable_logs(archive: zipfile.ZipFile, member: User) -> None:
     )
     with archive.open("logs.html", "w") as raw:
         raw.write(render_to_string("privacy/_export_logs_head.html").encode())
-        for log in logs.iterator(chunk_size=CHUNK):
-            parts = [(label, log[name]) for name, label in LOG_PARTS if log[name]]
-            raw.write(one.render({"log": log, "parts": parts}).encode())
+        last = None
+        while True:
+            # Keyset on (created_at, id), the order she wrote them in: one page a query.
+            page = logs
+            if last is not None:
+                page = page.filter(
+                    Q(created_at__gt=last[0]) | Q(created_at=last[0], pk__gt=last[1])
+                )
+            rows = list(page[:CHUNK])
+            if not rows:
+                break
+            for log in rows:
+                parts = [(label, log[name]) for name, label in LOG_PARTS if log[name]]
+                raw.write(one.render({"log": log, "parts": parts}).encode())
+            last = (rows[-1]["created_at"], rows[-1]["id"])
         raw.write(b"</main></body></html>\n")
 
 
 def _write_kind(archive: zipfile.ZipFile, kind, member: User) -> int:
-    """Stream ``kind``'s rows into ``<name>.json``, a chunk of rows at a time."""
+    """Stream ``kind``'s rows into ``<name>.json``, a page of rows at a time."""
     count = 0
+    rows = kind.queryset(member)
     with archive.open(f"{kind.name}.json", "w") as raw:
         raw.write(b"[")
-        for row in kind.queryset(member).iterator(chunk_size=CHUNK):
-            raw.write((",\n" if count else "\n").encode())
-            raw.write(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False).encode())
-            count += 1
+        for ids in pk_pages(rows, CHUNK):
+            for row in rows.filter(pk__in=ids):
+                raw.write((",\n" if count else "\n").encode())
+                raw.write(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False).encode())
+                count += 1
         raw.write(b"\n]\n")
     return count
 
@@ -183,12 +202,14 @@ def exports_expire() -> int:
     once a day old."""
     _orphans_delete()
     count = 0
-    for export in exports_past_date().iterator(chunk_size=CHUNK):
-        if export.path is not None:
-            export.path.unlink(missing_ok=True)
-        count += DataExport.objects.filter(pk=export.pk).update(
-            state=ExportState.EXPIRED, file_name=""
-        )
+    past = exports_past_date()
+    for ids in pk_pages(past, CHUNK):
+        for export in past.filter(pk__in=ids):
+            if export.path is not None:
+                export.path.unlink(missing_ok=True)
+            count += DataExport.objects.filter(pk=export.pk).update(
+                state=ExportState.EXPIRED, file_name=""
+            )
     return count
 
 

@@ -1,8 +1,14 @@
 """Retention: what is kept how long (``settings.RETENTION_*``, ``PRIVACY_EXPORT_DAYS``),
 purged every night by beat (``privacy.purge_expired``) and shown by
-``manage.py purge_expired --dry-run``."""
+``manage.py purge_expired --dry-run``.
+
+The purge deletes a batch of rows at a time, each batch its own short transaction
+(``privacy.batches``): a night's backlog never holds the rows pages write (a circle's
+invites, a member's notifications) for longer than one batch, and a purge killed mid-way
+has removed what it committed; the next night's finds the rest by the same filter."""
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +20,7 @@ from django.utils import timezone
 
 from meetings.models import ReminderStatus
 from notifications.models import DeliveryStatus
+from privacy.batches import Pace, delete_locked, pk_pages
 from privacy.models import DataExport, ExportState
 
 # A delivery still being sent or waiting for a retry is never purged: only finished ones.
@@ -98,12 +105,25 @@ def retention_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
     }
 
 
-@transaction.atomic
 def retention_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Remove what each schedule has kept long enough. Returns rows removed per schedule."""
+    """Remove what each schedule has kept long enough, in batches. Returns rows removed per
+    schedule (what went with them included, as ``QuerySet.delete`` counts)."""
     now = now or timezone.now()
     removed = {}
     for s in SCHEDULES:
         cutoff = now - dt.timedelta(days=s.days)
-        removed[s.name] = sum(qs.delete()[0] for qs in s.rows(cutoff))
+        removed[s.name] = sum(_delete_in_batches(qs) for qs in s.rows(cutoff))
     return removed
+
+
+def _delete_in_batches(rows: models.QuerySet) -> int:
+    """Delete ``rows`` a batch at a time, each batch committed on its own; a row is deleted
+    only if it still matches the schedule's filter when its batch runs."""
+    deleted = 0
+    pace = Pace()
+    for ids in pk_pages(rows, pace):
+        started = time.perf_counter()
+        with transaction.atomic():
+            deleted += delete_locked(rows.filter(pk__in=ids))[0]
+        pace.took(time.perf_counter() - started)
+    return deleted

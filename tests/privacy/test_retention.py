@@ -94,6 +94,25 @@ def test_each_schedule_removes_only_what_it_kept_long_enough(aged):
     assert Invite.objects.count() == 2 and DataExport.objects.count() == 1
 
 
+def test_the_purge_removes_the_same_rows_a_batch_a_transaction(aged, settings, monkeypatch):
+    from privacy.services import retention
+
+    settings.PRIVACY_BATCH_SIZE = 1
+    batches = []
+    delete_locked = retention.delete_locked
+
+    def counted(rows):
+        batches.append(len(rows.values_list("pk", flat=True)))
+        return delete_locked(rows)
+
+    monkeypatch.setattr(retention, "delete_locked", counted)
+    with time_machine.travel(NOW, tick=False):
+        removed = retention_purge()
+    assert sum(removed.values()) == 6
+    assert batches == [1] * 6
+    assert DigestDelivery.objects.count() == 2 and Invite.objects.count() == 2
+
+
 def test_the_dry_run_shows_counts_and_removes_nothing(aged):
     out = StringIO()
     with time_machine.travel(NOW, tick=False):
