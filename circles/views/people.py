@@ -41,8 +41,16 @@ def people(request, slug):
         url=reverse("circles:people", args=[access.circle.slug]),
         results=f"#{PEOPLE_RESULTS_ID}",
     )
-    q = form.cleaned_data["q"] if form.is_valid() else ""
     partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context = _people_context(request, access, form, partial=partial)
+    template = "circles/_people_results.html" if partial else "circles/people.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _people_context(request, access, form, *, partial: bool) -> dict:
+    q = form.cleaned_data["q"] if form.is_valid() else ""
     context = {
         "circle": access.circle,
         "access": access,
@@ -54,10 +62,7 @@ def people(request, slug):
     }
     if access.can_moderate and not partial:
         context["pending"] = circle_join_requests(circle=access.circle)
-    template = "circles/_people_results.html" if partial else "circles/people.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return context
 
 
 @login_required
