@@ -13,7 +13,7 @@ phone).
 import math
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 NARROWEST_PX = 288  # the chart's width on a 320px screen
@@ -83,35 +83,26 @@ class BarChart:
         )
 
     def svg(self) -> SafeString:
+        # Drawn with plain string formatting: every value but the labels is a number
+        # worked out here (the labels are escaped), and a chart has hundreds of bars.
         top_value = max([v for s in self.series for v in s.values] + [1])
         left = self.label_percent
         plot = 100 - left - VALUE_PERCENT
+        legend, group = self._legend_height, self._group_height
         bars = []
         for row, (label, values) in enumerate(self.rows):
-            group_top = PADDING + self._legend_height + row * self._group_height
-            middle = group_top + (self._group_height - GROUP_GAP) / 2
-            bars.append(
-                format_html(
-                    '<text class="bar-label" x="0" dx="6" y="{}">{}</text>', middle + 5, label
-                )
-            )
+            group_top = PADDING + legend + row * group
+            middle = group_top + (group - GROUP_GAP) / 2
+            name = conditional_escape(label)
+            bars.append(f'<text class="bar-label" x="0" dx="6" y="{middle + 5}">{name}</text>')
             for i, value in enumerate(values):
                 y = group_top + i * (BAR_HEIGHT + BAR_GAP)
-                width = round(plot * value / top_value, 2)
+                count = int(value)
+                width = round(plot * count / top_value, 2)
                 bars.append(
-                    format_html(
-                        '<rect class="series-{}" x="{}%" y="{}" width="{}%" height="{}"></rect>'
-                        '<text class="bar-value series-{}" x="{}%" dx="4" y="{}">{}</text>',
-                        i,
-                        left,
-                        y,
-                        width,
-                        BAR_HEIGHT,
-                        i,
-                        round(left + width, 2),
-                        y + BAR_HEIGHT - 3,
-                        value,
-                    )
+                    f'<rect class="series-{i}" x="{left}%" y="{y}" width="{width}%"'
+                    f' height="{BAR_HEIGHT}"></rect><text class="bar-value series-{i}"'
+                    f' x="{round(left + width, 2)}%" dx="4" y="{y + BAR_HEIGHT - 3}">{count}</text>'
                 )
         return format_html(
             '<svg class="bar-chart" id="{id}" role="img" width="100%" height="{h}" '
@@ -129,6 +120,18 @@ class BarChart:
             top=PADDING + self._legend_height,
             bottom=self.height - PADDING,
             bars=SafeString("".join(bars)),
+        )
+
+    def table_body(self) -> SafeString:
+        """The rows of the table beside the chart: a header cell with the label, a cell
+        for each series' number."""
+        return SafeString(
+            "".join(
+                f'<tr><th scope="row">{conditional_escape(label)}</th>'
+                + "".join(f"<td>{int(value)}</td>" for value in values)
+                + "</tr>"
+                for label, values in self.rows
+            )
         )
 
 

@@ -50,7 +50,7 @@ def health_rows(figures: Health) -> list[tuple[str, str, object]]:
     rows += [
         (
             "silent member",
-            m.member.display_name,
+            m.name,
             timezone.localdate(m.last_active_at).isoformat() if m.last_active_at else "never",
         )
         for m in figures.silent_members

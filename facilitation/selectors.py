@@ -56,6 +56,7 @@ from circles.models import (
 )
 from circles.selectors import circle_pending_requests
 from facilitation.models import ModerationAction, Report, ReportState
+from members.models import display_name_of
 
 SILENT_AFTER = timedelta(weeks=3)
 
@@ -156,6 +157,14 @@ def week_starts(*, now: datetime, weeks: int) -> list[date]:
     return [this_monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
 
 
+@dataclass(frozen=True)
+class SilentMember:
+    """A member gone quiet, as the health page and its CSV name her."""
+
+    name: str
+    last_active_at: datetime | None
+
+
 @dataclass
 class Health:
     circle: Circle
@@ -167,7 +176,7 @@ class Health:
     logs_in_window: int = 0
     logs_answered: int = 0
     median_first_response: timedelta | None = None
-    silent_members: list[Membership] = field(default_factory=list)
+    silent_members: list[SilentMember] = field(default_factory=list)
     silent_count: int = 0
     unanswered_logs: list[ActionLog] = field(default_factory=list)
     unanswered_count: int = 0
@@ -230,7 +239,7 @@ def _health_for(
     detail: bool,
     unanswered_limit: int | None = None,
 ) -> list[Health]:
-    """Health of several circles in a fixed number of queries (5 with ``detail``, 3 without).
+    """Health of several circles in a fixed number of queries (4 with ``detail``, 3 without).
     With ``detail`` (one circle), ``unanswered_limit`` lists only the oldest unanswered logs
     (``unanswered_count`` still counts them all)."""
     starts = week_starts(now=now, weeks=weeks)
@@ -259,8 +268,10 @@ def _health_for(
     return list(by_id.values())
 
 
-def _week_index(index: dict, moment: datetime) -> int:
-    local = timezone.localdate(moment)
+def _week_index(index: dict, moment: datetime, zone) -> int:
+    """The week of ``moment`` on the clock of ``zone`` (the current time zone, read once
+    for all the rows)."""
+    local = moment.astimezone(zone).date()
     return index[local - timedelta(days=local.weekday())]
 
 
@@ -284,9 +295,10 @@ def _health_logs(by_id: dict, *, index: dict, window_start: datetime, now: datet
         .values_list("circle_id", "published_at", "first_response")
     )
     waits: dict[int, list[timedelta]] = defaultdict(list)
+    zone = timezone.get_current_timezone()
     for circle_id, published_at, first_response in logs:
         health = by_id[circle_id]
-        health.logs_per_week[_week_index(index, published_at)] += 1
+        health.logs_per_week[_week_index(index, published_at, zone)] += 1
         health.logs_in_window += 1
         if first_response is not None:
             health.logs_answered += 1
@@ -295,40 +307,41 @@ def _health_logs(by_id: dict, *, index: dict, window_start: datetime, now: datet
         by_id[circle_id].median_first_response = statistics.median(values)
 
 
-def _last_active(ids: list[int]) -> dict[tuple[int, int], datetime]:
-    """Each (circle, member)'s latest log or response there: grouped aggregates of logs and
-    responses in one union query."""
-    last_logs = (
-        ActionLog.objects.filter(circle_id__in=ids, state=LogState.PUBLISHED)
+def _last_contribution(model, *, circle: str, moment: str, **published):
+    """The latest ``moment`` of the membership's author's ``model`` rows in its circle
+    (``circle``: the path to it), a subquery of the memberships' query."""
+    return Subquery(
+        model.objects.filter(
+            **{circle: OuterRef("circle_id")}, author_id=OuterRef("member_id"), **published
+        )
         .order_by()
-        .values_list("circle_id", "author_id")
-        .annotate(last=Max("published_at"))
+        .values("author_id")
+        .annotate(last=Max(moment))
+        .values("last")
     )
-    last_responses = (
-        Response.objects.filter(log__circle_id__in=ids)
-        .order_by()
-        .values_list("log__circle_id", "author_id")
-        .annotate(last=Max("created_at"))
-    )
-    last_active: dict[tuple[int, int], datetime] = {}
-    for circle_id, author_id, last in last_logs.union(last_responses, all=True):
-        key = (circle_id, author_id)
-        if last is not None and (key not in last_active or last > last_active[key]):
-            last_active[key] = last
-    return last_active
 
 
 def _health_members(by_id: dict, *, now: datetime, detail: bool) -> None:
-    """Active memberships and who is silent. The page (``detail``) shows each member's
-    latest contribution; the overview only asks whether any contribution is recent."""
+    """Active memberships and who is silent. The page (``detail``) shows each silent
+    member's latest contribution; the overview only asks whether any contribution is
+    recent. Rows of values, not models: a circle has hundreds of members."""
     ids = list(by_id)
     silent_before = now - SILENT_AFTER
     memberships = Membership.objects.filter(
         circle_id__in=ids, state=MembershipState.ACTIVE
     ).order_by("joined_at", "pk")
     if detail:
-        last_active = _last_active(ids)
-        memberships = memberships.select_related("member__profile")
+        memberships = memberships.annotate(
+            last_log=_last_contribution(
+                ActionLog, circle="circle_id", moment="published_at", state=LogState.PUBLISHED
+            ),
+            last_response=_last_contribution(
+                Response, circle="log__circle_id", moment="created_at"
+            ),
+            email=F("member__email"),
+            display_name=F("member__profile__display_name"),
+        )
+        fields = ("last_log", "last_response", "email", "display_name")
     else:
         recent_log = ActionLog.objects.filter(
             circle_id=OuterRef("circle_id"),
@@ -344,21 +357,24 @@ def _health_members(by_id: dict, *, now: datetime, detail: bool) -> None:
         memberships = memberships.annotate(
             recently_active=Exists(recent_log) | Exists(recent_response)
         )
-    for membership in memberships:
-        health = by_id[membership.circle_id]
+        fields = ("recently_active",)
+    rows = memberships.values_list("circle_id", "kind", "joined_at", "created_at", *fields)
+    for circle_id, kind, joined_at, created_at, *activity in rows:
+        health = by_id[circle_id]
         health.active_members += 1
         if detail:
-            membership.last_active_at = last_active.get(
-                (membership.circle_id, membership.member_id)
-            )
-            quiet = membership.last_active_at is None or membership.last_active_at <= silent_before
+            last_log, last_response, email, display_name = activity
+            moments = [m for m in (last_log, last_response) if m is not None]
+            last_active = max(moments) if moments else None
+            quiet = last_active is None or last_active <= silent_before
         else:
-            quiet = not membership.recently_active
-        joined = membership.joined_at or membership.created_at
-        if membership.kind == MembershipKind.MEMBER and joined <= silent_before and quiet:
+            quiet = not activity[0]
+        joined = joined_at or created_at
+        if kind == MembershipKind.MEMBER and joined <= silent_before and quiet:
             health.silent_count += 1
             if detail:
-                health.silent_members.append(membership)
+                name = display_name_of(display_name, email)
+                health.silent_members.append(SilentMember(name, last_active))
 
 
 def _unanswered(ids: list[int], *, now: datetime):
@@ -377,17 +393,21 @@ def _unanswered(ids: list[int], *, now: datetime):
 
 
 def _health_unanswered_listed(by_id: dict, *, now: datetime, limit: int | None) -> None:
-    """The oldest ``limit`` unanswered logs, each row carrying how many there are in all."""
+    """The oldest ``limit`` unanswered logs (what the page and the CSV print of them, their
+    circle attached), each row carrying how many there are in all."""
     listed = (
         _unanswered(list(by_id), now=now)
         .select_related("author__profile")
+        .only("circle", "title", "published_at", "author__email", "author__profile__display_name")
         .annotate(total=Window(Count("pk"), partition_by=[F("circle_id")]))
     )
     if limit is not None:
         listed = listed[:limit]
     for log in listed:
-        by_id[log.circle_id].unanswered_logs.append(log)
-        by_id[log.circle_id].unanswered_count = log.total
+        health = by_id[log.circle_id]
+        log.circle = health.circle
+        health.unanswered_logs.append(log)
+        health.unanswered_count = log.total
 
 
 def _health_responses(by_id: dict, *, index: dict, window_start: datetime, now: datetime) -> None:
@@ -405,9 +425,10 @@ def _health_responses(by_id: dict, *, index: dict, window_start: datetime, now: 
         )
         .values_list("log__circle_id", "kind", "created_at")
     )
+    zone = timezone.get_current_timezone()
     for circle_id, kind, created_at in rows:
         kinds[circle_id][kind] += 1
-        by_id[circle_id].responses_per_week[_week_index(index, created_at)] += 1
+        by_id[circle_id].responses_per_week[_week_index(index, created_at, zone)] += 1
     for circle_id, health in by_id.items():
         counts = kinds[circle_id]
         health.responses_by_kind = [(ResponseKind(k).label, counts[k]) for k in ResponseKind.values]
@@ -439,7 +460,7 @@ def circle_health(
     weeks: int = 12,
     unanswered_limit: int | None = None,
 ) -> Health:
-    """Everything the circle's health page and CSV show (5 queries); ``unanswered_limit``
+    """Everything the circle's health page and CSV show (4 queries); ``unanswered_limit``
     lists only that many of the oldest unanswered logs (the count is of all)."""
     return _health_for(
         [circle],

@@ -31,6 +31,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+def display_name_of(profile_name: str | None, email: str) -> str:
+    """The name a person goes by: her profile's display name, else her email address
+    before the @ (``User.display_name``; for rows read without the models)."""
+    return profile_name or email.split("@")[0]
+
+
 class User(AbstractUser):
     """A person with an account. Signs in with their email address; no username."""
 
@@ -53,9 +59,7 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         profile = getattr(self, "profile", None)
-        if profile is not None and profile.display_name:
-            return profile.display_name
-        return self.email.split("@")[0]
+        return display_name_of(profile.display_name if profile is not None else None, self.email)
 
 
 class Sector(models.TextChoices):

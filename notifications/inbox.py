@@ -11,19 +11,46 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Membership, MembershipState, Response
 from notifications.models import LESSON_VERBS, MODERATOR_VERBS, Notification, Verb
+from school.paths import reversed_path
 
 PAGE_SIZE = 50
 
 
-def notifications_visible_to(user) -> QuerySet[Notification]:
-    """Her notifications about what she may still see."""
+def _rules_sql(user, known: dict | None) -> tuple[tuple, tuple]:
+    """The SQL (with its parameters) of the responses and the logs she may see, by the one
+    rule of each (``visible_to``). Put together once per request (kept in ``known``): the
+    page and the bell both filter by it, and building the rules' nested subqueries is most
+    of the cost of either query. The SQL names her, never what she may see: that is read
+    when a query runs."""
+    key = f"rules:{user.pk}:{user.is_staff}"
+    if known is not None and key in known:
+        return known[key]
+    rules = (
+        Response.objects.visible_to(user).values("pk").query.sql_with_params(),
+        ActionLog.objects.visible_to(user).values("pk").query.sql_with_params(),
+    )
+    if known is not None:
+        known[key] = rules
+    return rules
+
+
+def _compiled(sql_with_params: tuple) -> RawSQL:
+    return RawSQL(*sql_with_params)  # noqa: S611 (the ORM's own SQL, its values parameters)
+
+
+def notifications_visible_to(user, known: dict | None = None) -> QuerySet[Notification]:
+    """Her notifications about what she may still see. ``known``: what this request has
+    already put together (``bell_reads``), so the rules are built once for the page and
+    the bell."""
     if not user.is_authenticated:
         return Notification.objects.none()
+    responses, logs = _rules_sql(user, known)
     moderated = (
         Circle.objects.all() if user.is_staff else Circle.objects.facilitated_by(user)
     ).values("pk")
@@ -33,8 +60,10 @@ def notifications_visible_to(user) -> QuerySet[Notification]:
     about_circle = Q(log__isnull=True, response__isnull=True)
     # Each notification's own response or log, checked by the one rule (``visible_to``)
     # narrowed to its id: a look-up per notification shown, not a pass over every circle.
-    response_seen = Exists(Response.objects.visible_to(user).filter(pk=OuterRef("response_id")))
-    log_seen = Exists(ActionLog.objects.visible_to(user).filter(pk=OuterRef("log_id")))
+    response_seen = Exists(
+        Response.objects.filter(pk=OuterRef("response_id"), pk__in=_compiled(responses))
+    )
+    log_seen = Exists(ActionLog.objects.filter(pk=OuterRef("log_id"), pk__in=_compiled(logs)))
     return Notification.objects.filter(recipient=user).filter(
         Q(verb__in=MODERATOR_VERBS, circle__in=moderated)
         | ~Q(verb__in=MODERATOR_VERBS)
@@ -72,7 +101,8 @@ BELL_ROWS = 1000
 
 def bell_reads(request) -> dict | None:
     """What this request has read of the bell from the cache, so that it reads it once
-    (the log page asks whether to mark anything read, then draws the bell)."""
+    (the log page asks whether to mark anything read, then draws the bell), and the
+    visibility rules it has put together (``notifications_visible_to``)."""
     return None if request is None else request.__dict__.setdefault("bell_reads", {})
 
 
@@ -82,14 +112,19 @@ def _bell(user, known: dict | None = None) -> tuple[int, frozenset[int] | None]:
     key = _bell_key(user.pk)
     kept = known[key] if known is not None and key in known else cache.get(key)
     if kept is None:
-        unread = notifications_visible_to(user).filter(read_at__isnull=True)
-        logs = list(unread.values_list("log_id", flat=True)[: BELL_ROWS + 1])
-        about = frozenset(pk for pk in logs if pk is not None) if len(logs) <= BELL_ROWS else None
-        kept = (len(logs), about)
+        unread = notifications_visible_to(user, known).filter(read_at__isnull=True)
+        kept = _bell_of(list(unread.values_list("log_id", flat=True)[: BELL_ROWS + 1]))
         cache.set(key, kept, BELL_SECONDS)
     if known is not None:
         known[key] = kept
     return kept
+
+
+def _bell_of(logs: list[int | None]) -> tuple[int, frozenset[int] | None]:
+    """The bell from the log ids of her unread notifications she may see (None for one
+    about no log), up to ``BELL_ROWS`` + 1 of them."""
+    about = frozenset(pk for pk in logs if pk is not None) if len(logs) <= BELL_ROWS else None
+    return len(logs), about
 
 
 def bell_count(user, known: dict | None = None) -> int:
@@ -116,20 +151,36 @@ def bell_forget(user_ids: Iterable[int], known: dict | None = None) -> None:
         cache.delete_many(keys)
 
 
-def notifications_page(*, user, before: int | None = None) -> dict:
+# What the page prints of each notification and what it is about (``inbox.html``).
+_PAGE_FIELDS = (
+    "verb", "reason", "created_at", "read_at", "actor__email", "actor__profile__display_name",
+    "circle__name", "log__title", "response__parent", "lesson__title", "lesson__state",
+)  # fmt: skip
+
+
+def notifications_page(*, user, before: int | None = None, known: dict | None = None) -> dict:
     """``/notifications/``: her latest notifications (``PAGE_SIZE``, older than the
     notification ``before`` when given), grouped by day on her clock. Keys: ``days``
-    (list of (date, notifications)), ``older`` (the id to page from, or None), ``unread``."""
-    qs = notifications_visible_to(user).select_related(
-        "actor__profile", "circle", "log__circle", "response__log__circle", "lesson"
+    (list of (date, notifications), each with ``open_url``), ``older`` (the id to page
+    from, or None), ``unread``. ``known``: as for ``notifications_visible_to``; when this
+    page holds every notification she sees, the bell is drawn from it, with no query."""
+    qs = (
+        notifications_visible_to(user, known)
+        .select_related("actor__profile", "circle", "log", "response", "lesson")
+        .only(*_PAGE_FIELDS)
     )
     if before is not None:
         qs = qs.filter(pk__lt=before)
     rows = list(qs.order_by("-created_at", "-pk")[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    if before is None and not more and known is not None:
+        _bell_keep(user, [row.log_id for row in rows if row.read_at is None], known)
+    # inbox:open, "<pk>/" under the list, reversed once
+    opens = reversed_path("inbox:list")
     days: list[tuple] = []
     for row in rows:
+        row.open_url = f"{opens}{row.pk}/"
         day = timezone.localdate(row.created_at)
         if not days or days[-1][0] != day:
             days.append((day, []))
@@ -139,6 +190,15 @@ def notifications_page(*, user, before: int | None = None) -> dict:
         "older": rows[-1].pk if more else None,
         "unread": any(not row.is_read for row in rows),
     }
+
+
+def _bell_keep(user, logs: list[int | None], known: dict) -> None:
+    """Keep the bell read from a page that holds every notification she sees (``logs``:
+    those of the unread ones)."""
+    key = _bell_key(user.pk)
+    if key not in known:
+        known[key] = _bell_of(logs)
+        cache.set(key, known[key], BELL_SECONDS)
 
 
 def notification_for(*, user, pk: int) -> Notification | None:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications.context_processors import Bell
-from notifications.inbox import notification_for, notifications_page, target_url
+from notifications.inbox import bell_reads, notification_for, notifications_page, target_url
 from notifications.services.inbox import notification_read, notifications_read_all
 
 
@@ -23,7 +23,9 @@ def _page_from(request) -> int | None:
 @login_required
 @require_GET
 def inbox(request):
-    context = notifications_page(user=request.user, before=_page_from(request))
+    context = notifications_page(
+        user=request.user, before=_page_from(request), known=bell_reads(request)
+    )
     return render(request, "notifications/inbox.html", context)
 
 

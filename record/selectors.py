@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Min, OuterRef, Q, Subquery
 
 from circles.models import ActionLog, LogState, Response
 from meetings.selectors import attended_by
@@ -51,6 +51,13 @@ def own_logs(user):
     return ActionLog.objects.filter(author=user, state=LogState.PUBLISHED).select_related("circle")
 
 
+# What the record page prints of a log, in her cycles and her commitments.
+_PAGE_LOG_FIELDS = (
+    "circle__name", "circle__slug", "follows", "title", "prediction", "outcome",
+    "next_step", "next_step_due", "published_at",
+)  # fmt: skip
+
+
 def chains_of(logs: list[ActionLog]) -> list[list[ActionLog]]:
     """Logs (oldest first) as chains: each from a log following none of these through its
     follow-ups. Latest chain first."""
@@ -79,25 +86,27 @@ class CommitmentCounts:
     open: list = field(default_factory=list)
 
 
-def commitments_of(user, *, start: dt.date, end: dt.date) -> CommitmentCounts:
-    """Her dated next steps due in the range: kept (followed up by the date), late
-    (followed up after it) and open (no follow-up yet)."""
-    first_follow_up = (
+def _first_follow_up(user):
+    """When a log of hers was first followed up by a published log of hers (a subquery)."""
+    return (
         ActionLog.objects.filter(follows=OuterRef("pk"), author=user, state=LogState.PUBLISHED)
         .order_by()
         .values("follows")
         .annotate(first=Min("published_at"))
         .values("first")
     )
-    logs = (
-        own_logs(user)
-        .exclude(next_step="")
-        .filter(next_step_due__gte=start, next_step_due__lte=end)
-        .annotate(followed_up_at=Subquery(first_follow_up))
-        .order_by("next_step_due", "pk")
-    )
+
+
+def _due_between(start: dt.date, end: dt.date) -> Q:
+    """A log with a dated next step due from ``start`` to ``end``."""
+    return Q(next_step_due__gte=start, next_step_due__lte=end) & ~Q(next_step="")
+
+
+def _commitments(user, logs: list[ActionLog]) -> CommitmentCounts:
+    """``logs`` (with ``followed_up_at``) as kept (followed up by the date), late (followed
+    up after it) and open (no follow-up yet), each by due date."""
     counts = CommitmentCounts()
-    for log in logs:
+    for log in sorted(logs, key=lambda log: (log.next_step_due, log.pk)):
         if log.followed_up_at is None:
             counts.open.append(log)
         elif local_date(user, log.followed_up_at) <= log.next_step_due:
@@ -144,16 +153,36 @@ def _bounds(user, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     )
 
 
-def record_for(*, user, start: dt.date, end: dt.date) -> dict:
-    """Everything the record page shows for the dates ``start`` to ``end`` (her dates)."""
-    settings = settings_of(user)
+def record_for(
+    *, user, start: dt.date, end: dt.date, settings: RecordSettings | None = None
+) -> dict:
+    """Everything the record page shows for the dates ``start`` to ``end`` (her dates).
+    ``settings``: hers (``settings_of``), when the page has read them already."""
+    settings = settings or settings_of(user)
     since, until = _bounds(user, start, end)
-    logs = list(
+    # Her logs published in the range and those with a next step due in it, at once.
+    published = Q(published_at__gte=since, published_at__lt=until)
+    due = _due_between(start, end)
+    rows = list(
         own_logs(user)
-        .filter(published_at__gte=since, published_at__lt=until)
+        .only(*_PAGE_LOG_FIELDS)
+        .filter(published | due)
+        .annotate(
+            is_published_between=ExpressionWrapper(published, output_field=BooleanField()),
+            is_due_between=ExpressionWrapper(due, output_field=BooleanField()),
+            followed_up_at=Subquery(_first_follow_up(user)),
+        )
         .order_by("published_at", "pk")
     )
-    attended = list(attended_by(member=user, start=since, end=until))
+    logs = [log for log in rows if log.is_published_between]
+    attended = list(
+        attended_by(member=user, start=since, end=until).only(
+            "occurrence__starts_at",
+            "occurrence__ends_at",
+            "occurrence__meeting__title",
+            "occurrence__circle__name",
+        )
+    )
     entries = list(CpdEntry.objects.filter(member=user, date__gte=start, date__lte=end))
     responses = list(
         Response.objects.filter(author=user, created_at__gte=since, created_at__lt=until)
@@ -161,7 +190,11 @@ def record_for(*, user, start: dt.date, end: dt.date) -> dict:
         .order_by("created_at")
     )
     period = current_period(user, settings)
-    accounts = list(ReflectiveAccount.objects.filter(member=user).order_by("-event_date", "-pk"))
+    accounts = list(
+        ReflectiveAccount.objects.filter(member=user)
+        .only("title", "event_date", "themes")
+        .order_by("-event_date", "-pk")
+    )
     cpd = CpdSummary(
         hours_target=settings.hours_target,
         participatory_target=settings.participatory_target,
@@ -173,7 +206,7 @@ def record_for(*, user, start: dt.date, end: dt.date) -> dict:
         "settings": settings,
         "chains": chains_of(logs),
         "logs": logs,
-        "commitments": commitments_of(user, start=start, end=end),
+        "commitments": _commitments(user, [log for log in rows if log.is_due_between]),
         "attended": attended,
         "responses_given": len(responses),
         "response_dates": [local_date(user, moment) for moment in responses],
@@ -236,7 +269,8 @@ def cpd_rows(*, user) -> list[dict]:
     return sorted(rows, key=lambda row: row["date"], reverse=True)
 
 
-def default_range(user) -> tuple[dt.date, dt.date]:
-    """Her current three-year period, up to today at the latest."""
-    start, end = current_period(user, settings_of(user))
+def default_range(user, settings: RecordSettings | None = None) -> tuple[dt.date, dt.date]:
+    """Her current three-year period, up to today at the latest. ``settings``: hers
+    (``settings_of``), when the page has read them already."""
+    start, end = current_period(user, settings or settings_of(user))
     return start, min(end, member_today(user))

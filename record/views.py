@@ -27,8 +27,8 @@ from record.selectors import (
 from school.spreadsheets import csv_cell
 
 
-def _range(request):
-    start, end = default_range(request.user)
+def _range(request, settings):
+    start, end = default_range(request.user, settings)
     form = RangeForm(request.GET or None, initial={"start": start, "end": end})
     if request.GET and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -57,8 +57,9 @@ def _chart(activity) -> BarChart:
 
 @login_required
 def record_page(request):
-    form, start, end = _range(request)
-    record = record_for(user=request.user, start=start, end=end)
+    settings = settings_of(request.user)
+    form, start, end = _range(request, settings)
+    record = record_for(user=request.user, start=start, end=end, settings=settings)
     chart = _chart(activity_by_month(request.user, record, start=start, end=end))
     context = {**record, "range_form": form, "start": start, "end": end, "chart": chart}
     return render(request, "record/record.html", context)

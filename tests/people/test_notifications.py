@@ -19,7 +19,7 @@ from circles.services.memberships import (
 )
 from circles.services.responses import reply_create, response_create
 from facilitation.services import content_hide, content_restore, report_create
-from notifications.inbox import unread_count
+from notifications.inbox import bell_forget, unread_count
 from notifications.models import Notification, Verb
 from notifications.services.inbox import notifications_purge
 from notifications.services.responses import response_emails_send
@@ -209,6 +209,25 @@ def test_query_count_of_bell_and_page_does_not_grow(client, people, django_asser
         counts.append(len(ctx.captured_queries))
         assert page.count('class="card notification') == min(Notification.objects.count(), 50)
     assert counts == [2, 2]
+
+
+def test_the_page_holding_all_her_notifications_counts_the_bell_with_no_query(
+    client, people, django_assert_num_queries
+):
+    hidden = response_create(author=people.member, log=people.log, kind="question", body="Q?")
+    for _ in range(2):
+        response_create(author=people.member, log=people.log, kind="question", body="Q?")
+    content_hide(actor=people.facilitator, response=hidden, reason="Off topic")
+    client.force_login(people.author)
+    bell_forget([people.author.pk])
+    # user with profile, the page of notifications (the session from the cache): the bell
+    # is counted from the page's own rows, the hidden response left out of both
+    with django_assert_num_queries(2):
+        page = client.get(reverse("inbox:list")).content.decode()
+    assert page.count('class="card notification') == 2
+    assert 'data-count="2"' in page
+    with django_assert_num_queries(1):  # the user: the bell the page kept
+        assert 'data-count="2"' in client.get(reverse("inbox:bell")).content.decode()
 
 
 def test_the_removed_member_is_not_told(people):
