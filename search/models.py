@@ -27,12 +27,17 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     # PostgreSQL only (a trigger fills it); empty on SQLite, which searches its FTS5 table.
     vector = SearchVectorField(null=True, editable=False)
+    # The circle of a log, or of the log a response answers (a trigger fills it); empty
+    # for a lesson, which belongs to no circle. Only a hint that narrows a search to a
+    # member's circles before the visibility rules are asked: never a rule itself.
+    circle_id = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         db_table = "search_document"
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="one_document_per_row")
         ]
+        indexes = [models.Index(fields=["circle_id"], name="search_document_circle_idx")]
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"

@@ -3,15 +3,19 @@ replies (``ActionLog.objects.visible_to``, ``Response.objects.visible_to``) and 
 commons' lessons (``Lesson.objects.listed``). The documents are filtered by those rules at
 query time; nothing here restates them.
 
-A search costs the same few queries whatever it finds: the count, one page of ranked
-documents, their snippets, and the page's logs (with tags), responses and lessons.
+A search costs the same few queries whatever it finds: her circles, one page of ranked
+documents with their count (and, on PostgreSQL, their snippets), the snippets on SQLite,
+and the page's logs, responses and lessons. The database reads the documents of her
+circles and the commons that match (``SearchDocument.circle_id``, a hint), asks the rules
+about each of those alone, and highlights only the page shown.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.lookups import IsNull
 from django.utils.safestring import SafeString
 
 from circles.models import ActionLog, Circle, Membership, MembershipState, Response
@@ -65,34 +69,32 @@ def _dated(qs: QuerySet, name: str, filters: Filters) -> QuerySet:
 
 
 def _her_circles(user) -> list[int] | None:
-    """The circles whose logs she may read (None for staff, who may read every circle's).
-    Only a hint for the database, ANDed with ``visible_to``: it lets PostgreSQL read her
-    circles' rows by index instead of testing the rule on every row of the school, and can
-    never show more than the rule does."""
+    """The circles whose documents can hold what she may see (None for staff, who may read
+    every circle's): those she is an active member of, and those she wrote a log in (her
+    own logs stay hers after she leaves a circle). Only a hint, ANDed with the rules: it
+    lets the database read her circles' documents by index instead of every match in the
+    school, and can never show more than the rules do."""
     if user.is_staff:
         return None
+    member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
+    wrote_in = ActionLog.objects.filter(author=user)
     return list(
-        Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values_list(
-            "circle_id", flat=True
-        )
+        member_of.order_by()
+        .values_list("circle_id", flat=True)
+        .union(wrote_in.order_by().values_list("circle_id", flat=True))
     )
 
 
-def _logs(user, filters: Filters, circles: list[int] | None) -> QuerySet | None:
+def _logs(user, filters: Filters) -> QuerySet | None:
     if filters.response_kind or filters.only not in ("", DocumentKind.LOG):
         return None
-    qs = ActionLog.objects.visible_to(user)
-    if circles is not None:
-        qs = qs.filter(Q(circle_id__in=circles) | Q(author=user))
-    return _by_log(qs, filters)
+    return _by_log(ActionLog.objects.visible_to(user), filters)
 
 
-def _responses(user, filters: Filters, circles: list[int] | None) -> QuerySet | None:
+def _responses(user, filters: Filters) -> QuerySet | None:
     if filters.only not in ("", DocumentKind.RESPONSE):
         return None
     qs = Response.objects.visible_to(user)
-    if circles is not None:
-        qs = qs.filter(log__circle_id__in=circles)
     if filters.response_kind:
         qs = qs.filter(kind=filters.response_kind)
     return _by_log(qs, filters, to_log="log__")
@@ -124,67 +126,174 @@ def _lessons(filters: Filters) -> QuerySet | None:
     return _dated(qs, "shared_at", filters)
 
 
+def _among(rows: QuerySet) -> Q:
+    """Whether a document's row is one of ``rows``, asked of each matching document by its
+    primary key. A scalar subquery: PostgreSQL turns ``IN`` and ``EXISTS`` under an ``OR``
+    into a hash of every row ``rows`` holds (all she may read) when it misjudges how many
+    documents match; this costs a few index probes per match, whatever the school's size."""
+    row = rows.order_by().filter(pk=OuterRef("object_id")).values("pk")[:1]
+    return Q(IsNull(Subquery(row), False))
+
+
 def documents_visible_to(user, filters: Filters) -> QuerySet:
     """The documents of the rows ``user`` may see that pass ``filters``."""
-    where = Q(pk__in=[])
     circles = _her_circles(user)
-    for kind, rows in (
-        (DocumentKind.LOG, _logs(user, filters, circles)),
-        (DocumentKind.RESPONSE, _responses(user, filters, circles)),
-        (DocumentKind.LESSON, _lessons(filters)),
+    if filters.circle is not None:
+        wanted = filters.circle.pk
+        circles = [wanted] if circles is None or wanted in circles else []
+    lessons = _lessons(filters)
+    shown = Q(pk__in=[])
+    for kind, rows, circle in (
+        (DocumentKind.LOG, _logs(user, filters), "circle_id__in"),
+        (DocumentKind.RESPONSE, _responses(user, filters), "log__circle_id__in"),
+        (DocumentKind.LESSON, lessons, None),
     ):
-        if rows is not None:
-            where |= Q(kind=kind, object_id__in=rows.values("pk"))
-    return SearchDocument.objects.filter(where)
+        if rows is None:
+            continue
+        if circles is None or filters.tag:
+            # Read as one set: staff may read nearly every row (a set is cheaper than a
+            # probe for each of the school's matches), and the rows with a tag are few
+            # (asked of each document, the tags' generic relation is read by tag: its index
+            # on the tagged row's id cannot serve a bigint key).
+            if circles is not None and circle is not None:
+                rows = rows.filter(**{circle: circles})
+            shown |= Q(kind=kind, object_id__in=rows.values("pk"))
+        else:
+            shown |= Q(kind=kind) & _among(rows)
+    if circles is None:
+        return SearchDocument.objects.filter(shown)
+    hint = Q(circle_id__in=circles)
+    if lessons is not None:
+        hint |= Q(kind=DocumentKind.LESSON)
+    return SearchDocument.objects.filter(hint, shown)
 
 
-def _items(ids_by_kind: dict[str, list[int]]) -> dict[tuple[str, int], object]:
+# What the results template shows of each kind of row, and no more: the text fields
+# (and their HTML) are most of a log's or a lesson's row.
+_LOADERS = {
+    DocumentKind.LOG: lambda ids: (
+        ActionLog.objects.filter(pk__in=ids)
+        .select_related("circle", "author__profile")
+        .only(
+            "title",
+            "state",
+            "created_at",
+            "circle__name",
+            "circle__slug",
+            "author__email",
+            "author__profile__display_name",
+        )
+    ),
+    DocumentKind.RESPONSE: lambda ids: (
+        Response.objects.filter(pk__in=ids)
+        .select_related("log__circle", "author__profile")
+        .only(
+            "kind",
+            "created_at",
+            "log__title",
+            "log__circle__name",
+            "log__circle__slug",
+            "author__email",
+            "author__profile__display_name",
+        )
+    ),
+    DocumentKind.LESSON: lambda ids: (
+        Lesson.objects.filter(pk__in=ids)
+        .select_related("role", "author__profile")
+        .only(
+            "title",
+            "credit",
+            "region",
+            "shared_at",
+            "role__name",
+            "author__email",
+            "author__profile__display_name",
+        )
+    ),
+}
+
+
+def _items(rows: list[dict]) -> dict[tuple[str, int], object]:
     """The page's rows, each kind in one query, shaped for the results template."""
-    found: dict[tuple[str, int], object] = {}
-    loaders = {
-        DocumentKind.LOG: lambda ids: (
-            ActionLog.objects.filter(pk__in=ids)
-            .select_related("circle", "author__profile")
-            .prefetch_related("tags")
-        ),
-        DocumentKind.RESPONSE: lambda ids: Response.objects.filter(pk__in=ids).select_related(
-            "log__circle", "author__profile"
-        ),
-        DocumentKind.LESSON: lambda ids: (
-            Lesson.objects.filter(pk__in=ids)
-            .select_related("role", "author__profile")
-            .prefetch_related("tags")
-        ),
+    ids_by_kind: dict[str, list[int]] = {}
+    for row in rows:
+        ids_by_kind.setdefault(row["kind"], []).append(row["object_id"])
+    return {
+        (kind, item.pk): item
+        for kind, ids in ids_by_kind.items()
+        for item in _LOADERS[kind](ids).order_by()
     }
-    for kind, ids in ids_by_kind.items():
-        if ids:
-            found.update(((kind, item.pk), item) for item in loaders[kind](ids))
-    return found
+
+
+def _marks(rows: list[dict], text: str, parsed) -> dict[int, tuple[str, str]]:
+    """Each page document's title and snippet with the matches marked: read with the page
+    where the backend computes them there (for the page's rows only), else in one query
+    over the page's documents."""
+    if backend().MARKED_WITH_RANK:
+        return {row["id"]: (row["title_marked"], row["body_marked"]) for row in rows}
+    documents = SearchDocument.objects.filter(pk__in=[row["id"] for row in rows])
+    marked = (
+        backend().marked(documents, text, parsed).values_list("pk", "title_marked", "body_marked")
+    )
+    return {pk: (title, body) for pk, title, body in marked}
 
 
 def _hits(rows: list[dict], text: str, parsed) -> list[Hit]:
     if not rows:
         return []
-    ids_by_kind: dict[str, list[int]] = {kind: [] for kind in DocumentKind.values}
-    for row in rows:
-        ids_by_kind[row["kind"]].append(row["object_id"])
-    marked = {
-        doc.pk: doc
-        for doc in backend()
-        .marked(SearchDocument.objects.filter(pk__in=[r["id"] for r in rows]), text, parsed)
-        .only("pk")
-    }
-    items = _items(ids_by_kind)
+    marks = _marks(rows, text, parsed)
+    items = _items(rows)
     hits = []
     for row in rows:
         item = items.get((row["kind"], row["object_id"]))
-        doc = marked.get(row["id"])
-        if item is None or doc is None:  # deleted since the page was counted
+        title, body = marks.get(row["id"], (None, None))
+        if item is None or body is None:  # deleted since the page was counted
             continue
-        hits.append(
-            Hit(row["kind"], item, marked_html(doc.title_marked), marked_html(doc.body_marked))
-        )
+        hits.append(Hit(row["kind"], item, marked_html(title), marked_html(body)))
     return hits
+
+
+def _page_number(page: int | str) -> int:
+    """The page asked for, as ``Paginator.get_page`` reads it: 1 when it is not a number,
+    0 when it is out of range below (the last page is shown, once the count is known)."""
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 0)
+
+
+def _ranked_page(documents: QuerySet, text: str, parsed, page: int | str):
+    """One page of ranked documents and how many match, in one query: the count is a
+    window over the matches the ranking reads anyway (and, where the backend can, the
+    page's snippets, computed after the sort for its rows alone). A page past the end (or
+    below 1) shows the last one, as ``Paginator.get_page`` does, for a query or two more."""
+    fields = ["id", "kind", "object_id", "total"]
+    ranked = documents.annotate(total=Window(Count("id")))
+    if backend().MARKED_WITH_RANK:
+        ranked = backend().marked(ranked, text, parsed)
+        fields += ["title_marked", "body_marked"]
+    ranked = ranked.order_by("-rank", "-id").values(*fields)
+
+    def rows_of(number: int) -> list[dict]:
+        start = (number - 1) * PER_PAGE
+        return list(ranked[start : start + PER_PAGE])
+
+    number = _page_number(page)
+    rows = rows_of(max(number, 1))
+    if rows:
+        total = rows[0]["total"]
+    elif number > 1:
+        total = documents.count()
+    else:
+        total = 0
+    paginator = Paginator(range(total), PER_PAGE)
+    if not 1 <= number <= paginator.num_pages:
+        last = paginator.num_pages
+        if last != max(number, 1):
+            rows = rows_of(last) if total else []
+        number = last
+    return rows, Page(rows, number, paginator)
 
 
 def search(*, user, text: str, filters: Filters = Filters(), page: int | str = 1) -> Results:
@@ -206,10 +315,8 @@ def search(*, user, text: str, filters: Filters = Filters(), page: int | str = 1
             )
         return results
     documents = backend().matching(documents_visible_to(user, filters), text, parsed)
-    ranked = documents.order_by("-rank", "-id").values("id", "kind", "object_id")
-    paginator = Paginator(ranked, PER_PAGE)
-    results.page = paginator.get_page(page)
-    results.count = paginator.count
+    rows, results.page = _ranked_page(documents, text, parsed, page)
+    results.count = results.page.paginator.count
     results.searched = True
-    results.hits = _hits(list(results.page.object_list), text, parsed)
+    results.hits = _hits(rows, text, parsed)
     return results

@@ -1,17 +1,32 @@
 """The triggers that keep ``search_document`` in step with the rows it indexes, per
-database vendor, run by the search app's migrations (and ``search_rebuild``).
+database vendor: ``install`` puts them back (and re-indexes) when a ``migrate`` lost any.
+The migrations that created or changed them each hold a frozen copy of their SQL.
 
-Each source row has one document: its title (weight A) and its text (weight B). A log's
-text is all its fields; a response's is its body; a lesson's is its insight and summary.
+Each source row has one document: its title (weight A), its text (weight B) and its circle
+(a log's own; a response's log's; none for a lesson), which lets a search read only the
+documents of a member's circles before it asks the visibility rules about them.
 """
 
-# (kind, source table, title expression, body columns) for every indexed row.
+# (kind, source table, title expression, body columns, circle expression) for every
+# indexed row; ``{row}`` in the circle expression is the row's prefix ("NEW.", a table).
 SOURCES = (
     ("log", "circles_actionlog", "title",
-     ("situation", "action", "prediction", "outcome", "insight", "next_step", "ask")),
-    ("response", "circles_response", None, ("body",)),
-    ("lesson", "commons_lesson", "title", ("insight", "situation", "action", "outcome")),
+     ("situation", "action", "prediction", "outcome", "insight", "next_step", "ask"),
+     "{row}circle_id"),
+    ("response", "circles_response", None, ("body",),
+     "(SELECT a.circle_id FROM circles_actionlog a WHERE a.id = {row}log_id)"),
+    ("lesson", "commons_lesson", "title", ("insight", "situation", "action", "outcome"),
+     "NULL"),
 )  # fmt: skip
+
+
+def _log_circle_moved(new: str, differs: str) -> str:
+    """A log moved to another circle takes its responses' documents with it."""
+    return (
+        f"UPDATE search_document SET circle_id = {new}circle_id"
+        f" WHERE kind = 'response' AND circle_id {differs} {new}circle_id"
+        f" AND object_id IN (SELECT id FROM circles_response WHERE log_id = {new}id);"
+    )
 
 
 def _pg_body(prefix: str, columns) -> str:
@@ -24,6 +39,34 @@ def _sqlite_body(prefix: str, columns) -> str:
 
 def _title(prefix: str, title: str | None) -> str:
     return f"{prefix}{title}" if title else "''"
+
+
+def _pg_index_function(kind: str, title: str | None, columns, circle: str) -> str:
+    moved = ""
+    if kind == "log":
+        moved = f"""
+              IF TG_OP = 'UPDATE' AND OLD.circle_id IS DISTINCT FROM NEW.circle_id THEN
+                {_log_circle_moved("NEW.", "IS DISTINCT FROM")}
+              END IF;"""
+    return f"""
+            CREATE OR REPLACE FUNCTION search_index_{kind}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'DELETE' THEN
+                DELETE FROM search_document WHERE kind = '{kind}' AND object_id = OLD.id;
+                RETURN OLD;
+              END IF;
+              INSERT INTO search_document (kind, object_id, circle_id, title, body)
+              VALUES ('{kind}', NEW.id, {circle.format(row="NEW.")}, {_title("NEW.", title)},
+                      {_pg_body("NEW.", columns)})
+              ON CONFLICT (kind, object_id) DO UPDATE
+                SET circle_id = EXCLUDED.circle_id, title = EXCLUDED.title, body = EXCLUDED.body
+                WHERE search_document.title IS DISTINCT FROM EXCLUDED.title
+                   OR search_document.body IS DISTINCT FROM EXCLUDED.body
+                   OR search_document.circle_id IS DISTINCT FROM EXCLUDED.circle_id;{moved}
+              RETURN NEW;
+            END $$;
+            """
 
 
 def postgresql_install() -> list[str]:
@@ -45,26 +88,9 @@ def postgresql_install() -> list[str]:
         "CREATE INDEX IF NOT EXISTS search_document_vector_gin"
         " ON search_document USING gin (vector);",
     ]
-    for kind, table, title, columns in SOURCES:
-        body = _pg_body("NEW.", columns)
+    for kind, table, title, columns, circle in SOURCES:
         statements += [
-            f"""
-            CREATE OR REPLACE FUNCTION search_index_{kind}() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-              IF TG_OP = 'DELETE' THEN
-                DELETE FROM search_document WHERE kind = '{kind}' AND object_id = OLD.id;
-                RETURN OLD;
-              END IF;
-              INSERT INTO search_document (kind, object_id, title, body)
-              VALUES ('{kind}', NEW.id, {_title("NEW.", title)}, {body})
-              ON CONFLICT (kind, object_id) DO UPDATE
-                SET title = EXCLUDED.title, body = EXCLUDED.body
-                WHERE search_document.title IS DISTINCT FROM EXCLUDED.title
-                   OR search_document.body IS DISTINCT FROM EXCLUDED.body;
-              RETURN NEW;
-            END $$;
-            """,
+            _pg_index_function(kind, title, columns, circle),
             f"DROP TRIGGER IF EXISTS search_index_{kind} ON {table};",
             f"""
             CREATE TRIGGER search_index_{kind} AFTER INSERT OR UPDATE OR DELETE ON {table}
@@ -76,7 +102,7 @@ def postgresql_install() -> list[str]:
 
 def postgresql_uninstall() -> list[str]:
     statements = ["DROP INDEX IF EXISTS search_document_vector_gin;"]
-    for kind, table, _title_column, _columns in SOURCES:
+    for kind, table, *_rest in SOURCES:
         statements += [
             f"DROP TRIGGER IF EXISTS search_index_{kind} ON {table};",
             f"DROP FUNCTION IF EXISTS search_index_{kind}();",
@@ -110,7 +136,8 @@ def sqlite_install() -> list[str]:
         END;
         """,
         """
-        CREATE TRIGGER IF NOT EXISTS search_document_fts_update AFTER UPDATE ON search_document
+        CREATE TRIGGER IF NOT EXISTS search_document_fts_update
+        AFTER UPDATE OF title, body ON search_document
         BEGIN
           INSERT INTO search_document_fts (search_document_fts, rowid, title, body)
           VALUES ('delete', old.id, old.title, old.body);
@@ -118,38 +145,40 @@ def sqlite_install() -> list[str]:
         END;
         """,
     ]
-    for kind, table, title, columns in SOURCES:
-        upsert = f"""
-          INSERT INTO search_document (kind, object_id, title, body)
-          VALUES ('{kind}', new.id, {_title("new.", title)}, {_sqlite_body("new.", columns)})
-          ON CONFLICT (kind, object_id) DO UPDATE
-            SET title = excluded.title, body = excluded.body
-            WHERE search_document.title IS NOT excluded.title
-               OR search_document.body IS NOT excluded.body;
-        """
+    for kind, table, title, columns, circle in SOURCES:
+        upsert = f"""INSERT INTO search_document (kind, object_id, circle_id, title, body)
+  VALUES ('{kind}', new.id, {circle.format(row="new.")}, {_title("new.", title)},
+          {_sqlite_body("new.", columns)})
+  ON CONFLICT (kind, object_id) DO UPDATE
+    SET circle_id = excluded.circle_id, title = excluded.title, body = excluded.body
+    WHERE search_document.title IS NOT excluded.title
+       OR search_document.body IS NOT excluded.body
+       OR search_document.circle_id IS NOT excluded.circle_id;"""
+        on_update = [upsert]
+        if kind == "log":
+            on_update.append(_log_circle_moved("new.", "IS NOT"))
         statements += [
-            f"""
-            CREATE TRIGGER IF NOT EXISTS search_index_{kind}_insert AFTER INSERT ON {table}
-            BEGIN {upsert} END;
-            """,
-            f"""
-            CREATE TRIGGER IF NOT EXISTS search_index_{kind}_update AFTER UPDATE ON {table}
-            BEGIN {upsert} END;
-            """,
-            f"""
-            CREATE TRIGGER IF NOT EXISTS search_index_{kind}_delete AFTER DELETE ON {table}
-            BEGIN
-              DELETE FROM search_document WHERE kind = '{kind}' AND object_id = old.id;
-            END;
-            """,
+            _sqlite_trigger(f"search_index_{kind}_insert", "INSERT", table, [upsert]),
+            _sqlite_trigger(f"search_index_{kind}_update", "UPDATE", table, on_update),
+            _sqlite_trigger(
+                f"search_index_{kind}_delete",
+                "DELETE",
+                table,
+                [f"DELETE FROM search_document WHERE kind = '{kind}' AND object_id = old.id;"],
+            ),
         ]
     return statements
+
+
+def _sqlite_trigger(name: str, event: str, table: str, statements: list[str]) -> str:
+    body = "\n".join(f"  {statement}" for statement in statements)
+    return f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table}\nBEGIN\n{body}\nEND;"
 
 
 def sqlite_uninstall() -> list[str]:
     statements = [
         f"DROP TRIGGER IF EXISTS search_index_{kind}_{event};"
-        for kind, _table, _title, _columns in SOURCES
+        for kind, *_rest in SOURCES
         for event in ("insert", "update", "delete")
     ]
     statements += [
@@ -164,10 +193,11 @@ def _backfill_sql(vendor: str) -> list[str]:
     """Index every existing row afresh (rows written before the triggers existed)."""
     body = _pg_body if vendor == "postgresql" else _sqlite_body
     statements = ["DELETE FROM search_document;"]
-    for kind, table, title, columns in SOURCES:
+    for kind, table, title, columns, circle in SOURCES:
         statements.append(
-            f"INSERT INTO search_document (kind, object_id, title, body) "
-            f"SELECT '{kind}', id, {_title('', title)}, {body('', columns)} FROM {table};"
+            f"INSERT INTO search_document (kind, object_id, circle_id, title, body) "
+            f"SELECT '{kind}', id, {circle.format(row=f'{table}.')}, {_title('', title)}, "
+            f"{body('', columns)} FROM {table};"
         )
     return statements
 
@@ -198,7 +228,7 @@ def uninstall(connection) -> None:
 
 
 def _triggers_expected() -> set[str]:
-    return {f"search_index_{kind}" for kind, _table, _title, _columns in SOURCES}
+    return {f"search_index_{kind}" for kind, *_rest in SOURCES}
 
 
 def is_installed(connection) -> bool:
@@ -225,8 +255,12 @@ def ensure_installed(connection) -> bool:
     """Install the triggers again (and re-index) when a migration lost any. Returns whether
     it had to."""
     tables = connection.introspection.table_names()
-    if "search_document" not in tables or any(t not in tables for _k, t, _ti, _c in SOURCES):
+    if "search_document" not in tables or any(t not in tables for _k, t, *_rest in SOURCES):
         return False
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, "search_document")
+    if "circle_id" not in {column.name for column in columns}:
+        return False  # migrated back past the column these triggers fill: migrations own it
     if is_installed(connection):
         return False
     install(connection)

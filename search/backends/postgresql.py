@@ -8,6 +8,9 @@ from search.backends.base import START, STOP
 from search.query import Parsed
 
 CONFIG = "english"
+# Snippets can be asked for in the ranked page's own query: PostgreSQL computes an
+# expensive output column after the sort and limit, for the page's rows alone.
+MARKED_WITH_RANK = True
 
 
 def _query(text: str) -> SearchQuery:

@@ -66,9 +66,24 @@ def test_a_lesson_edited_by_its_row_is_found_by_its_new_words(member):
 def test_migrating_back_and_forth_rebuilds_the_index(member, transactional_db):
     circle = member.memberships.get().circle
     log = ActionLogFactory(circle=circle, title="zqmigrated")
+    response = ResponseFactory(log=log, body="zqanswered")
     call_command("migrate", "search", "0001", verbosity=0)
     call_command("migrate", "search", verbosity=0)
     assert found(member, "zqmigrated") == [log]
+    assert found(member, "zqanswered") == [response]
+
+
+def test_a_log_moved_to_another_circle_takes_its_responses_with_it(member):
+    """A search reads the documents of the reader's circles first: a document keeps its
+    row's circle, even when a log is moved by hand."""
+    old_circle = member.memberships.get().circle
+    new_member = MembershipFactory(circle=CircleFactory()).member
+    log = ActionLogFactory(circle=old_circle, title="zqmoved")
+    response = ResponseFactory(log=log, body="zqmovedanswer")
+    ActionLog.objects.filter(pk=log.pk).update(circle=new_member.memberships.get().circle)
+    assert found(member, "zqmoved") == [] and found(member, "zqmovedanswer") == []
+    assert found(new_member, "zqmoved") == [log]
+    assert found(new_member, "zqmovedanswer") == [response]
 
 
 def test_triggers_a_migration_loses_come_back_with_the_next_migrate(member, transactional_db):

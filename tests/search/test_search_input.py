@@ -171,13 +171,97 @@ def _queries(user, page=1):
 
 def test_a_search_costs_the_same_queries_for_few_hits_and_many(member):
     circle = member.memberships.get().circle
+
+    def kinds(results):
+        return len({hit.kind for hit in results.hits})
+
     few, results = _queries(member)
-    assert results.count == 1
+    assert results.count == 1 and kinds(results) == 1
     _corpus(circle, 1)
     one_each, results = _queries(member)
-    assert {hit.kind for hit in results.hits} == {"log", "response", "lesson"}
+    assert kinds(results) == 3
     _corpus(circle, 30)
     many, results = _queries(member)
-    assert results.count > 60
-    # Each kind on the page costs its one query (a page of one kind costs less).
-    assert many <= one_each <= 9
+    assert results.count > 60 and len(results.hits) == 20
+    # Her circles, the ranked page with its count (and, on PostgreSQL, its snippets), the
+    # snippets on SQLite, and one query for each kind of row on the page: nothing more
+    # for more hits.
+    assert one_each == few + 2 <= 6
+    assert many == few + kinds(results) - 1
+
+
+def test_the_search_page_costs_the_same_queries_for_few_hits_and_many(
+    client, member, django_assert_max_num_queries
+):
+    circle = member.memberships.get().circle
+    ActionLogFactory(circle=circle, title="Handover again")
+    client.force_login(member)
+    url = reverse("search:search")
+    query = {"q": "handover", "only": "log"}
+    client.get(url, query)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, query)
+    _corpus(circle, 30)
+    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as many:
+        page = client.get(url, query)
+    body = page.content.decode()
+    assert "32 results" in body
+    assert body.count('class="card search-hit"') == 20
+    assert len(many) == len(few)
+
+
+def _statements(user, text):
+    """The SQL and parameters of every query a search runs."""
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        results = search(user=user, text=text)
+    return results, seen
+
+
+def _nodes(plan):
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from _nodes(child)
+
+
+def test_snippets_are_computed_for_one_page_of_documents_only(member):
+    """Highlighting a document is the costliest part of a search (``ts_headline`` reads
+    its whole text): it is done for the page shown, never for every match."""
+    from search.selectors import PER_PAGE
+
+    circle = member.memberships.get().circle
+    for i in range(2 * PER_PAGE + 5):
+        ActionLogFactory(circle=circle, title=f"Zqsnippet {i}", situation="zqsnippet " * 50)
+    results, statements = _statements(member, "zqsnippet")
+    assert results.count == 2 * PER_PAGE + 5
+    assert len(results.hits) == PER_PAGE
+    assert all("<mark>" in hit.snippet for hit in results.hits)
+    marking = "ts_headline(" if connection.vendor == "postgresql" else "snippet("
+    marked = [(sql, params) for sql, params in statements if marking in sql]
+    assert marked, "no query computed the snippets"
+    with connection.cursor() as cursor:
+        for sql, params in marked:
+            if connection.vendor == "postgresql":
+                # Each plan node that computes ts_headline (an output that is not merely
+                # passed up from below, in parentheses) runs it for one page of rows.
+                cursor.execute(f"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {sql}", params)
+                plan = cursor.fetchone()[0][0]["Plan"]
+                computing = [
+                    node
+                    for node in _nodes(plan)
+                    if any(out.startswith("ts_headline(") for out in node.get("Output", ()))
+                ]
+                assert computing
+                for node in computing:
+                    assert node["Actual Rows"] * node["Actual Loops"] <= PER_PAGE
+            else:
+                # SQLite computes every row a query reads before any LIMIT: the snippets'
+                # query reads the page's documents and nothing else.
+                assert "LIMIT" not in sql.upper()
+                cursor.execute(sql, params)
+                assert len(cursor.fetchall()) <= PER_PAGE

@@ -133,6 +133,18 @@ def test_the_search_page_never_shows_a_hidden_marker(client, world, persona):
         assert (shown in body) == may_see(user, item), (persona, marker)
 
 
+def test_an_author_who_left_still_finds_her_own_logs_but_not_what_the_circle_wrote(world):
+    """The rules let an author read her own logs after she leaves their circle (and no
+    longer what the circle wrote in response): search finds them there too."""
+    people, planted = world
+    people.author.memberships.update(state=MembershipState.LEFT)
+    assert [hit.item for hit in search(user=people.author, text="zqshown").hits] == [
+        planted["zqshown"]
+    ]
+    assert search(user=people.author, text="zqdraft").count == 1
+    assert search(user=people.author, text="zqresponse").count == 0
+
+
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     page = client.get(reverse("search:search"), {"q": "anything"})
     assert page.status_code == 302
