@@ -1,7 +1,7 @@
 import logging
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 logger = logging.getLogger(__name__)
 
@@ -12,7 +12,20 @@ def _triggers_ensure(sender, using, **kwargs) -> None:
     from search import sql
 
     if sql.ensure_installed(connections[using]):
-        logger.warning("Search triggers were missing after migrate: installed and re-indexed.")
+        logger.info("Search triggers installed again after migrate, every row re-indexed.")
+
+
+def _triggers_drop_on_sqlite(sender, using, plan=None, **kwargs) -> None:
+    """SQLite refuses to rebuild a table that another table's trigger reads (the response
+    triggers read the logs' table): before migrations run, the search triggers go; after
+    them ``_triggers_ensure`` installs them again and re-indexes."""
+    from django.db import connections
+
+    from search import sql
+
+    connection = connections[using]
+    if connection.vendor == "sqlite" and plan:
+        sql.triggers_drop(connection)
 
 
 class SearchConfig(AppConfig):
@@ -24,4 +37,7 @@ class SearchConfig(AppConfig):
         from search.related import lessons_related
 
         extensions.lessons_related.provide(lessons_related)
+        pre_migrate.connect(
+            _triggers_drop_on_sqlite, sender=self, dispatch_uid="search_triggers_drop"
+        )
         post_migrate.connect(_triggers_ensure, sender=self, dispatch_uid="search_triggers")

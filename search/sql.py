@@ -220,6 +220,14 @@ def install(connection) -> None:
             cursor.execute(statement)
 
 
+def triggers_drop(connection) -> None:
+    """SQLite: drop the triggers on the indexed tables (the index itself stays)."""
+    with connection.cursor() as cursor:
+        for kind, *_rest in SOURCES:
+            for event in ("insert", "update", "delete"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS search_index_{kind}_{event};")
+
+
 def uninstall(connection) -> None:
     statements = postgresql_uninstall() if connection.vendor == "postgresql" else sqlite_uninstall()
     with connection.cursor() as cursor:
@@ -233,8 +241,9 @@ def _triggers_expected() -> set[str]:
 
 def is_installed(connection) -> bool:
     """Whether every trigger is in place. SQLite drops a table's triggers when a migration
-    rebuilds the table (as Django does to alter a column there), so this is checked after
-    every ``migrate``."""
+    rebuilds the table (as Django does to alter a column there), and the ``migrate``
+    command drops them first on SQLite (``search.apps``), so this is checked after every
+    ``migrate``."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")

@@ -279,7 +279,14 @@ def _run(postgresql, sqlite=()):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("circles", "0011_circle_revision_statement_triggers")]
+    # After each app has dropped its own triggers, so that going back past an app's 0004
+    # (which makes its triggers again) first brings the column back.
+    dependencies = [
+        ("circles", "0011_circle_revision_statement_triggers"),
+        ("commons", "0004_circle_revision_drop"),
+        ("facilitation", "0004_circle_revision_drop"),
+        ("meetings", "0004_circle_revision_drop"),
+    ]
 
     operations = [
         migrations.RunPython(_run(FORWARD, SQLITE_FORWARD), _run(BACKWARD)),

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from circles.models import ActionLog, Circle, Membership, MembershipState, Response
@@ -158,22 +158,13 @@ def notifications_read_all(*, user: User) -> int:
     return count
 
 
-_LOG_NOTIFICATIONS_READ_SQL = (
-    "UPDATE notifications_notification SET read_at = %s"
-    " WHERE recipient_id = %s AND log_id = %s AND read_at IS NULL"
-)
-
-
 def log_notifications_read(*, user: User, log_id: int, known: dict | None = None) -> int:
     """She opened the log: what it said by now (its responses, mentions) counts as seen."""
     if not user.is_authenticated or not bell_unread_about(user, int(log_id), known):
         return 0  # nothing unread about it: no write
-    # Every opening of a log page with something unread runs this (a page read back as
-    # kept too): plain SQL, with no ORM query to build each time.
-    with connection.cursor() as cursor:
-        now = connection.ops.adapt_datetimefield_value(timezone.now())  # stored as the ORM does
-        cursor.execute(_LOG_NOTIFICATIONS_READ_SQL, [now, user.pk, int(log_id)])
-        count = cursor.rowcount
+    count = Notification.objects.filter(
+        recipient=user, log_id=int(log_id), read_at__isnull=True
+    ).update(read_at=timezone.now())
     if count:
         bell_forget([user.pk], known)
     return count
