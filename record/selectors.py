@@ -153,17 +153,12 @@ def _bounds(user, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     )
 
 
-def record_for(
-    *, user, start: dt.date, end: dt.date, settings: RecordSettings | None = None
-) -> dict:
-    """Everything the record page shows for the dates ``start`` to ``end`` (her dates).
-    ``settings``: hers (``settings_of``), when the page has read them already."""
-    settings = settings or settings_of(user)
-    since, until = _bounds(user, start, end)
-    # Her logs published in the range and those with a next step due in it, at once.
+def _logs_published_or_due(user, start, end, since, until) -> list:
+    """Her logs published in the range and those with a next step due in it, at once
+    (``is_published_between``, ``is_due_between`` say which)."""
     published = Q(published_at__gte=since, published_at__lt=until)
     due = _due_between(start, end)
-    rows = list(
+    return list(
         own_logs(user)
         .only(*_PAGE_LOG_FIELDS)
         .filter(published | due)
@@ -174,6 +169,16 @@ def record_for(
         )
         .order_by("published_at", "pk")
     )
+
+
+def record_for(
+    *, user, start: dt.date, end: dt.date, settings: RecordSettings | None = None
+) -> dict:
+    """Everything the record page shows for the dates ``start`` to ``end`` (her dates).
+    ``settings``: hers (``settings_of``), when the page has read them already."""
+    settings = settings or settings_of(user)
+    since, until = _bounds(user, start, end)
+    rows = _logs_published_or_due(user, start, end, since, until)
     logs = [log for log in rows if log.is_published_between]
     attended = list(
         attended_by(member=user, start=since, end=until).only(
