@@ -442,14 +442,15 @@ REPLY = "reply"
 
 
 class ResponseQuerySet(models.QuerySet):
-    def answering(self):
+    def answering(self, *, log_author=None):
         """Responses (and replies) that count as the circle answering a log: shown (not
         hidden, nor under a hidden response) and written by someone other than the log's
-        author."""
+        author. ``log_author``: her id where the caller has it (an ``OuterRef`` to the log's
+        row, which PostgreSQL plans as an index lookup per log), else read through the log."""
         return (
             self.filter(is_hidden=False)
             .exclude(parent__is_hidden=True)
-            .exclude(author_id=F("log__author_id"))
+            .exclude(author_id=F("log__author_id") if log_author is None else log_author)
         )
 
     def top_level(self):

@@ -89,19 +89,23 @@ def plain_text(rendered: str) -> str:
     return str.__str__(rendered)
 
 
+def site_context() -> dict:
+    """What every email's templates may name or link to, the same for every recipient."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "preferences_url": absolute(reversed_path("members:preferences")),
+        "dashboard_url": absolute(reversed_path("dashboard")),
+    }
+
+
 def message_build(
     *, template: str, context: dict, to: str, member_id: int, email_type: str | None
 ) -> EmailMultiAlternatives:
     """Render ``templates/emails/<template>/`` for one recipient. With ``email_type``
     (digest, nudges, responses) the message carries List-Unsubscribe headers. Dates and
     times are rendered on the recipient's clock (``context["member"]``'s time zone)."""
-    context = {
-        **context,
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-        "preferences_url": absolute(reversed_path("members:preferences")),
-        "dashboard_url": absolute(reversed_path("dashboard")),
-    }
+    context = {**context, **site_context()}
     headers = {}
     if email_type is not None:
         if email_type not in EMAIL_TYPES:

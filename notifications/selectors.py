@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from circles.extensions import open_reports
 from circles.models import (
     ActionLog,
+    Circle,
     CircleStatus,
     LogState,
     Membership,
@@ -151,19 +152,41 @@ class DigestContent:
         )
 
 
-# What a digest shows of a log (its line and excerpt): not its every text field.
-DIGEST_LOG_FIELDS = (
-    "id", "circle_id", "author_id", "title", "situation_html", "published_at", "next_step",
-    "next_step_html",
-    "circle__id", "circle__name", "circle__slug", "circle__status",
-    "author__id", "author__email", "author__profile__id", "author__profile__display_name",
-)  # fmt: skip
+class DigestLog:
+    """A log as a digest shows it in its line, read as plain values (no model instance):
+    ``circle`` is the batch's one instance of its circle, ``author_name`` her display
+    name (the rule of ``User.display_name``)."""
+
+    __slots__ = ("pk", "circle", "author_id", "title", "situation_html", "author_name")
+
+    def __init__(self, pk, circle, author_id, title, situation_html, author_name):
+        self.pk = pk
+        self.circle = circle
+        self.author_id = author_id
+        self.title = title
+        self.situation_html = situation_html
+        self.author_name = author_name
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    get_absolute_url = ActionLog.get_absolute_url
+
+    def __repr__(self) -> str:
+        return f"<DigestLog {self.pk}: {self.title}>"
 
 
-def _first_by_others(lists: list[list], own: int, *, key, reverse: bool = False) -> list[int]:
-    """The ids of the first ``DIGEST_SECTION_LIMIT`` rows of sorted ``lists`` merged, leaving
-    out those ``own`` wrote, without merging the rest."""
-    rows = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=key, reverse=reverse)
+def _published_order(row) -> tuple:
+    return row.published_at, row.pk
+
+
+def _first_by_others(lists: list[list], own: int | None, *, reverse: bool = False) -> list[int]:
+    """The ids of the first ``DIGEST_SECTION_LIMIT`` rows of ``lists`` (each sorted by
+    publication, then id) merged, leaving out those ``own`` wrote, without merging the rest."""
+    rows = (
+        lists[0] if len(lists) == 1 else heapq.merge(*lists, key=_published_order, reverse=reverse)
+    )
     return list(islice((lg.pk for lg in rows if lg.author_id != own), DIGEST_SECTION_LIMIT))
 
 
@@ -173,21 +196,33 @@ def digest_window(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return end - dt.timedelta(days=7), end
 
 
+# What a digest reads of its member: her address, name and clock (and what the rules of
+# who sees what read of any user).
+DIGEST_MEMBER_FIELDS = (
+    "id", "email", "is_active", "is_staff",
+    "profile__id", "profile__display_name", "profile__time_zone",
+)  # fmt: skip
+
+
 def digest_contents(*, member_ids: list[int], week: dt.date) -> dict[int, DigestContent]:
     """Each eligible member's digest for ``week``, keyed by member id; members not eligible
     (deactivated, unverified, digest off, in no active circle) are absent. A fixed number
     of queries, whatever the number of members."""
     start, end = digest_window(week)
     members = {
-        u.pk: u for u in digest_recipients().filter(pk__in=member_ids).select_related("profile")
+        u.pk: u
+        for u in digest_recipients()
+        .filter(pk__in=member_ids)
+        .select_related("profile")
+        .only(*DIGEST_MEMBER_FIELDS)
     }
     if not members:
         return {}
     contents = {pk: DigestContent(member=u, week=week) for pk, u in members.items()}
-    circles_of, facilitates = _digest_circles(contents)
-    _digest_logs(contents, circles_of, start=start, end=end)
+    circles, circles_of, facilitates = _digest_circles(contents)
+    _digest_logs(contents, circles, circles_of, start=start, end=end)
     _digest_responses(contents, circles_of, start=start, end=end)
-    _digest_commitments(contents, circles_of, week=week)
+    _digest_commitments(contents, circles, circles_of, week=week)
     _digest_facilitation(contents, facilitates)
     _digest_next_meeting(contents, circles_of, week=week)
     digest_commons_pick(contents, circles_of)
@@ -206,102 +241,161 @@ def _digest_next_meeting(contents: dict, circles_of: dict, *, week: dt.date) -> 
         after=after,
         before=after + dt.timedelta(days=NEXT_MEETING_DAYS),
     )
+    if not firsts:
+        return
     for member_id, mine in circles_of.items():
         found = [firsts[c] for c in mine if c in firsts]
         if found:
             contents[member_id].next_meeting = min(found, key=lambda o: (o.starts_at, o.pk))
 
 
-def _digest_circles(contents: dict[int, DigestContent]) -> tuple[dict, dict]:
-    """Each member's active circles (added to her digest), and the circles she facilitates."""
-    memberships = (
+def _digest_circles(contents: dict[int, DigestContent]) -> tuple[dict, dict, dict]:
+    """The batch's active circles (one instance each, by id), each member's (added to her
+    digest, by name), and the circles she facilitates."""
+    rows = list(
         Membership.objects.filter(
             member_id__in=contents,
             state=MembershipState.ACTIVE,
             circle__status=CircleStatus.ACTIVE,
         )
-        .select_related("circle")
-        .order_by("circle__name")
+        .order_by("circle__name", "circle_id")
+        .values_list("member_id", "circle_id", "kind")
     )
+    circles = Circle.objects.in_bulk({circle_id for _, circle_id, _ in rows})
     circles_of: dict[int, set[int]] = defaultdict(set)
     facilitates: dict[int, list] = defaultdict(list)
-    for m in memberships:
-        circles_of[m.member_id].add(m.circle_id)
-        contents[m.member_id].circles.append(m.circle)
-        if m.kind == MembershipKind.FACILITATOR:
-            facilitates[m.member_id].append(m.circle)
-    return circles_of, facilitates
+    for member_id, circle_id, kind in rows:
+        circle = circles[circle_id]
+        circles_of[member_id].add(circle_id)
+        contents[member_id].circles.append(circle)
+        if kind == MembershipKind.FACILITATOR:
+            facilitates[member_id].append(circle)
+    return circles, circles_of, facilitates
+
+
+def _answering_log_exists():
+    """Whether the outer log has a response that counts as answering it
+    (``Response.objects.answering``), its author read from the outer row: an index lookup
+    per log, where a join back to the log made the database hash every response of the
+    school."""
+    return Exists(
+        Response.objects.filter(log=OuterRef("pk")).answering(log_author=OuterRef("author_id"))
+    )
 
 
 def _digest_log_rows(circle_ids: set[int], *, start: dt.datetime, end: dt.datetime):
     """Bare (pk, circle_id, author_id, published_at) rows of these circles' logs: those
     still waiting for a first response, oldest first, and the week's others, newest first
-    (a log waiting is listed once, under "waiting")."""
-    visible_logs = ActionLog.objects.filter(
-        state=LogState.PUBLISHED, is_hidden=False, circle_id__in=circle_ids
-    )
-    row = ("pk", "circle_id", "author_id", "published_at")
-    waiting = list(
-        visible_logs.filter(
-            published_at__gte=end - dt.timedelta(days=WAITING_LOOKBACK_DAYS),
+    (a log waiting is listed once, under "waiting"). One query: the lookback's logs, each
+    with whether it has been answered."""
+    lookback = end - dt.timedelta(days=WAITING_LOOKBACK_DAYS)
+    rows = list(
+        ActionLog.objects.filter(
+            state=LogState.PUBLISHED,
+            is_hidden=False,
+            circle_id__in=circle_ids,
+            published_at__gte=min(start, lookback),
             published_at__lt=end,
         )
-        .unanswered()
+        .annotate(answered=_answering_log_exists())
         .order_by("published_at", "pk")
-        .values_list(*row, named=True)
+        .values_list("pk", "circle_id", "author_id", "published_at", "answered", named=True)
     )
+    waiting = [lg for lg in rows if not lg.answered and lg.published_at >= lookback]
     waiting_ids = {lg.pk for lg in waiting}
     new_logs = [
-        lg
-        for lg in visible_logs.filter(published_at__gte=start, published_at__lt=end)
-        .order_by("-published_at", "-pk")
-        .values_list(*row, named=True)
-        if lg.pk not in waiting_ids
+        lg for lg in reversed(rows) if lg.published_at >= start and lg.pk not in waiting_ids
     ]
     return waiting, new_logs
 
 
-def _digest_logs(contents: dict, circles_of: dict, *, start: dt.datetime, end: dt.datetime):
+def _by_circle(rows) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for row in rows:
+        grouped[row.circle_id].append(row)
+    return grouped
+
+
+def _digest_logs(
+    contents: dict, circles: dict, circles_of: dict, *, start: dt.datetime, end: dt.datetime
+):
     """New logs of the week and logs still waiting for a first response (an invitation to
     help), from the member's circles and by others. Each circle's sections are listed once
-    as bare rows and picked per member; only the logs some member's digest shows are then
-    loaded whole (a batch shows the same few per circle)."""
-    circle_ids = {c for mine in circles_of.values() for c in mine}
-    waiting, new_logs = _digest_log_rows(circle_ids, start=start, end=end)
+    as bare rows and picked once for each set of circles (again for a member only when she
+    wrote some of them); only the logs some member's digest shows are then read, as plain
+    values (a batch shows the same few per circle)."""
+    waiting, new_logs = _digest_log_rows(set(circles), start=start, end=end)
     # Each circle's section, the same for all its members: grouped once, then merged per
-    # member (her one or two circles), never filtered from the whole school's list.
-    new_by_circle: dict[int, list] = defaultdict(list)
-    for lg in new_logs:
-        new_by_circle[lg.circle_id].append(lg)
-    waiting_by_circle: dict[int, list] = defaultdict(list)
-    for lg in waiting:
-        waiting_by_circle[lg.circle_id].append(lg)
+    # set of circles (a member's one or two), never filtered from the whole school's list.
+    new_by_circle = _by_circle(new_logs)
+    waiting_by_circle = _by_circle(waiting)
     new_authors = {c: Counter(lg.author_id for lg in logs) for c, logs in new_by_circle.items()}
+    waiting_authors = {c: {lg.author_id for lg in logs} for c, logs in waiting_by_circle.items()}
+    picks: dict[tuple, tuple] = {}
     picked = {}
-    for content in contents.values():
-        mine = circles_of[content.member.pk]
-        own = content.member.pk
-        news = _first_by_others(
-            [new_by_circle[c] for c in mine], own, key=lambda lg: lg.published_at, reverse=True
+    for member_id in contents:
+        mine = frozenset(circles_of[member_id])
+        wrote = any(
+            member_id in new_authors.get(c, ()) or member_id in waiting_authors.get(c, ())
+            for c in mine
         )
-        waits = _first_by_others(
-            [waiting_by_circle[c] for c in mine], own, key=lambda lg: lg.published_at
+        key = (mine, member_id if wrote else None)
+        pick = picks.get(key)
+        if pick is None:
+            own = key[1]
+            news = _first_by_others([new_by_circle[c] for c in mine], own, reverse=True)
+            waits = _first_by_others([waiting_by_circle[c] for c in mine], own)
+            others = sum(
+                len(new_by_circle[c]) - new_authors[c][own] for c in mine if c in new_authors
+            )
+            pick = picks[key] = (news, waits, max(0, others - DIGEST_SECTION_LIMIT))
+        picked[member_id] = pick
+    shown = {pk for news, waits, _ in picks.values() for pk in (*news, *waits)}
+    by_pk = _digest_shown_logs(shown, circles)
+    lists: dict[int, list] = {}  # each pick's lists, shared by the members it fits
+
+    def logs_of(pks: list[int]) -> list:
+        found = lists.get(id(pks))
+        if found is None:
+            found = lists[id(pks)] = [by_pk[pk] for pk in pks]
+        return found
+
+    for member_id, (news, waits, more) in picked.items():
+        content = contents[member_id]
+        content.new_logs = logs_of(news)
+        content.waiting_logs = logs_of(waits)
+        content.new_logs_more = more
+
+
+def _digest_shown_logs(pks: set[int], circles: dict) -> dict[int, DigestLog]:
+    """What the digests' lines show of these logs, by id: one query, no model instances."""
+    if not pks:
+        return {}
+    rows = ActionLog.objects.filter(pk__in=pks).values_list(
+        "pk", "circle_id", "author_id", "title", "situation_html",
+        "author__email", "author__profile__display_name",
+    )  # fmt: skip
+    return {
+        pk: DigestLog(
+            pk,
+            circles[circle_id],
+            author_id,
+            title,
+            situation_html,
+            display_name or email.split("@")[0],
         )
-        picked[content.member.pk] = (news, waits)
-        others = sum(len(new_by_circle[c]) - new_authors[c][own] for c in mine if c in new_authors)
-        content.new_logs_more = max(0, others - DIGEST_SECTION_LIMIT)
-    shown = {pk for news, waits in picked.values() for pk in (*news, *waits)}
-    logs = (
-        ActionLog.objects.filter(pk__in=shown)
-        .select_related("circle", "author__profile")
-        .only(*DIGEST_LOG_FIELDS)
-        if shown
-        else []
-    )
-    by_pk = {log.pk: log for log in logs}
-    for member_id, (news, waits) in picked.items():
-        contents[member_id].new_logs = [by_pk[pk] for pk in news]
-        contents[member_id].waiting_logs = [by_pk[pk] for pk in waits]
+        for pk, circle_id, author_id, title, situation_html, email, display_name in rows
+    }
+
+
+# What a digest shows of a response (its line, excerpt and link) and reads to address it.
+DIGEST_RESPONSE_FIELDS = (
+    "id", "log_id", "author_id", "parent_id", "kind", "body", "body_html", "created_at",
+    "author__id", "author__email", "author__profile__id", "author__profile__display_name",
+    "log__id", "log__title", "log__author_id", "log__circle_id",
+    "log__circle__id", "log__circle__name", "log__circle__slug",
+    "parent__id", "parent__author_id",
+)  # fmt: skip
 
 
 def _digest_responses(contents: dict, circles_of: dict, *, start: dt.datetime, end: dt.datetime):
@@ -318,6 +412,7 @@ def _digest_responses(contents: dict, circles_of: dict, *, start: dt.datetime, e
         )
         .exclude(parent__is_hidden=True)
         .select_related("author__profile", "log__circle", "parent")
+        .only(*DIGEST_RESPONSE_FIELDS)
         .order_by("created_at")
     )
     for response in responses:
@@ -326,7 +421,13 @@ def _digest_responses(contents: dict, circles_of: dict, *, start: dt.datetime, e
                 contents[member_id].responses.append(response)
 
 
-def _digest_commitments(contents: dict, circles_of: dict, *, week: dt.date) -> None:
+# What a digest shows of an open commitment.
+DIGEST_COMMITMENT_FIELDS = (
+    "id", "circle_id", "author_id", "title", "next_step_html", "next_step_due",
+)  # fmt: skip
+
+
+def _digest_commitments(contents: dict, circles: dict, circles_of: dict, *, week: dt.date) -> None:
     """The member's open commitments (the one definition, ``open_commitments``): due from a
     few weeks before the digest on — overdue, due soon and later."""
     since = week - dt.timedelta(days=COMMITMENT_LOOKBACK_DAYS)
@@ -338,19 +439,22 @@ def _digest_commitments(contents: dict, circles_of: dict, *, week: dt.date) -> N
             circle__status=CircleStatus.ACTIVE,
             next_step_due__gte=since,
         )
-        .select_related("circle")
+        .only(*DIGEST_COMMITMENT_FIELDS)
         .order_by("next_step_due", "published_at")
     )
     for log in commitments:
         content = contents[log.author_id]
         in_circle = log.circle_id in circles_of[log.author_id]
         if in_circle and len(content.commitments) < DIGEST_SECTION_LIMIT:
+            log.circle = circles[log.circle_id]  # the batch's instance: no query, no copy
             content.commitments.append(log)
 
 
 def _digest_facilitation(contents: dict, facilitates: dict) -> None:
     """Facilitators: open reports and pending join requests in their circles."""
     facilitated = {c.pk for circles in facilitates.values() for c in circles}
+    if not facilitated:
+        return
     reports = dict(
         open_reports()
         .filter(circle_id__in=facilitated)

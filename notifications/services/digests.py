@@ -9,6 +9,7 @@ Beat, the admin and ``manage.py send_weekly_digest`` all go through these functi
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import smtplib
@@ -30,6 +31,7 @@ from django.utils.safestring import mark_safe
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from circles.models import ResponseKind
+from members.local_time import zone_of
 from members.models import User
 from notifications import emails
 from notifications.commons_digest import digest_commons_record
@@ -88,6 +90,7 @@ class BatchResult:
     already: int = 0
 
 
+@functools.lru_cache(maxsize=64)
 def digest_span(week: dt.date) -> str:
     """The days the digest for Monday ``week`` covers, short: "16–22 Nov",
     "30 Nov – 6 Dec", "28 Dec 2026 – 3 Jan 2027"."""
@@ -99,6 +102,7 @@ def digest_span(week: dt.date) -> str:
     return f"{first.day}–{last.day} {last:%b}"
 
 
+@functools.lru_cache(maxsize=64)
 def digest_period(week: dt.date) -> str:
     """The same days, in full: "from Monday 16 to Sunday 22 November 2026"."""
     first, last = week - dt.timedelta(days=7), week - dt.timedelta(days=1)
@@ -144,24 +148,59 @@ def digest_subject(content: DigestContent) -> str:
 
 def digest_message(*, content: DigestContent, shared: dict | None = None):
     """The digest email for one member. ``shared`` (one dict for a whole batch) keeps what
-    is the same for every recipient — each log's entry, links and rendered lines — so a
-    batch builds them once and renders only what is personal."""
+    is the same for every recipient — each log's line, each list of lines and the sections
+    of those with nothing of their own, rendered — so a batch builds them once and renders
+    only what is personal."""
     member = content.member
+    context = {
+        "member": member,
+        "digest": content,
+        "week": content.week,
+        "span": digest_span(content.week),
+        "period": digest_period(content.week),
+        "subject": digest_subject(content),
+    }
+    context["sections"] = _sections(content, context, {} if shared is None else shared)
     return emails.message_build(
         template="digest",
-        context={
-            "member": member,
-            "digest": content,
-            "week": content.week,
-            "span": digest_span(content.week),
-            "period": digest_period(content.week),
-            "subject": digest_subject(content),
-            "entries": _entries(content, {} if shared is None else shared),
-        },
+        context=context,
         to=member.email,
         member_id=member.pk,
         email_type="digest",
     )
+
+
+def _sections(content: DigestContent, context: dict, shared: dict) -> dict:
+    """What the digest shows after its greeting (``emails/digest/_sections.*``), as HTML
+    (``html``, safe) and text (``text``), rendered on the member's clock. Without anything
+    of her own (facilitation, commitments, responses, lessons) they depend only on her
+    lists of logs, her next meeting and her clock: a batch renders them once for all the
+    members they are the same for."""
+    zone = zone_of(content.member)
+    key = None
+    if not (content.facilitation or content.commitments or content.responses or content.commons):
+        meeting = content.next_meeting
+        key = (
+            "sections",
+            content.week,
+            tuple(log.pk for log in content.waiting_logs),
+            tuple(log.pk for log in content.new_logs),
+            content.new_logs_more,
+            None if meeting is None else meeting.pk,
+            zone,
+        )
+        sections = shared.get(key)
+        if sections is not None:
+            return sections
+    context = {**context, **emails.site_context(), "entries": _entries(content, shared)}
+    with timezone.override(zone):
+        sections = {
+            "html": render_to_string("emails/digest/_sections.html", context),
+            "text": render_to_string("emails/digest/_sections.txt", context),
+        }
+    if key is not None:
+        shared[key] = sections
+    return sections
 
 
 LINE_CACHE_SECONDS = 24 * 60 * 60
@@ -173,7 +212,7 @@ def _line_key(log, section: str) -> str:
     (hidden logs never get here)."""
     shown = (
         settings.SITE_URL, log.pk, log.title, log.situation_html, log.circle.slug,
-        log.circle.name, log.author.display_name,
+        log.circle.name, log.author_name,
     )  # fmt: skip
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
     return f"digest-line:{release()}:{section}:{log.pk}:{digest}"
@@ -211,12 +250,15 @@ _NEW_LINES = "new lines"
 
 def _lines_from_cache(contents, shared: dict) -> None:
     """Put in ``shared`` the lines of these digests' logs that an earlier batch rendered."""
-    logs = {}  # each (section, log) once: many recipients share a line
+    lists = {}  # each list once: recipients with the same circles share theirs
     for content in contents:
-        for section, section_logs in (("new", content.new_logs), ("waiting", content.waiting_logs)):
-            for log in section_logs:
-                if (section, log.pk) not in shared:
-                    logs.setdefault((section, log.pk), log)
+        lists[id(content.new_logs)] = ("new", content.new_logs)
+        lists[id(content.waiting_logs)] = ("waiting", content.waiting_logs)
+    logs = {}  # each (section, log) once: many lists share a line
+    for section, section_logs in lists.values():
+        for log in section_logs:
+            if (section, log.pk) not in shared:
+                logs.setdefault((section, log.pk), log)
     if not logs:
         return
     wanted = {_line_key(log, section): (section, log) for (section, _), log in logs.items()}
@@ -232,20 +274,36 @@ def _lines_to_cache(shared: dict) -> None:
         cache.set_many(lines, LINE_CACHE_SECONDS)
 
 
+def _section(logs: list, section: str, shared: dict) -> dict | None:
+    """A list of logs' lines, joined once for every recipient it is the same for: the HTML
+    (``html``, safe: each line is) and the text (``text``); None for no logs."""
+    if not logs:
+        return None
+    key = (section, tuple(log.pk for log in logs))
+    joined = shared.get(key)
+    if joined is None:
+        lines = [_log_entry(log, section=section, shared=shared) for log in logs]
+        joined = shared[key] = {
+            # Lines that _log_entry rendered, or that it stored rendered and escaped.
+            "html": mark_safe("".join([line["html"] for line in lines])),
+            "text": "".join([line["text"] for line in lines]),
+        }
+    return joined
+
+
 def _entries(content: DigestContent, shared: dict) -> dict:
     """Links and excerpts worked out once, so the templates only print. What members wrote
     is shown from its stored, sanitised HTML: shortened in the HTML part, as plain prose
-    in the text part. Logs' lines are shared by the batch (``_log_entry``)."""
+    in the text part. Logs' lines, and lists of them, are shared by the batch
+    (``_section``)."""
     from circles.text import excerpt_html, excerpt_text
 
     def excerpts(html: str) -> dict:
         return {"excerpt": excerpt_text(html, 180), "excerpt_html": excerpt_html(html, 40)}
 
     return {
-        "new_logs": [_log_entry(log, section="new", shared=shared) for log in content.new_logs],
-        "waiting_logs": [
-            _log_entry(log, section="waiting", shared=shared) for log in content.waiting_logs
-        ],
+        "new_logs": _section(content.new_logs, "new", shared),
+        "waiting_logs": _section(content.waiting_logs, "waiting", shared),
         "responses": [
             {
                 "response": r,
@@ -415,27 +473,26 @@ def _claim(*, week: dt.date, member_ids: list[int], run_id, token: str) -> set[i
     )
 
 
-# Run once per message sent, so plain SQL with no ORM query to build each time: the row
-# this token claimed for the member, still being sent.
+# Run once per message sent, so plain SQL with no ORM query to build each time, on the
+# batch's one cursor: the row this token claimed for the member, still being sent.
 _MARK_SENT_SQL = (
     "UPDATE notifications_digestdelivery SET status = %s, error = '', sent_at = %s"
     " WHERE week = %s AND member_id = %s AND claim_token = %s AND status = %s"
 )
 
 
-def _mark_sent(*, week: dt.date, member_id: int, token: str) -> None:
-    with database.cursor() as cursor:
-        cursor.execute(
-            _MARK_SENT_SQL,
-            [
-                DeliveryStatus.SENT,
-                database.ops.adapt_datetimefield_value(timezone.now()),
-                database.ops.adapt_datefield_value(week),
-                member_id,
-                token,
-                DeliveryStatus.SENDING,
-            ],
-        )
+def _mark_sent(cursor, *, week: dt.date, member_id: int, token: str) -> None:
+    cursor.execute(
+        _MARK_SENT_SQL,
+        [
+            DeliveryStatus.SENT,
+            database.ops.adapt_datetimefield_value(timezone.now()),
+            database.ops.adapt_datefield_value(week),
+            member_id,
+            token,
+            DeliveryStatus.SENDING,
+        ],
+    )
 
 
 def _mark(*, week: dt.date, member_ids, token: str, status: str, error: str = "") -> None:
@@ -498,23 +555,24 @@ def _send_claimed(*, week: dt.date, owned: set[int], token: str, result: BatchRe
     connection = get_connection()
     connection.open()
     try:
-        for pk, message in messages.items():
-            message.connection = connection
-            try:
-                connection.send_messages([message])
-            except Exception as exc:  # one refused recipient does not stop the batch
-                logger.warning("Digest to member %s failed: %r", pk, exc)
-                _mark(
-                    week=week,
-                    member_ids=[pk],
-                    token=token,
-                    status=DeliveryStatus.FAILED,
-                    error=f"send failed: {error_describe(exc)}",
-                )
-                result.failed += 1
-            else:  # on record before the next send: a kill now repeats nothing sent
-                _mark_sent(week=week, member_id=pk, token=token)
-                result.sent += 1
+        with database.cursor() as cursor:
+            for pk, message in messages.items():
+                message.connection = connection
+                try:
+                    connection.send_messages([message])
+                except Exception as exc:  # one refused recipient does not stop the batch
+                    logger.warning("Digest to member %s failed: %r", pk, exc)
+                    _mark(
+                        week=week,
+                        member_ids=[pk],
+                        token=token,
+                        status=DeliveryStatus.FAILED,
+                        error=f"send failed: {error_describe(exc)}",
+                    )
+                    result.failed += 1
+                else:  # on record before the next send: a kill now repeats nothing sent
+                    _mark_sent(cursor, week=week, member_id=pk, token=token)
+                    result.sent += 1
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection may fail too
             connection.close()
