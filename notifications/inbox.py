@@ -176,11 +176,9 @@ def notifications_page(*, user, before: int | None = None, known: dict | None = 
     rows = rows[:PAGE_SIZE]
     if before is None and not more and known is not None:
         _bell_keep(user, [row.log_id for row in rows if row.read_at is None], known)
-    # inbox:open, "<pk>/" under the list, reversed once
-    opens = reversed_path("inbox:list")
     days: list[tuple] = []
     for row in rows:
-        row.open_url = f"{opens}{row.pk}/"
+        row.open_url = reversed_path("inbox:open", pk=row.pk)
         day = timezone.localdate(row.created_at)
         if not days or days[-1][0] != day:
             days.append((day, []))
