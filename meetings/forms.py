@@ -37,9 +37,11 @@ class WhenForm(forms.Form):
         if day is None or start is None or end is None or not zone:
             return data
         data["first_local"] = dt.datetime.combine(day, start)
-        data["starts_at"] = placed(data["first_local"], zone)
-        data["ends_at"] = placed(dt.datetime.combine(day, end), zone)
+        # Her length of the meeting, as the wall clock reads it; added as real minutes.
+        length = dt.datetime.combine(day, end) - data["first_local"]
         try:
+            data["starts_at"] = placed(data["first_local"], zone)
+            data["ends_at"] = data["starts_at"] + length
             when_checked(starts_at=data["starts_at"], ends_at=data["ends_at"], now=self.now)
         except ValidationError as error:
             self.add_error(None, error)
