@@ -51,8 +51,11 @@ def meeting_list(request, slug):
 def meeting_schedule(request, slug):
     access = meetings_access(request.user, slug)
     require_organiser(access)
-    initial = {"time_zone": circle_time_zone(access.circle) or zone_of(request.user).key}
-    form = ScheduleForm(request.POST or None, initial=initial)
+    form = ScheduleForm(
+        request.POST or None,
+        own_zone=zone_of(request.user).key,
+        circle_zone=circle_time_zone(access.circle),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = _scheduled(access, form)
