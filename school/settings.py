@@ -334,6 +334,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+# 24-hour times in the admin too, as on the site's pages (school/formats/en_GB).
+FORMAT_MODULE_PATH = ["school.formats"]
 
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
