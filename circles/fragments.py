@@ -30,6 +30,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from members.once import slots_filled
 from school.release import release
 
 # Fragments of objects nobody changes stay for a day; a changed one gets a new key at once.
@@ -231,6 +232,7 @@ def response_blocks(responses: list, *, log, context: dict) -> list[SafeString]:
         )
 
     base = {"log": log, "user": user, "request": request, "csrf_token": CSRF_SLOT, **relation}
+    base["once_slot"] = True  # each reading fills the reply forms' one-time tokens
     cached = [r for r in responses if getattr(r, "reply_form", None) is None]
     keys = {fragment_key("response-block", r.pk, shown(r)): r for r in cached}
     wanted = [
@@ -246,9 +248,11 @@ def response_blocks(responses: list, *, log, context: dict) -> list[SafeString]:
     html = []
     for r in responses:
         if getattr(r, "reply_form", None) is None:
-            html.append(mark_safe(next(blocks).replace(CSRF_SLOT, token)))  # noqa: S308
+            block = slots_filled(next(blocks).replace(CSRF_SLOT, token))
+            html.append(mark_safe(block))  # noqa: S308
         else:
             response_bodies_attach([r], log=log)
             compiled = get_template(RESPONSE_TEMPLATE)
-            html.append(compiled.render({**base, "csrf_token": token, "response": r}))
+            fresh = {**base, "csrf_token": token, "response": r, "once_slot": False}
+            html.append(compiled.render(fresh))
     return html

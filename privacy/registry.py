@@ -47,6 +47,8 @@ class Decision:
 
 DECISIONS: dict[str, Decision] = {
     "members.Profile.user": Decision(Erase.DELETE, "profile"),
+    # A create form's one-time token and the address of what it made: nothing of hers to give.
+    "members.FormSubmission.member": Decision(Erase.DELETE),
     "account.EmailAddress.user": Decision(Erase.DELETE, "email_addresses"),
     # A staff member's own edits in the admin: the record of the change stays.
     "admin.LogEntry.user": Decision(Erase.UNLINK),

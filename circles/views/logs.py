@@ -40,6 +40,7 @@ from circles.services.responses import reply_create as reply_create_service
 from circles.services.responses import response_create as response_create_service
 from circles.services.responses import response_mark_helpful, response_update
 from circles.signals import log_seen
+from members.once import once_create, resubmission_lands_on_first
 
 
 def _add_errors(form, error: ValidationError):
@@ -144,8 +145,14 @@ def _preview_page(request, *, circle, form, earlier, editing):
     )
 
 
+def _once(request, service):
+    """``service`` run once per drawing of the form (``members.once``)."""
+    return lambda **kwargs: once_create(request, lambda: service(**kwargs))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@resubmission_lands_on_first
 def log_create(request, slug):
     circle = _circle_to_write_in(request, slug)
     publish = "publish" in request.POST
@@ -162,7 +169,8 @@ def log_create(request, slug):
         form.initial["follows"] = request.GET["follows"]
     earlier = _chosen_earlier(form)
     if request.method == "POST" and form.is_valid():
-        log = _log_saved(request, form, log_create_service, publish=publish, circle=circle)
+        create = _once(request, log_create_service)
+        log = _log_saved(request, form, create, publish=publish, circle=circle)
         if log is not None:
             return redirect(log)
     return _form_page(request, circle=circle, form=form, earlier=earlier, editing=None)
@@ -276,6 +284,7 @@ def _response_refused(request, log: ActionLog, form) -> HttpResponse:
 
 @login_required
 @require_POST
+@resubmission_lands_on_first
 def response_create(request, slug, pk):
     log = _log_or_404(request, slug, pk)
     if not log.access.can_respond(log):
@@ -283,7 +292,8 @@ def response_create(request, slug, pk):
     form = ResponseForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        response = _saved(form, response_create_service, author=request.user, log=log,
+        create = _once(request, response_create_service)
+        response = _saved(form, create, author=request.user, log=log,
                           kind=data["kind"], body=data["body"])  # fmt: skip
         if response is not None:
             if request.htmx:
@@ -328,13 +338,15 @@ def _thread_page(request, log: ActionLog, pk: int, *, reply_form=None) -> HttpRe
 
 @login_required
 @require_POST
+@resubmission_lands_on_first
 def reply_create(request, slug, pk, rpk):
     response = _response_or_404(request, slug, pk, rpk)
     if not can_reply(request.user, response):
         raise PermissionDenied("This response is not taking replies.")
     form = ReplyForm(request.POST, auto_id=f"reply-{response.pk}-%s")
     if form.is_valid():
-        reply = _saved(form, reply_create_service, author=request.user, response=response,
+        create = _once(request, reply_create_service)
+        reply = _saved(form, create, author=request.user, response=response,
                        body=form.cleaned_data["body"])  # fmt: skip
         if reply is not None and request.htmx:
             return _thread_page(request, response.log, response.pk)

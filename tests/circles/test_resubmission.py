@@ -1,0 +1,64 @@
+"""A create form carries a one-time token: posting it again (Back, then Publish again; a
+double click) makes nothing new and lands on what the first submission made."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from circles.models import ActionLog, Response
+from tests.circles.helpers import log_post_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _token(html: str, action: str) -> str:
+    """The one-time token of the form that posts to ``action``."""
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', html, re.S).group(0)
+    return re.search(r'name="once" value="([^"]+)"', form).group(1)
+
+
+def test_publishing_the_same_log_form_twice_makes_one_log(client, world):
+    client.force_login(world.member)
+    url = reverse("circles:log_create", kwargs={"slug": world.circle.slug})
+    html = client.get(url).content.decode()
+    form = re.search(r'<form[^>]*id="log-form".*?</form>', html, re.S).group(0)
+    token = re.search(r'name="once" value="([^"]+)"', form).group(1)
+    before = ActionLog.objects.count()
+    data = log_post_data(publish="1", once=token)
+    first = client.post(url, data)
+    log = ActionLog.objects.latest("pk")
+    assert first.status_code == 302 and first["Location"] == log.get_absolute_url()
+
+    again = client.post(url, data, follow=True)  # Back: the browser refills the form
+    assert ActionLog.objects.count() == before + 1
+    assert again.redirect_chain[-1][0] == log.get_absolute_url()
+    assert "This was already sent" in again.content.decode()
+
+    fresh = re.search(r'name="once" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    assert fresh != token  # the form drawn again is a new submission
+    client.post(url, log_post_data(publish="1", once=fresh, title="A second log"))
+    assert ActionLog.objects.count() == before + 2
+
+
+def test_a_response_and_a_reply_posted_twice_are_posted_once(client, world):
+    log = world.log
+    client.force_login(world.member)
+    page = client.get(log.get_absolute_url()).content.decode()
+    respond = reverse("circles:response_create", args=[log.circle.slug, log.pk])
+    data = {"kind": "question", "body": "What did the night staff say?"}
+    data["once"] = _token(page, respond)
+    client.post(respond, data)
+    client.post(respond, data)
+    assert Response.objects.filter(log=log, body=data["body"]).count() == 1
+
+    page = client.get(log.get_absolute_url()).content.decode()
+    response = Response.objects.get(log=log, body=data["body"])
+    reply_url = reverse("circles:reply_create", args=[log.circle.slug, log.pk, response.pk])
+    reply = {"body": "And the day staff?", "once": _token(page, reply_url)}
+    for _ in range(2):
+        client.post(reply_url, reply, HTTP_HX_REQUEST="true")
+    assert Response.objects.filter(parent=response, body=reply["body"]).count() == 1
+    # Each reading of the page draws the reply form with a token of its own.
+    again = client.get(log.get_absolute_url()).content.decode()
+    assert _token(again, reply_url) != reply["once"]
