@@ -30,7 +30,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from members.once import slots_filled
+from circles.once import slots_filled
 from school.release import release
 
 # Fragments of objects nobody changes stay for a day; a changed one gets a new key at once.

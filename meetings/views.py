@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from circles.models import ActionLog
+from circles.once import once_create, resubmission_lands_on_first
 from meetings import services
 from meetings.calendar import calendar_build, feed_calendar_read, feed_token_make
 from meetings.forms import AgendaItemForm, AttendanceForm, MoveForm, RsvpForm, ScheduleForm
@@ -28,7 +29,6 @@ from meetings.selectors import (
     my_meetings,
 )
 from members.local_time import zone_of
-from members.once import once_create, resubmission_lands_on_first
 
 
 def _form_refused(form, error: ValidationError) -> None:

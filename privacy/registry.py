@@ -47,13 +47,13 @@ class Decision:
 
 DECISIONS: dict[str, Decision] = {
     "members.Profile.user": Decision(Erase.DELETE, "profile"),
-    # A create form's one-time token and the address of what it made: nothing of hers to give.
-    "members.FormSubmission.member": Decision(Erase.DELETE),
     "account.EmailAddress.user": Decision(Erase.DELETE, "email_addresses"),
     # A staff member's own edits in the admin: the record of the change stays.
     "admin.LogEntry.user": Decision(Erase.UNLINK),
     "circles.Circle.created_by": Decision(Erase.UNLINK),
     "circles.Membership.member": Decision(Erase.DELETE, "memberships"),
+    # A create form's one-time token and the address of what it made: nothing of hers to give.
+    "circles.FormSubmission.member": Decision(Erase.DELETE),
     "circles.Membership.decided_by": Decision(Erase.UNLINK),
     "circles.Invite.created_by": Decision(Erase.UNLINK),
     # Her drafts were never shared: they go in either mode.

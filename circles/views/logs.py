@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from circles import selectors
 from circles.forms import ActionLogForm, ReplyForm, ResponseForm, preview_of
 from circles.models import ActionLog, Circle, Response
+from circles.once import once_create, resubmission_lands_on_first
 from circles.people import people_shown
 from circles.permissions import (
     can_edit_log,
@@ -40,7 +41,6 @@ from circles.services.responses import reply_create as reply_create_service
 from circles.services.responses import response_create as response_create_service
 from circles.services.responses import response_mark_helpful, response_update
 from circles.signals import log_seen
-from members.once import once_create, resubmission_lands_on_first
 
 
 def _add_errors(form, error: ValidationError):
@@ -146,7 +146,7 @@ def _preview_page(request, *, circle, form, earlier, editing):
 
 
 def _once(request, service):
-    """``service`` run once per drawing of the form (``members.once``)."""
+    """``service`` run once per drawing of the form (``circles.once``)."""
     return lambda **kwargs: once_create(request, lambda: service(**kwargs))
 
 

@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from members.models import FormSubmission
+from circles.models import FormSubmission
 
 FIELD = "once"
 SLOT = "once-token-slot-3f9d2c71"

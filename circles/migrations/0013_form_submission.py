@@ -9,7 +9,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0005_sessions_name_the_new_backends"),
+        ("circles", "0012_circle_revision_drop"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

@@ -1,11 +1,11 @@
-"""``{% once_token %}``: a create form's one-time token (``members.once``), a new one each
+"""``{% once_token %}``: a create form's one-time token (``circles.once``), a new one each
 time the form is drawn. In a block cached for many readings (``once_slot`` in its context)
-it leaves a slot that each reading fills with a new token (``members.once.slots_filled``)."""
+it leaves a slot that each reading fills with a new token (``circles.once.slots_filled``)."""
 
 from django import template
 from django.utils.html import format_html
 
-from members.once import FIELD, SLOT, token_new
+from circles.once import FIELD, SLOT, token_new
 
 register = template.Library()
 
