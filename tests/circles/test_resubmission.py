@@ -4,6 +4,7 @@ double click) makes nothing new and lands on what the first submission made."""
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from circles.models import ActionLog, Response
@@ -62,3 +63,18 @@ def test_a_response_and_a_reply_posted_twice_are_posted_once(client, world):
     # Each reading of the page draws the reply form with a token of its own.
     again = client.get(log.get_absolute_url()).content.decode()
     assert _token(again, reply_url) != reply["once"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_posts_of_one_form_make_one_log(postgres_only, race, world):
+    """A double click: both requests are under way before either has committed."""
+    url = reverse("circles:log_create", kwargs={"slug": world.circle.slug})
+    data = log_post_data(publish="1", once="6f1c2a8e-5b7d-4c3e-9a1f-0d2e4b6c8a10")
+    before = ActionLog.objects.count()
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        browser.force_login(world.member)
+    statuses = []
+    outcomes = race([lambda b=b: statuses.append(b.post(url, data).status_code) for b in browsers])
+    assert outcomes == ["ok", "ok"] and statuses == [302, 302]
+    assert ActionLog.objects.count() == before + 1
