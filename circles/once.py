@@ -112,3 +112,14 @@ def resubmission_lands_on_first(view):
             return _landing(request, resubmitted.url)
 
     return guarded
+
+
+def once_made(request, service: Callable[..., T], url_of=None) -> Callable[..., T]:
+    """``service`` made once per drawing of the form: called with the same arguments, it
+    runs in ``once_create``."""
+
+    @wraps(service)
+    def made(**kwargs):
+        return once_create(request, lambda: service(**kwargs), url_of=url_of)
+
+    return made

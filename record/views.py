@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from circles.once import once_made, resubmission_lands_on_first
 from facilitation.charts import BarChart, Series
 from record import services
 from record.accounts import DOCX_TYPE, account_docx, account_findings, account_prefill
@@ -153,11 +155,13 @@ def account_delete(request, pk):
 
 
 @login_required
+@resubmission_lands_on_first
 def cpd_add(request):
     logs = list(own_logs(request.user).order_by("-published_at")[:200])
     form = CpdEntryForm(request.POST or None, logs=logs)
     if request.method == "POST" and form.is_valid():
-        services.cpd_entry_add(member=request.user, **form.cleaned_data)
+        add = once_made(request, services.cpd_entry_add, url_of=lambda _: reverse("record:page"))
+        add(member=request.user, **form.cleaned_data)
         messages.success(request, "The CPD hours are added to your record.")
         return redirect("record:page")
     return render(request, "record/cpd_form.html", {"form": form})

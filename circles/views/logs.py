@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from circles import selectors
 from circles.forms import ActionLogForm, ReplyForm, ResponseForm, preview_of
 from circles.models import ActionLog, Circle, Response
-from circles.once import once_create, resubmission_lands_on_first
+from circles.once import once_made, resubmission_lands_on_first
 from circles.people import people_shown
 from circles.permissions import (
     can_edit_log,
@@ -145,11 +145,6 @@ def _preview_page(request, *, circle, form, earlier, editing):
     )
 
 
-def _once(request, service):
-    """``service`` run once per drawing of the form (``circles.once``)."""
-    return lambda **kwargs: once_create(request, lambda: service(**kwargs))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @resubmission_lands_on_first
@@ -169,7 +164,7 @@ def log_create(request, slug):
         form.initial["follows"] = request.GET["follows"]
     earlier = _chosen_earlier(form)
     if request.method == "POST" and form.is_valid():
-        create = _once(request, log_create_service)
+        create = once_made(request, log_create_service)
         log = _log_saved(request, form, create, publish=publish, circle=circle)
         if log is not None:
             return redirect(log)
@@ -292,7 +287,7 @@ def response_create(request, slug, pk):
     form = ResponseForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        create = _once(request, response_create_service)
+        create = once_made(request, response_create_service)
         response = _saved(form, create, author=request.user, log=log,
                           kind=data["kind"], body=data["body"])  # fmt: skip
         if response is not None:
@@ -345,7 +340,7 @@ def reply_create(request, slug, pk, rpk):
         raise PermissionDenied("This response is not taking replies.")
     form = ReplyForm(request.POST, auto_id=f"reply-{response.pk}-%s")
     if form.is_valid():
-        create = _once(request, reply_create_service)
+        create = once_made(request, reply_create_service)
         reply = _saved(form, create, author=request.user, response=response,
                        body=form.cleaned_data["body"])  # fmt: skip
         if reply is not None and request.htmx:

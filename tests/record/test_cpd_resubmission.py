@@ -1,0 +1,23 @@
+"""Adding CPD hours carries a one-time token: the same form posted again adds nothing."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from record.models import CpdEntry
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_same_cpd_form_posted_twice_adds_the_hours_once(client):
+    nurse = UserFactory()
+    client.force_login(nurse)
+    url = reverse("record:cpd_add")
+    token = re.search(r'name="once" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    data = {"activity": "Reading on safe staffing", "date": "2026-11-02", "hours": "2.5"}
+    for _ in range(2):
+        page = client.post(url, {**data, "once": token})
+        assert page.status_code == 302 and page["Location"] == reverse("record:page")
+    assert CpdEntry.objects.filter(member=nurse).count() == 1
