@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
+from circles.once import once_made, resubmission_lands_on_first
 from circles.people import circle_newcomers
 from circles.permissions import (
     circle_for_moderator,
@@ -253,12 +254,14 @@ def decline(request, slug, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@resubmission_lands_on_first
 def invites(request, slug):
     circle = circle_for_moderator(request.user, slug)
     form = InviteCreateForm(request.POST or None, initial={"days": 14, "max_uses": 1})
     if request.method == "POST" and form.is_valid():
         try:
-            invite = invite_create(
+            create = once_made(request, invite_create, url_of=lambda _: request.path)
+            invite = create(
                 actor=request.user,
                 circle=circle,
                 days=form.cleaned_data["days"],

@@ -78,3 +78,15 @@ def test_two_racing_posts_of_one_form_make_one_log(postgres_only, race, world):
     outcomes = race([lambda b=b: statuses.append(b.post(url, data).status_code) for b in browsers])
     assert outcomes == ["ok", "ok"] and statuses == [302, 302]
     assert ActionLog.objects.count() == before + 1
+
+
+def test_the_same_invite_form_posted_twice_makes_one_link(client, world):
+    client.force_login(world.facilitator)
+    url = reverse("circles:invites", args=[world.circle.slug])
+    html = client.get(url).content.decode()
+    token = re.search(r'name="once" value="([^"]+)"', html).group(1)
+    before = world.circle.invites.count()
+    for _ in range(2):
+        page = client.post(url, {"days": "7", "max_uses": "1", "once": token})
+        assert page.status_code == 302 and page["Location"] == url
+    assert world.circle.invites.count() == before + 1
