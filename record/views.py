@@ -80,20 +80,24 @@ def _chain_from(request):
 
 
 @login_required
+@resubmission_lands_on_first
 def account_new(request):
     chain = _chain_from(request)
     initial = account_prefill(chain) if chain else {}
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        account = services.account_save(
-            member=request.user, log=chain[-1] if chain else None, **form.cleaned_data
-        )
+        save = once_made(request, services.account_save, url_of=_account_check_url)
+        account = save(member=request.user, log=chain[-1] if chain else None, **form.cleaned_data)
         messages.success(
             request, "Your reflective account is saved. Check it before you export it."
         )
         return redirect("record:account_check", pk=account.pk)
     context = {"form": form, "chain": chain, "prompts": NMC_PROMPTS, "account": None}
     return render(request, "record/account_form.html", context)
+
+
+def _account_check_url(account: ReflectiveAccount) -> str:
+    return reverse("record:account_check", args=[account.pk])
 
 
 @login_required
