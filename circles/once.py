@@ -1,8 +1,10 @@
 """One-time tokens on create forms: a form that makes something (a log, a response, a
 meeting…) carries a fresh token each time it is drawn (``{% once_token %}``). The first
 submission records the token with the address of what it made, in the same transaction;
-the same token posted again (Back and Publish again, a double click, two racing requests)
-makes nothing and lands on that address.
+the same token posted again (a double click, two racing requests) makes nothing and lands
+on that address. So do the same words posted again to the same place from a form that was
+drawn afresh: after Back the browser fetches the page again (pages are never stored, see
+``school.middleware``), with a new token, and refills what she had typed.
 
 A view wraps its creating call in ``once_create`` and is decorated with
 ``resubmission_lands_on_first``."""
@@ -13,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -24,6 +27,7 @@ from circles.models import FormSubmission
 
 FIELD = "once"
 SLOT = "once-token-slot-3f9d2c71"
+CONTENT = uuid.UUID("5d0b7c1e-2f4a-4b8e-9c3d-7a6e1f0b2c48")  # names content tokens (uuid5)
 KEPT = dt.timedelta(days=30)  # long enough for any Back button
 ALREADY = "This was already sent: here is what it made. Nothing was sent twice."
 
@@ -54,28 +58,57 @@ def _token(request) -> uuid.UUID | None:
         return None
 
 
+def _same_content(request) -> uuid.UUID:
+    """What the form says, as a token: the address it posts to and every value but the
+    tokens. A page that is never stored comes back after Back drawn afresh, with a new
+    token, and the browser refills what she typed: the same words posted to the same place
+    are the same submission."""
+    values = sorted(
+        (key, value)
+        for key, values in request.POST.lists()
+        if key not in (FIELD, "csrfmiddlewaretoken")
+        for value in values
+    )
+    return uuid.uuid5(CONTENT, f"{request.path}?{urlencode(values)}")
+
+
+def _tokens(request, *, same_content: bool = True) -> list[uuid.UUID]:
+    """The tokens a submission is known by: the form's own, and (for a form that carries
+    one) what it says. None for a visitor, or a form drawn without a token."""
+    token = _token(request)
+    if token is None or not request.user.is_authenticated:
+        return []
+    return [token, _same_content(request)] if same_content else [token]
+
+
 def made_before(request) -> str | None:
     """Where the first submission of this form went, when this is a resubmission."""
-    token = _token(request)
-    if token is None or not request.user.is_authenticated:
+    tokens = _tokens(request)
+    if not tokens:
         return None
-    made = FormSubmission.objects.filter(member=request.user, token=token)
-    return made.values_list("made_url", flat=True).first()
+    made = FormSubmission.objects.filter(member=request.user, token__in=tokens)
+    return made.order_by("pk").values_list("made_url", flat=True).first()
 
 
-def once_create(request, create: Callable[[], T | None], url_of=None) -> T | None:
+def once_create(
+    request, create: Callable[[], T | None], url_of=None, *, same_content: bool = True
+) -> T | None:
     """``create()`` (the made object, or None when it was refused), kept with the form's
-    token in one transaction. A request racing the first with the same token is undone and
-    raises ``Resubmitted``."""
-    token = _token(request)
-    if token is None or not request.user.is_authenticated:
+    tokens in one transaction. A request racing the first with the same token is undone
+    and raises ``Resubmitted``. ``same_content`` False: the same words posted again are a
+    new submission (an invite link for one more person)."""
+    tokens = _tokens(request, same_content=same_content)
+    if not tokens:
         return create()
     try:
         with transaction.atomic():
             made = create()
             if made is not None:
                 url = url_of(made) if url_of else made.get_absolute_url()
-                FormSubmission.objects.create(member=request.user, token=token, made_url=url)
+                FormSubmission.objects.bulk_create(
+                    FormSubmission(member=request.user, token=token, made_url=url)
+                    for token in tokens
+                )
     except IntegrityError:
         url = made_before(request)
         if url is None:
@@ -114,12 +147,15 @@ def resubmission_lands_on_first(view):
     return guarded
 
 
-def once_made(request, service: Callable[..., T], url_of=None) -> Callable[..., T]:
+def once_made(
+    request, service: Callable[..., T], url_of=None, *, same_content: bool = True
+) -> Callable[..., T]:
     """``service`` made once per drawing of the form: called with the same arguments, it
     runs in ``once_create``."""
 
     @wraps(service)
     def made(**kwargs):
-        return once_create(request, lambda: service(**kwargs), url_of=url_of)
+        create = lambda: service(**kwargs)  # noqa: E731
+        return once_create(request, create, url_of=url_of, same_content=same_content)
 
     return made

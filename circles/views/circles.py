@@ -260,7 +260,9 @@ def invites(request, slug):
     form = InviteCreateForm(request.POST or None, initial={"days": 14, "max_uses": 1})
     if request.method == "POST" and form.is_valid():
         try:
-            create = once_made(request, invite_create, url_of=lambda _: request.path)
+            create = once_made(
+                request, invite_create, url_of=lambda _: request.path, same_content=False
+            )
             invite = create(
                 actor=request.user,
                 circle=circle,

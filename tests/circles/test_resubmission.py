@@ -90,3 +90,35 @@ def test_the_same_invite_form_posted_twice_makes_one_link(client, world):
         page = client.post(url, {"days": "7", "max_uses": "1", "once": token})
         assert page.status_code == 302 and page["Location"] == url
     assert world.circle.invites.count() == before + 1
+
+
+def test_the_form_drawn_afresh_after_back_and_refilled_lands_on_the_first_log(client, world):
+    """After Back the page is fetched again (it is never stored): a new token, and the
+    browser refills the same words."""
+    client.force_login(world.member)
+    url = reverse("circles:log_create", kwargs={"slug": world.circle.slug})
+
+    def drawn() -> str:
+        html = client.get(url).content.decode()
+        return re.search(r'name="once" value="([^"]+)"', html).group(1)
+
+    before = ActionLog.objects.count()
+    client.post(url, log_post_data(publish="1", once=drawn()))
+    log = ActionLog.objects.latest("pk")
+    again = client.post(url, log_post_data(publish="1", once=drawn()))
+    assert again["Location"] == log.get_absolute_url()
+    assert ActionLog.objects.count() == before + 1
+    client.post(url, log_post_data(publish="1", once=drawn(), ask="A different ask"))
+    assert ActionLog.objects.count() == before + 2
+
+
+def test_two_invite_links_alike_are_two_links(client, world):
+    """One single-use link each for two people: the same settings, two forms drawn."""
+    client.force_login(world.facilitator)
+    url = reverse("circles:invites", args=[world.circle.slug])
+    before = world.circle.invites.count()
+    for _ in range(2):
+        html = client.get(url).content.decode()
+        token = re.search(r'name="once" value="([^"]+)"', html).group(1)
+        client.post(url, {"days": "7", "max_uses": "1", "once": token})
+    assert world.circle.invites.count() == before + 2
