@@ -1,5 +1,6 @@
-"""Admitting a request to join from the moderation queue: in place, with no CSP violation
-in the console (the fixture fails the test on any)."""
+"""Admitting a request to join, from the moderation queue and from the circle's page, at
+1280 px and 375 px: in place, with no CSP violation in the console (the fixture fails the
+test on any)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +13,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
-def test_the_facilitator_admits_a_request_from_the_queue(open_page, viewport):
+@pytest.mark.parametrize(
+    "where, heading",
+    [
+        ("/facilitate/handover/queue/", "Moderation queue Handover practice"),
+        ("/circles/handover/", "Handover practice"),
+    ],
+    ids=["queue", "circle"],
+)
+def test_the_facilitator_admits_a_request_in_place(open_page, viewport, where, heading):
     nurse = role("Ward manager / senior nurse")
     circle = CircleFactory(
         name="Handover practice", slug="handover", join_policy="request", entry_question="Why?"
@@ -25,12 +34,12 @@ def test_the_facilitator_admits_a_request_from_the_queue(open_page, viewport):
 
     page = open_page(viewport=viewport)
     sign_in(page, email="grace@example.org", password=PASSWORD)
-    page.goto("/facilitate/handover/queue/")
-    check_page(page, heading="Moderation queue Handover practice")
+    page.goto(where)
+    check_page(page, heading=heading)
     requests = page.get_by_role("region", name="Requests to join")
     with no_page_reload(page):
         requests.get_by_role("button", name="Admit Asha Patel").click()
         expect(requests.get_by_role("status")).to_contain_text("Asha Patel is now a member")
     expect(requests).to_contain_text("No requests are waiting.")
-    check_page(page, heading="Moderation queue Handover practice")
+    check_page(page, heading=heading)
     assert Membership.objects.get(member=asha, circle=circle).state == "active"
