@@ -139,6 +139,7 @@ def _joined(request, circle, join):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@resubmission_lands_on_first
 def request_to_join(request, slug):
     circle = _circle_or_404(slug)
     membership = membership_of(request.user, circle)
@@ -147,7 +148,8 @@ def request_to_join(request, slug):
     form = RequestToJoinForm.for_membership(circle, membership, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership_request(user=request.user, circle=circle, answer=form.cleaned_data["answer"])
+            ask = once_made(request, membership_request, url_of=lambda _: circle.get_absolute_url())
+            ask(user=request.user, circle=circle, answer=form.cleaned_data["answer"])
         except MembershipError as error:
             form.add_error(None, str(error))
         else:

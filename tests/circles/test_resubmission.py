@@ -8,6 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from circles.models import ActionLog, Response
+from notifications.models import Notification
+from tests.circles.conftest import world_build
 from tests.circles.helpers import log_post_data
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,15 @@ def test_two_invite_links_alike_are_two_links(client, world):
         token = re.search(r'name="once" value="([^"]+)"', html).group(1)
         client.post(url, {"days": "7", "max_uses": "1", "once": token})
     assert world.circle.invites.count() == before + 2
+
+
+def test_the_same_request_to_join_posted_twice_asks_the_facilitators_once(client):
+    place = world_build(slug="ward-managers", policy="request", entry_question="Why?")
+    client.force_login(place.non_member)
+    url = reverse("circles:request", args=[place.circle.slug])
+    token = re.search(r'name="once" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    for _ in range(2):
+        page = client.post(url, {"answer": "Handovers that end on time.", "once": token})
+        assert page.status_code == 302 and page["Location"] == place.circle.get_absolute_url()
+    asked = Notification.objects.filter(recipient=place.facilitator, verb="join_requested")
+    assert asked.count() == 1
