@@ -9,7 +9,6 @@ drawn afresh: after Back the browser fetches the page again (pages are never sto
 A view wraps its creating call in ``once_create`` and is decorated with
 ``resubmission_lands_on_first``."""
 
-import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
@@ -21,14 +20,12 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 
 from circles.models import FormSubmission
 
 FIELD = "once"
 SLOT = "once-token-slot-3f9d2c71"
 CONTENT = uuid.UUID("5d0b7c1e-2f4a-4b8e-9c3d-7a6e1f0b2c48")  # names content tokens (uuid5)
-KEPT = dt.timedelta(days=30)  # long enough for any Back button
 ALREADY = "This was already sent: here is what it made. Nothing was sent twice."
 
 T = TypeVar("T")
@@ -114,9 +111,6 @@ def once_create(
         if url is None:
             raise
         raise Resubmitted(url) from None
-    if made is not None:
-        old = timezone.now() - KEPT
-        FormSubmission.objects.filter(member=request.user, created_at__lt=old).delete()
     return made
 
 
