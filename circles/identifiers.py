@@ -95,9 +95,7 @@ def identifiers_find(text: str, *, names: Iterable[str] = ()) -> list[Identifier
 def circle_names_for(user) -> list[str]:
     """Display names of the active members of the circles she is an active member of,
     herself left out: the colleagues she might name."""
-    circles = Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values(
-        "circle_id"
-    )
+    circles = Membership.objects.circles_of(user)
     colleagues = (
         get_user_model()
         .objects.filter(

@@ -49,18 +49,14 @@ class CircleQuerySet(models.QuerySet):
         """Circles where ``user`` is an active member or facilitator."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            memberships__member=user, memberships__state=MembershipState.ACTIVE
-        ).distinct()
+        return self.filter(pk__in=Membership.objects.circles_of(user))
 
     def facilitated_by(self, user):
         if not user.is_authenticated:
             return self.none()
         return self.filter(
-            memberships__member=user,
-            memberships__state=MembershipState.ACTIVE,
-            memberships__kind=MembershipKind.FACILITATOR,
-        ).distinct()
+            pk__in=Membership.objects.circles_of(user).filter(kind=MembershipKind.FACILITATOR)
+        )
 
 
 class Circle(models.Model):
@@ -159,6 +155,15 @@ class MembershipQuerySet(models.QuerySet):
 
     def facilitators(self):
         return self.active().filter(kind=MembershipKind.FACILITATOR)
+
+    def in_active_circles(self):
+        """Active memberships of circles that are not archived."""
+        return self.active().filter(circle__status=CircleStatus.ACTIVE)
+
+    def circles_of(self, user):
+        """Her active circles: the ids (a subquery) of the circles where ``user`` is an
+        active member or facilitator. The one definition every rule and page uses."""
+        return self.active().filter(member=user).values("circle_id")
 
 
 class Membership(models.Model):
@@ -261,10 +266,6 @@ class ActionLogQuerySet(models.QuerySet):
         """Logs still waiting for an answer: the author's own words never count."""
         return self.exclude(Exists(Response.objects.answering().filter(log=OuterRef("pk"))))
 
-    def followed_up(self):
-        """Logs whose author has published a follow-up to them (a draft does not count)."""
-        return self.filter(Exists(_published_follow_ups()))
-
     def not_followed_up(self):
         return self.exclude(Exists(_published_follow_ups()))
 
@@ -288,16 +289,12 @@ class ActionLogQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.filter(Q(state=LogState.PUBLISHED) | Q(author=user))
-        member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
+        member_of = Membership.objects.circles_of(user)
         facilitates = member_of.filter(kind=MembershipKind.FACILITATOR)
         return self.filter(
             Q(author=user)
-            | Q(
-                state=LogState.PUBLISHED,
-                is_hidden=False,
-                circle__in=member_of.values("circle"),
-            )
-            | Q(state=LogState.PUBLISHED, circle__in=facilitates.values("circle"))
+            | Q(state=LogState.PUBLISHED, is_hidden=False, circle__in=member_of)
+            | Q(state=LogState.PUBLISHED, circle__in=facilitates)
         )
 
     def readable_in(self, access):
@@ -471,9 +468,9 @@ class ResponseQuerySet(models.QuerySet):
         qs = self.filter(log__in=logs)
         if user.is_staff:
             return qs
-        member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
-        facilitates = member_of.filter(kind=MembershipKind.FACILITATOR).values("circle")
-        qs = qs.filter(log__circle__in=member_of.values("circle"))
+        member_of = Membership.objects.circles_of(user)
+        facilitates = member_of.filter(kind=MembershipKind.FACILITATOR)
+        qs = qs.filter(log__circle__in=member_of)
         return qs.filter(
             Q(is_hidden=False) | Q(author=user) | Q(log__circle__in=facilitates)
         ).filter(

@@ -100,9 +100,7 @@ def circles_for_roles(*, user) -> QuerySet[Circle]:
     serving = Circle.roles.through.objects.filter(role__in=user.profile.roles.all()).values(
         "circle_id"
     )
-    joined = Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values(
-        "circle_id"
-    )
+    joined = Membership.objects.circles_of(user)
     qs = Circle.objects.active().filter(pk__in=serving).exclude(pk__in=joined)
     openness = Case(
         When(join_policy=JoinPolicy.OPEN, then=Value(0)),

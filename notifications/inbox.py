@@ -15,7 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from circles.models import ActionLog, Circle, Membership, MembershipState, Response
+from circles.models import ActionLog, Circle, Membership, Response
 from notifications.models import LESSON_VERBS, MODERATOR_VERBS, Notification, Verb
 from school.paths import reversed_path
 
@@ -54,9 +54,7 @@ def notifications_visible_to(user, known: dict | None = None) -> QuerySet[Notifi
     moderated = (
         Circle.objects.all() if user.is_staff else Circle.objects.facilitated_by(user)
     ).values("pk")
-    member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values(
-        "circle"
-    )
+    member_of = Membership.objects.circles_of(user)
     about_circle = Q(log__isnull=True, response__isnull=True)
     # Each notification's own response or log, checked by the one rule (``visible_to``)
     # narrowed to its id: a look-up per notification shown, not a pass over every circle.

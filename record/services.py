@@ -33,10 +33,11 @@ def account_save(
 
 
 @transaction.atomic
-def account_delete(*, member, account: ReflectiveAccount) -> None:
-    if account.member_id != member.pk:
-        raise PermissionDenied("That account is not yours.")
-    account.delete()
+def own_row_delete(*, member, row: ReflectiveAccount | CpdEntry) -> None:
+    """Delete one of her reflective accounts or CPD entries: nobody else's."""
+    if row.member_id != member.pk:
+        raise PermissionDenied(f"That {row._meta.verbose_name} is not yours.")
+    row.delete()
 
 
 @transaction.atomic
@@ -60,13 +61,6 @@ def cpd_entry_add(
     entry.full_clean()
     entry.save()
     return entry
-
-
-@transaction.atomic
-def cpd_entry_delete(*, member, entry: CpdEntry) -> None:
-    if entry.member_id != member.pk:
-        raise PermissionDenied("That entry is not yours.")
-    entry.delete()
 
 
 @transaction.atomic

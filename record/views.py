@@ -147,7 +147,7 @@ def account_print(request, pk):
 @login_required
 @require_POST
 def account_delete(request, pk):
-    services.account_delete(member=request.user, account=_account(request, pk))
+    services.own_row_delete(member=request.user, row=_account(request, pk))
     messages.success(request, "The reflective account is deleted.")
     return redirect("record:page")
 
@@ -167,7 +167,7 @@ def cpd_add(request):
 @require_POST
 def cpd_delete(request, pk):
     entry = get_object_or_404(CpdEntry, pk=pk, member=request.user)
-    services.cpd_entry_delete(member=request.user, entry=entry)
+    services.own_row_delete(member=request.user, row=entry)
     messages.success(request, "The CPD entry is deleted.")
     return redirect("record:page")
 

@@ -18,7 +18,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.lookups import IsNull
 from django.utils.safestring import SafeString
 
-from circles.models import ActionLog, Circle, Membership, MembershipState, Response
+from circles.models import ActionLog, Circle, Membership, Response
 from commons.models import Lesson
 from members.models import Role
 from search.backends import backend
@@ -76,10 +76,10 @@ def _her_circles(user) -> list[int] | None:
     school, and can never show more than the rules do."""
     if user.is_staff:
         return None
-    member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
     wrote_in = ActionLog.objects.filter(author=user)
     return list(
-        member_of.order_by()
+        Membership.objects.circles_of(user)
+        .order_by()
         .values_list("circle_id", flat=True)
         .union(wrote_in.order_by().values_list("circle_id", flat=True))
     )

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from circles.forms import PeopleFilterForm
 from circles.mentions import mention_suggestions
 from circles.models import Circle
-from circles.people import circle_join_requests, circle_people, people_shown, person_profile
+from circles.people import circle_people, people_shown, person_profile
 from circles.permissions import CircleAccess, circle_access
+from circles.selectors import circle_pending_requests
 from members.forms import IntroductionForm
 from members.services import introduction_save, introduction_skip
 
@@ -61,7 +62,7 @@ def _people_context(request, access, form, *, partial: bool) -> dict:
         **circle_people(circle=access.circle, q=q, page=request.GET.get("page")),
     }
     if access.can_moderate and not partial:
-        context["pending"] = circle_join_requests(circle=access.circle)
+        context["pending"] = list(circle_pending_requests(circle=access.circle))
     return context
 
 
