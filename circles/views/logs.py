@@ -230,7 +230,7 @@ def _log_page_context(request, log, *, form=None) -> dict:
     context = selectors.log_page(log=log, user=request.user)
     context["response_form"] = form or ResponseForm()
     context["shown"] = shown = people_shown(circle_ids=[log.circle_id])
-    for response in context["responses"]:  # whose names link (a cached fragment's part)
+    for response in context["responses"]:  # whose names link to their profiles
         for item in (response, *response.visible_replies):
             item.author_in_circle = shown.links(item.author_id, log.circle_id)
     return context
