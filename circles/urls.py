@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/requests/<int:pk>/decline/", circle_views.decline, name="decline"),
     path("<slug:slug>/people/", people_views.people, name="people"),
     path("<slug:slug>/mentions/", people_views.mentions, name="mentions"),
+    path("<slug:slug>/mentions/check/", people_views.mentions_check, name="mentions_check"),
     path("<slug:slug>/introduce/", people_views.introduce, name="introduce"),
     path("<slug:slug>/invites/", circle_views.invites, name="invites"),
     path("<slug:slug>/invites/<int:pk>/revoke/", circle_views.invite_revoke, name="invite_revoke"),
