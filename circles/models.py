@@ -562,3 +562,24 @@ class Response(models.Model):
         if self.parent_id is not None:
             ids.append(self.parent.author_id)
         return [pk for pk in dict.fromkeys(ids) if pk != self.author_id]
+
+
+class TextDraft(models.Model):
+    """What a member is writing in a log or response form and has not sent yet, kept by
+    the form's autosave (``circles.drafts``) under the form's key ("log-new-3",
+    "log-12", "response-12") and forgotten once the form is sent."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="text_drafts"
+    )
+    key = models.CharField(max_length=40)
+    fields = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "key"], name="text_draft_one_per_form")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} of member {self.member_id}"

@@ -12,6 +12,8 @@ on answers 403; anonymous visitors are sent to sign in. Every form is a plain
 POST → redirect; responding, replying and marking helpful also answer HTMX with partials.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,6 +105,7 @@ def _form_page(request, *, circle, form, earlier, editing, preview=None):
             "preview": preview,
             "related_lessons": related,
             "log_preview_url": reverse("circles:log_preview", kwargs={"slug": circle.slug}),
+            "draft_key": f"log-{editing.pk}" if editing else f"log-new-{circle.pk}",
         },
     )
 
@@ -274,9 +277,21 @@ def _response_refused(request, log: ActionLog, form) -> HttpResponse:
     return response
 
 
-@login_required
+def _signed_out(request, slug, pk) -> HttpResponse:
+    """A response posted after her session ended: back to the log once she has signed in,
+    where the form puts her text back (static/js/drafts.js keeps it in the browser)."""
+    log_url = reverse("circles:log_detail", kwargs={"slug": slug, "pk": pk})
+    to = f"{reverse('account_login')}?{urlencode({'next': log_url})}"
+    messages.info(request, "Your session had ended. Sign in and your response will be there.")
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": to})
+    return redirect(to)
+
+
 @require_POST
 def response_create(request, slug, pk):
+    if not request.user.is_authenticated:
+        return _signed_out(request, slug, pk)
     log = _log_or_404(request, slug, pk)
     if not log.access.can_respond(log):
         raise PermissionDenied("This log is not taking responses.")
