@@ -64,6 +64,11 @@ class AccountForm(forms.ModelForm):
             "code_relevance": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"code_relevance": "How it relates to those themes"}
+        help_texts = {
+            name: "**Bold**, and a line starting with “- ” for a list, print and export "
+            "as formatted text."
+            for name in ("nature", "learning", "changed")
+        }
 
     def clean_event_date(self):
         return date_sensible(self.cleaned_data.get("event_date"))
