@@ -10,7 +10,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from record.models import CpdEntry
-from tests.browser.helpers import PHONE, check_page, person, role, save_screenshots, sign_in
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    check_page,
+    person,
+    role,
+    save_screenshots,
+    sign_in,
+)
 from tests.factories import PASSWORD, ActionLogFactory, CircleFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,6 +79,9 @@ def test_the_record_reads_whole_words_on_a_phone(open_page, asha):
     expect(page.locator("#record-activity-table tbody tr")).to_have_count(3)
     assert page.evaluate(BROKEN_WORDS, WORDS_OF) == []
     assert page.evaluate(CUT_LEGENDS) == []
+    page.set_viewport_size(DESKTOP)  # the table beside or under its chart, never cramped
+    check_page(page, heading="My learning record")
+    assert page.evaluate(BROKEN_WORDS, WORDS_OF) == []
     save_screenshots(page, "record-with-activity")
 
 
