@@ -348,7 +348,7 @@ def log_for_page(*, user, slug: str, pk: int) -> ActionLog | None:
         return None
     log = (
         ActionLog.objects.filter(pk=pk, circle__slug=slug)
-        .select_related("circle", "author__profile", "follows__circle")
+        .select_related("circle", "author__profile", "follows__circle", "follows__author__profile")
         .first()
     )
     if log is None:

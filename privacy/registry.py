@@ -521,6 +521,7 @@ EXPORTS: tuple[ExportKind, ...] = (
             "updated_at": "last edited",
         },
         complete=True,
+        omit=("nature_html", "learning_html", "changed_html", "code_relevance_html"),
     ),
     ExportKind(
         "cpd_entries",

@@ -78,3 +78,14 @@ def record_settings_save(
     settings.full_clean()
     settings.save()
     return settings
+
+
+@transaction.atomic
+def record_revalidation_save(*, member, revalidation_due: dt.date) -> RecordSettings:
+    """Her next revalidation date, her targets kept as they are (the defaults until she
+    sets her own)."""
+    settings, _ = RecordSettings.objects.get_or_create(member=member)
+    settings.revalidation_due = revalidation_due
+    settings.full_clean()
+    settings.save()
+    return settings

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from facilitation.charts import BarChart, Series
+from members.local_time import member_today
 from record import services
 from record.accounts import DOCX_TYPE, account_docx, account_findings, account_prefill
-from record.forms import AccountForm, CpdEntryForm, RangeForm, TargetForm
+from record.forms import AccountForm, CpdEntryForm, RangeForm, RevalidationForm, TargetForm
 from record.models import NMC_PROMPTS, CpdEntry, ReflectiveAccount
 from record.selectors import (
     activity_by_month,
@@ -60,9 +61,30 @@ def record_page(request):
     settings = settings_of(request.user)
     form, start, end = _range(request, settings)
     record = record_for(user=request.user, start=start, end=end, settings=settings)
-    chart = _chart(activity_by_month(request.user, record, start=start, end=end))
-    context = {**record, "range_form": form, "start": start, "end": end, "chart": chart}
+    activity = activity_by_month(request.user, record, start=start, end=end)
+    context = {
+        **record,
+        "range_form": form,
+        "start": start,
+        "end": end,
+        "chart": _chart(activity) if activity["months"] else None,
+        "revalidation_form": None if settings.revalidation_due else RevalidationForm(),
+        "today": member_today(request.user),
+    }
     return render(request, "record/record.html", context)
+
+
+@login_required
+@require_POST
+def revalidation(request):
+    """Her next revalidation date, asked once on the record page: the period it counts
+    towards ends there."""
+    form = RevalidationForm(request.POST)
+    if form.is_valid():
+        services.record_revalidation_save(member=request.user, **form.cleaned_data)
+        messages.success(request, "Your record now counts towards your revalidation date.")
+        return redirect("record:page")
+    return render(request, "record/revalidation.html", {"form": form})
 
 
 def _account(request, pk) -> ReflectiveAccount:
@@ -157,8 +179,15 @@ def cpd_add(request):
     logs = list(own_logs(request.user).order_by("-published_at")[:200])
     form = CpdEntryForm(request.POST or None, logs=logs)
     if request.method == "POST" and form.is_valid():
-        services.cpd_entry_add(member=request.user, **form.cleaned_data)
-        messages.success(request, "The CPD hours are added to your record.")
+        entry = services.cpd_entry_add(member=request.user, **form.cleaned_data)
+        if entry.date > member_today(request.user):
+            messages.success(
+                request,
+                f"The CPD is planned for {entry.date:%-d %B %Y}: it shows under “Planned” "
+                "and counts towards your target from that day.",
+            )
+        else:
+            messages.success(request, "The CPD hours are added to your record.")
         return redirect("record:page")
     return render(request, "record/cpd_form.html", {"form": form})
 
