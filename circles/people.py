@@ -182,7 +182,7 @@ def circle_newcomers(*, circle: Circle) -> list[Membership]:
     return list(
         Membership.objects.filter(circle=circle, joined_at__gte=timezone.now() - NEW_FOR)
         .active()
-        .exclude(member__profile__introduction="")
+        .exclude(member__profile__introduction_html="")
         .select_related("member__profile")
         .order_by("-joined_at", "-pk")[:5]
     )

@@ -231,6 +231,7 @@ EXPORTS: tuple[ExportKind, ...] = (
             "onboarded_at": "when you finished setting up your profile",
         },
         complete=True,
+        omit=("introduction_html",),
     ),
     ExportKind(
         "roles",

@@ -22,7 +22,7 @@ from circles.models import ActionLog, Circle, Membership, Response
 from commons.models import Lesson
 from members.models import Role
 from search.backends import backend
-from search.highlight import marked_html
+from search.highlight import marked_html, snippet_html
 from search.models import DocumentKind, SearchDocument
 from search.query import QUERY_MAX_CHARS, parse
 
@@ -249,7 +249,7 @@ def _hits(rows: list[dict], text: str, parsed) -> list[Hit]:
         title, body = marks.get(row["id"], (None, None))
         if item is None or body is None:  # deleted since the page was counted
             continue
-        hits.append(Hit(row["kind"], item, marked_html(title), marked_html(body)))
+        hits.append(Hit(row["kind"], item, marked_html(title), snippet_html(body)))
     return hits
 
 
