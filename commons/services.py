@@ -18,7 +18,14 @@ from commons.models import (
     LessonWithdrawal,
     WithdrawnBy,
 )
-from commons.permissions import can_answer, can_ask, can_share_log, can_withdraw
+from commons.permissions import (
+    AUTHOR_GONE,
+    author_can_answer,
+    can_answer,
+    can_ask,
+    can_share_log,
+    can_withdraw,
+)
 from members.models import User
 from school.limits import model_limit
 
@@ -132,6 +139,8 @@ def _clean_text(instance, name: str) -> None:
 def lesson_question_ask(*, asker: User, lesson: Lesson, body: str) -> LessonQuestion:
     """Ask the author: she hears of it in-app and by email; the asker never learns who she
     is unless she shared under her name."""
+    if lesson.is_listed and not author_can_answer(lesson):
+        raise ValidationError(AUTHOR_GONE)
     if not can_ask(asker, lesson):
         raise PermissionDenied("You cannot ask a question on this lesson.")
     question = LessonQuestion(lesson=lesson, asker=asker, body=body)

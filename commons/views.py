@@ -124,6 +124,9 @@ def lesson_ask(request, pk):
                 asker=request.user, lesson=lesson, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # nobody is left to answer: the page says so
+                messages.error(request, error.messages[0])
+                return redirect(lesson)
             _add_errors(form, error)
         else:
             messages.success(request, "Your question is on its way to the author.")
