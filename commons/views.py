@@ -99,7 +99,8 @@ def lesson_share(request, log_pk):
                 request, "Your lesson is in the commons. You can withdraw it any time."
             )
             return redirect(lesson)
-    context = {"form": form, "log": log, "findings": findings, "checked": text_fingerprint(text)}
+    context = {"form": form, "log": log, "findings": findings, "checked": text_fingerprint(text),
+               "must_remove": any(finding.must_remove for _, finding in findings)}  # fmt: skip
     return render(request, "commons/share.html", context)
 
 
