@@ -63,6 +63,7 @@ def log_card_shown(log, *, show_circle: bool) -> tuple:
         log.created_at,
         log.edited_at,
         getattr(log, "response_count", None),
+        getattr(log, "reply_count", None),
         getattr(log, "awaiting_response", None),
         tuple(tag.name for tag in log.tags.all()),
         log.author.display_name,
