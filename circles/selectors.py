@@ -454,15 +454,18 @@ def lessons_related_to(log: ActionLog, *, reader) -> list:
     situation and tags (loaded): one query (``circles.extensions.lessons_related``)."""
     text = " ".join((log.title, log.insight, log.situation))
     tags = [tag.name for tag in log.tags.all()]
-    return lessons_related(text=text, tags=tags, reader_id=reader.pk, limit=3)
+    return lessons_related(
+        text=text, tags=tags, reader_id=reader.pk, circle_id=log.circle_id, limit=3
+    )
 
 
-def lessons_related_to_form(form, *, reader) -> list:
-    """``lessons_related_to`` for the text being written (the log form's current values)."""
+def lessons_related_to_form(form, *, reader, circle: Circle) -> list:
+    """``lessons_related_to`` for the text being written in ``circle`` (the log form's
+    current values)."""
     values = {name: str(form[name].value() or "") for name in ("title", "insight", "situation")}
     tags = str(form["tags"].value() or "").replace(",", " ").split()
     text = " ".join(values.values())
-    return lessons_related(text=text, tags=tags, reader_id=reader.pk, limit=3)
+    return lessons_related(text=text, tags=tags, reader_id=reader.pk, circle_id=circle.pk, limit=3)
 
 
 DASHBOARD_LIST_SIZE = 10
