@@ -2,7 +2,12 @@
 must be removed before a lesson is shared, a withdrawn lesson is scrubbed of what the check
 finds, and a title with a surname ("Mrs Jones") is flagged like a colleague's name."""
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 
 from circles.identifiers import identifiers_find
@@ -95,3 +100,25 @@ def test_a_withdrawn_lesson_is_scrubbed_of_what_the_check_finds(client, author):
     client.force_login(author)
     page = client.get(lesson.get_absolute_url()).content.decode()
     assert NHS not in page and "Jones" not in page and "Priya" not in page
+
+
+def test_the_migration_scrubs_lessons_withdrawn_before_and_leaves_shared_ones(author):
+    circle = author.memberships.get().circle
+    colleague = MembershipFactory(circle=circle)
+    colleague.member.profile.display_name = "Priya Shah"
+    colleague.member.profile.save()
+    text = f"**Mrs Jones** ({NHS}) and Priya Shah."
+    withdrawn = LessonFactory(source_log=ActionLogFactory(author=author, circle=circle))
+    shared = LessonFactory(source_log=ActionLogFactory(author=author, circle=circle))
+    Lesson.objects.filter(pk=withdrawn.pk).update(state="withdrawn", situation=text)
+    Lesson.objects.filter(pk=shared.pk).update(situation=text)
+    migration = importlib.import_module("commons.migrations.0005_withdrawn_lessons_scrubbed")
+    migration.scrub(apps, SimpleNamespace(connection=connection))
+    migration.scrub(apps, SimpleNamespace(connection=connection))  # a re-run changes nothing
+    withdrawn.refresh_from_db()
+    shared.refresh_from_db()
+    assert withdrawn.situation == "**[removed]** ([removed]) and [removed]."
+    assert (
+        withdrawn.situation_html == "<p><strong>[removed]</strong> ([removed]) and [removed].</p>\n"
+    )
+    assert shared.situation == text
