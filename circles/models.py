@@ -456,6 +456,15 @@ class ResponseQuerySet(models.QuerySet):
     def replies(self):
         return self.filter(parent__isnull=False)
 
+    def counted(self):
+        """What "N responses" counts wherever a log's responses are counted: responses
+        that are shown (not hidden), replies apart (``replies_counted``)."""
+        return self.top_level().filter(is_hidden=False)
+
+    def replies_counted(self):
+        """What "N replies" counts: replies that are shown, under responses that are."""
+        return self.replies().filter(is_hidden=False, parent__is_hidden=False)
+
     def visible_to(self, user):
         """Responses on logs the user may see, in circles where they are an active member
         (staff: every circle); hidden ones only for the circle's facilitators, staff and the
@@ -553,6 +562,11 @@ class Response(models.Model):
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
+
+    @property
+    def is_counted(self) -> bool:
+        """Counted among a log's responses (``ResponseQuerySet.counted``)."""
+        return self.parent_id is None and not self.is_hidden
 
     @property
     def recipient_ids(self) -> list[int]:

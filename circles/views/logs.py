@@ -93,7 +93,8 @@ def _circle_to_write_in(request, slug) -> Circle:
 
 
 def _form_page(request, *, circle, form, earlier, editing, preview=None):
-    related = selectors.lessons_related_to_form(form, reader=request.user)  # none for a blank form
+    # None for a blank form.
+    related = selectors.lessons_related_to_form(form, reader=request.user, circle=circle)
     return render(
         request,
         "circles/log_form.html",
