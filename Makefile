@@ -27,8 +27,11 @@ run: install
 	@echo ""
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DEBUG=1 $(VENV)/bin/honcho -f Procfile.dev start
 
+# In parallel (pytest-xdist, one process a core): each process has its own test database,
+# files and Redis database (tests/settings.py); TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 test: install
-	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" VAR_DIR="$${TEST_VAR_DIR:-$(CURDIR)/var/test}" $(VENV)/bin/pytest $(PYTEST_ARGS)
+	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-tests-only}" VAR_DIR="$${TEST_VAR_DIR:-$(CURDIR)/var/test}" $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Only the real-browser journeys (Playwright + Debian's Chromium; they also run in `make test`,
 # last). Screenshots land in test-artifacts/ (not committed).

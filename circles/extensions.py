@@ -51,5 +51,6 @@ class Offered:
 
 
 # Up to ``limit`` commons lessons related to a log's ``text`` and ``tags``, none of the
-# reader's (``reader_id``) own (search): each with ``title`` and ``url``, in one query.
+# reader's (``reader_id``) own nor from the log's circle (``circle_id``) (search): each
+# with ``title`` and ``url``, in one query.
 lessons_related = Offered("lessons related to a log", default=list)

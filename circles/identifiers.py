@@ -21,7 +21,12 @@ KIND_LABELS = {
     "email": "Email address",
     "phone": "Phone number",
     "name": "Name of someone in your circles",
+    "titled_name": "Name of a person",
 }
+# What no confirmation can let through: a number that passes the NHS check identifies one
+# patient whatever the text around it says. It must be removed.
+MUST_REMOVE = frozenset({"nhs_number"})
+REMOVED = "[removed]"
 
 # A date written as a person would write a birthday: 03/11/1948, 3-11-48, 3.11.1948,
 # 3 November 1948, 3rd Nov 1948, November 3, 1948, 1948-11-03.
@@ -45,6 +50,14 @@ _BIRTH_YEARS_BACK = 12
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Ten digits, written together or grouped 3-3-4 with spaces or dashes.
 _NHS = re.compile(r"(?<![\d+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
+# A title and a surname, as patients and residents are named in notes and letters ("Mrs
+# Jones", "Dr. O'Brien", "Sister Smith-Jones"); a title and a bare initial ("Mrs B"), the
+# usual way of leaving someone unnamed, is not one.
+_TITLED_NAME = re.compile(
+    r"(?<!\w)(?:mrs|mr|ms|miss|mx|dr|prof|professor|sister|matron)\.?\s+"
+    r"(?-i:[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*)",
+    re.IGNORECASE,
+)
 # UK numbers (07700 900123, 0161 496 0000, +44 20 7946 0000) and other international ones.
 _PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s-]?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,11}(?!\d)")
 
@@ -56,6 +69,10 @@ class IdentifierFinding:
     text: str
     start: int
     end: int
+
+    @property
+    def must_remove(self) -> bool:
+        return self.kind in MUST_REMOVE
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -81,6 +98,7 @@ def identifiers_find(text: str, *, names: Iterable[str] = ()) -> list[Identifier
         *_phones(text),
         *_dates_of_birth(text),
         *_names(text, names),
+        *_titled_names(text),
     ]
     kept: list[IdentifierFinding] = []
     taken: list[tuple[int, int]] = []
@@ -92,12 +110,18 @@ def identifiers_find(text: str, *, names: Iterable[str] = ()) -> list[Identifier
     return sorted(kept, key=lambda finding: (finding.start, finding.end))
 
 
+def identifiers_scrub(text: str, *, names: Iterable[str] = ()) -> str:
+    """``text`` with everything ``identifiers_find`` finds in it replaced by "[removed]"."""
+    text = text or ""
+    for finding in reversed(identifiers_find(text, names=names)):
+        text = text[: finding.start] + REMOVED + text[finding.end :]
+    return text
+
+
 def circle_names_for(user) -> list[str]:
     """Display names of the active members of the circles she is an active member of,
     herself left out: the colleagues she might name."""
-    circles = Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values(
-        "circle_id"
-    )
+    circles = Membership.objects.circles_of(user)
     colleagues = (
         get_user_model()
         .objects.filter(
@@ -165,3 +189,8 @@ def _names(text: str, names: Iterable[str]):
     for part in sorted(parts - wholes, key=len, reverse=True):
         for match in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", text):
             yield _finding("name", match)
+
+
+def _titled_names(text: str):
+    for match in _TITLED_NAME.finditer(text):
+        yield _finding("titled_name", match)

@@ -1,11 +1,13 @@
 """@mentions: ``@Display Name`` of an active member of the circle, in a log or a response.
 
 Found when the text is rendered (at save: ``circles.text.render_markdown``), longest name
-first and whatever the case, outside links and code. A match becomes a link to the
-member's profile and her id is stored with the text (``mentioned_ids``); a name that
-matches no active member stays plain text. Nobody is told about a draft: the services
-announce ``circles.signals.mentioned`` when a log or response is published, for at most
-``MENTIONS_NOTIFIED`` people, never the writer.
+first and whatever the case, outside links and code. A first name that only one member of
+the circle has stands for her ("@Grace"). ``mention_problems`` says, before posting, which
+@names would stay plain text: one that matches several people, or nobody. A match
+becomes a link to the member's profile and her id is stored with the text
+(``mentioned_ids``); a name that matches no active member stays plain text. Nobody is
+told about a draft: the services announce ``circles.signals.mentioned`` when a log or
+response is published, for at most ``MENTIONS_NOTIFIED`` people, never the writer.
 """
 
 import html
@@ -39,9 +41,22 @@ class Mentions:
     def __post_init__(self):
         # Longest first, so "Sam Lee-Jones" wins over "Sam Lee"; lower-cased once.
         self._names = sorted(
-            ((pk, name.lower()) for pk, name in self.members if name.strip()),
+            [*((pk, name.lower()) for pk, name in self.members if name.strip()),
+             *self._unique_first_names()],
             key=lambda item: (-len(item[1]), item[0]),
-        )
+        )  # fmt: skip
+
+    def _unique_first_names(self) -> list[tuple[int, str]]:
+        """``(id, first name)`` for each first name that one member alone has."""
+        firsts: dict[str, list[int]] = {}
+        for pk, name in self.members:
+            words = name.lower().split()
+            if words:
+                firsts.setdefault(words[0], []).append(pk)
+        full = {name.lower().strip() for _, name in self.members}
+        return [
+            (pks[0], first) for first, pks in firsts.items() if len(pks) == 1 and first not in full
+        ]
 
     def _match(self, text: str, at: int) -> tuple[int, int] | None:
         """The member named right after the ``@`` at ``at``, and where her name ends."""
@@ -85,6 +100,41 @@ class Mentions:
             else:
                 parts.append(self._link_text(html.unescape(part)))
         return "".join(parts)
+
+
+_ATTEMPT = re.compile(r"[^\W_][\w'’-]*")
+_COUNTS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+
+
+def _matching(word: str, members) -> list[str]:
+    """Names of the members whose first name is ``word`` (or whose name starts with it)."""
+    word = word.lower()
+    firsts = [n for _, n in members if n.lower().split()[:1] == [word]]
+    return firsts or [n for _, n in members if n.lower().startswith(word) and n.strip()]
+
+
+def mention_problems(text: str, members: list[tuple[int, str]]) -> list[str]:
+    """What to tell the writer before posting: each @name in ``text`` that will not become
+    a mention, because it matches several members of the circle or none of them."""
+    mentions, problems, seen = Mentions(members=members), [], set()
+    at = (text or "").find("@")
+    while at != -1:
+        attempt = _ATTEMPT.match(text, at + 1)
+        unclear = not (at and _is_word(text[at - 1])) and attempt is not None
+        if unclear and mentions._match(text, at) is None and attempt.group().lower() not in seen:
+            seen.add(attempt.group().lower())
+            problems.append(_problem(attempt.group(), _matching(attempt.group(), members)))
+        at = text.find("@", at + 1)
+    return problems
+
+
+def _problem(word: str, names: list[str]) -> str:
+    if not names:
+        return f"@{word} matches nobody in this circle: check the spelling."
+    if len(names) == 1:
+        return f"@{word} is not a whole name: did you mean @{names[0]}?"
+    count = _COUNTS.get(len(names), str(len(names)))
+    return f"@{word} matches {count} people — pick one: " + ", ".join(f"@{n}" for n in names)
 
 
 def circle_members_named(circle_filter: dict) -> list[tuple[int, str]]:

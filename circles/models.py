@@ -49,18 +49,14 @@ class CircleQuerySet(models.QuerySet):
         """Circles where ``user`` is an active member or facilitator."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            memberships__member=user, memberships__state=MembershipState.ACTIVE
-        ).distinct()
+        return self.filter(pk__in=Membership.objects.circles_of(user))
 
     def facilitated_by(self, user):
         if not user.is_authenticated:
             return self.none()
         return self.filter(
-            memberships__member=user,
-            memberships__state=MembershipState.ACTIVE,
-            memberships__kind=MembershipKind.FACILITATOR,
-        ).distinct()
+            pk__in=Membership.objects.circles_of(user).filter(kind=MembershipKind.FACILITATOR)
+        )
 
 
 class Circle(models.Model):
@@ -159,6 +155,15 @@ class MembershipQuerySet(models.QuerySet):
 
     def facilitators(self):
         return self.active().filter(kind=MembershipKind.FACILITATOR)
+
+    def in_active_circles(self):
+        """Active memberships of circles that are not archived."""
+        return self.active().filter(circle__status=CircleStatus.ACTIVE)
+
+    def circles_of(self, user):
+        """Her active circles: the ids (a subquery) of the circles where ``user`` is an
+        active member or facilitator. The one definition every rule and page uses."""
+        return self.active().filter(member=user).values("circle_id")
 
 
 class Membership(models.Model):
@@ -261,10 +266,6 @@ class ActionLogQuerySet(models.QuerySet):
         """Logs still waiting for an answer: the author's own words never count."""
         return self.exclude(Exists(Response.objects.answering().filter(log=OuterRef("pk"))))
 
-    def followed_up(self):
-        """Logs whose author has published a follow-up to them (a draft does not count)."""
-        return self.filter(Exists(_published_follow_ups()))
-
     def not_followed_up(self):
         return self.exclude(Exists(_published_follow_ups()))
 
@@ -288,16 +289,12 @@ class ActionLogQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.filter(Q(state=LogState.PUBLISHED) | Q(author=user))
-        member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
+        member_of = Membership.objects.circles_of(user)
         facilitates = member_of.filter(kind=MembershipKind.FACILITATOR)
         return self.filter(
             Q(author=user)
-            | Q(
-                state=LogState.PUBLISHED,
-                is_hidden=False,
-                circle__in=member_of.values("circle"),
-            )
-            | Q(state=LogState.PUBLISHED, circle__in=facilitates.values("circle"))
+            | Q(state=LogState.PUBLISHED, is_hidden=False, circle__in=member_of)
+            | Q(state=LogState.PUBLISHED, circle__in=facilitates)
         )
 
     def readable_in(self, access):
@@ -459,6 +456,15 @@ class ResponseQuerySet(models.QuerySet):
     def replies(self):
         return self.filter(parent__isnull=False)
 
+    def counted(self):
+        """What "N responses" counts wherever a log's responses are counted: responses
+        that are shown (not hidden), replies apart (``replies_counted``)."""
+        return self.top_level().filter(is_hidden=False)
+
+    def replies_counted(self):
+        """What "N replies" counts: replies that are shown, under responses that are."""
+        return self.replies().filter(is_hidden=False, parent__is_hidden=False)
+
     def visible_to(self, user):
         """Responses on logs the user may see, in circles where they are an active member
         (staff: every circle); hidden ones only for the circle's facilitators, staff and the
@@ -471,9 +477,9 @@ class ResponseQuerySet(models.QuerySet):
         qs = self.filter(log__in=logs)
         if user.is_staff:
             return qs
-        member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
-        facilitates = member_of.filter(kind=MembershipKind.FACILITATOR).values("circle")
-        qs = qs.filter(log__circle__in=member_of.values("circle"))
+        member_of = Membership.objects.circles_of(user)
+        facilitates = member_of.filter(kind=MembershipKind.FACILITATOR)
+        qs = qs.filter(log__circle__in=member_of)
         return qs.filter(
             Q(is_hidden=False) | Q(author=user) | Q(log__circle__in=facilitates)
         ).filter(
@@ -558,6 +564,11 @@ class Response(models.Model):
         return self.parent_id is not None
 
     @property
+    def is_counted(self) -> bool:
+        """Counted among a log's responses (``ResponseQuerySet.counted``)."""
+        return self.parent_id is None and not self.is_hidden
+
+    @property
     def recipient_ids(self) -> list[int]:
         """Who hears of it (emails, digest): the log's author and, for a reply, the author
         of the response it answers; never the one who wrote it."""
@@ -565,6 +576,27 @@ class Response(models.Model):
         if self.parent_id is not None:
             ids.append(self.parent.author_id)
         return [pk for pk in dict.fromkeys(ids) if pk != self.author_id]
+
+
+class TextDraft(models.Model):
+    """What a member is writing in a log or response form and has not sent yet, kept by
+    the form's autosave (``circles.drafts``) under the form's key ("log-new-3",
+    "log-12", "response-12") and forgotten once the form is sent."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="text_drafts"
+    )
+    key = models.CharField(max_length=40)
+    fields = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "key"], name="text_draft_one_per_form")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} of member {self.member_id}"
 
 
 class FormSubmission(models.Model):

@@ -9,7 +9,6 @@ drawn afresh: after Back the browser fetches the page again (pages are never sto
 A view wraps its creating call in ``once_create`` and is decorated with
 ``resubmission_lands_on_first``."""
 
-import re
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -24,7 +23,6 @@ from django.shortcuts import redirect
 from circles.models import FormSubmission
 
 FIELD = "once"
-SLOT = "once-token-slot-3f9d2c71"
 CONTENT = uuid.UUID("5d0b7c1e-2f4a-4b8e-9c3d-7a6e1f0b2c48")  # names content tokens (uuid5)
 ALREADY = "This was already sent: here is what it made. Nothing was sent twice."
 
@@ -41,11 +39,6 @@ class Resubmitted(Exception):
 
 def token_new() -> str:
     return str(uuid.uuid4())
-
-
-def slots_filled(html: str) -> str:
-    """A cached block's token slots, each filled with a new token for this reading."""
-    return re.sub(SLOT, lambda _: token_new(), html)
 
 
 def _token(request) -> uuid.UUID | None:

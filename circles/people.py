@@ -176,23 +176,13 @@ def circle_people(*, circle: Circle, q: str = "", page: str | int | None = None)
     }
 
 
-def circle_join_requests(*, circle: Circle) -> list[Membership]:
-    """The requests to join the circle that wait for its facilitators, oldest first."""
-    return list(
-        Membership.objects.pending()
-        .filter(circle=circle)
-        .select_related("member__profile")
-        .order_by("created_at", "pk")
-    )
-
-
 def circle_newcomers(*, circle: Circle) -> list[Membership]:
     """Members who joined in the last fortnight and introduced themselves, newest first:
     "New in the circle" at the top of its feed."""
     return list(
         Membership.objects.filter(circle=circle, joined_at__gte=timezone.now() - NEW_FOR)
         .active()
-        .exclude(member__profile__introduction="")
+        .exclude(member__profile__introduction_html="")
         .select_related("member__profile")
         .order_by("-joined_at", "-pk")[:5]
     )
@@ -212,15 +202,9 @@ def person_profile(*, viewer, person_id: int) -> dict | None:
     )
     if person is None or not hasattr(person, "profile"):
         return None
-    circles = Circle.objects.filter(
-        memberships__member=person, memberships__state=MembershipState.ACTIVE
-    )
+    circles = Circle.objects.filter(pk__in=Membership.objects.circles_of(person))
     if not (viewer.is_staff or viewer.pk == person.pk):
-        circles = circles.filter(
-            pk__in=Membership.objects.filter(member=viewer, state=MembershipState.ACTIVE).values(
-                "circle"
-            )
-        )
+        circles = circles.filter(pk__in=Membership.objects.circles_of(viewer))
     shared = list(circles.order_by("name", "pk"))
     logs = list(
         ActionLog.objects.visible_to(viewer)

@@ -99,12 +99,6 @@ def membership_of(user, circle: Circle) -> Membership | None:
     return Membership.objects.filter(member=user, circle=circle).first()
 
 
-def is_active_member(user, circle: Circle) -> bool:
-    if not user.is_authenticated:
-        return False
-    return circle_access(user, circle).is_member
-
-
 def can_moderate(user, circle: Circle) -> bool:
     """The circle's active facilitators and staff (see ``CircleAccess.can_moderate``)."""
     return _staff_or(user, circle, lambda access: access.can_moderate)
@@ -201,12 +195,8 @@ def people_visible_to(user) -> QuerySet[User]:
         return User.objects.none()
     if user.is_staff:
         return User.objects.all()
-    mine = Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values("circle")
+    mine = Membership.objects.circles_of(user)
     shared = Membership.objects.filter(
         member=OuterRef("pk"), state=MembershipState.ACTIVE, circle__in=mine
     )
     return User.objects.filter(Q(pk=user.pk) | Exists(shared))
-
-
-def can_view_profile(user, person_id: int) -> bool:
-    return people_visible_to(user).filter(pk=person_id).exists()

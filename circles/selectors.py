@@ -100,9 +100,7 @@ def circles_for_roles(*, user) -> QuerySet[Circle]:
     serving = Circle.roles.through.objects.filter(role__in=user.profile.roles.all()).values(
         "circle_id"
     )
-    joined = Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values(
-        "circle_id"
-    )
+    joined = Membership.objects.circles_of(user)
     qs = Circle.objects.active().filter(pk__in=serving).exclude(pk__in=joined)
     openness = Case(
         When(join_policy=JoinPolicy.OPEN, then=Value(0)),
@@ -190,26 +188,32 @@ def tags_attach(logs: list[ActionLog]) -> list[ActionLog]:
     return logs
 
 
+def _count_of(responses: QuerySet[Response]) -> Coalesce:
+    per_log = responses.filter(log=OuterRef("pk")).order_by().values("log").annotate(n=Count("pk"))
+    return Coalesce(Subquery(per_log.values("n")), 0)
+
+
+def response_counts() -> dict:
+    """A log's ``response_count`` and ``reply_count`` as annotations, counted as everywhere
+    else (``ResponseQuerySet.counted`` and ``replies_counted``)."""
+    return {
+        "response_count": _count_of(Response.objects.counted()),
+        "reply_count": _count_of(Response.objects.replies_counted()),
+    }
+
+
 def logs_for_lists(qs: QuerySet[ActionLog], *, awaiting: bool | None = None) -> QuerySet[ActionLog]:
-    """Logs shaped for a card: circle, author and profile joined, ``response_count``
-    (responses not hidden, replies aside), ``awaiting_response`` (no one but the author
+    """Logs shaped for a card: circle, author and profile joined, ``response_count`` and
+    ``reply_count`` (``response_counts``), ``awaiting_response`` (no one but the author
     has answered yet: ``Response.objects.answering``; given as ``awaiting`` when the filter
     already decided it) and ``author_in_circle`` (she is still an active member there)
     annotated. Evaluate it through ``tags_attach`` (one query for every card's tags)."""
-    counts = (
-        Response.objects.top_level()
-        .filter(log=OuterRef("pk"), is_hidden=False)
-        .order_by()
-        .values("log")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     unanswered = ~Exists(Response.objects.answering().filter(log=OuterRef("pk")))
     in_circle = Membership.objects.filter(
         circle=OuterRef("circle_id"), member=OuterRef("author_id"), state=MembershipState.ACTIVE
     )
     return qs.select_related("circle", "author__profile").annotate(
-        response_count=Coalesce(Subquery(counts), 0),
+        **response_counts(),
         awaiting_response=unanswered if awaiting is None else Value(awaiting),
         # Whether the author's name links to her profile (``circles.people.PeopleShown``).
         author_in_circle=Exists(in_circle),
@@ -350,7 +354,7 @@ def log_for_page(*, user, slug: str, pk: int) -> ActionLog | None:
         return None
     log = (
         ActionLog.objects.filter(pk=pk, circle__slug=slug)
-        .select_related("circle", "author__profile", "follows__circle")
+        .select_related("circle", "author__profile", "follows__circle", "follows__author__profile")
         .first()
     )
     if log is None:
@@ -405,14 +409,18 @@ def log_responses(*, log: ActionLog, user, access: CircleAccess | None = None) -
 def log_page(*, log: ActionLog, user) -> dict:
     """Everything a log's page shows. ``log`` should come from ``log_for_page``.
     Keys: ``log``, ``responses``, ``response_counts`` (list of (kind, label, count) in
-    kind order), ``earlier`` (the log it follows, if this user may see it), ``later``
-    (its follow-ups this user may see), ``is_author``, ``can_respond``, ``can_reply`` (may
-    reply to the responses that take replies), ``can_moderate``."""
+    kind order), ``response_count`` and ``reply_count`` (counted as on every list:
+    ``ResponseQuerySet.counted``), ``earlier`` (the log it follows, if this user may see
+    it), ``later`` (its follow-ups this user may see), ``is_author``, ``can_respond``,
+    ``can_reply`` (may reply to the responses that take replies), ``can_moderate``."""
     access = getattr(log, "access", None) or circle_access(user, log.circle)
     responses = log_responses(log=log, user=user, access=access)
     counts = {kind: 0 for kind in ResponseKind.values}
+    replies = 0
     for response in responses:
-        counts[response.kind] += 1
+        if response.is_counted:
+            counts[response.kind] += 1
+            replies += sum(not reply.is_hidden for reply in response.visible_replies)
     earlier = None
     if log.follows_id is not None and (
         log.follows.author_id == user.pk or can_view_log(user, log.follows)
@@ -428,6 +436,8 @@ def log_page(*, log: ActionLog, user) -> dict:
         "log": log,
         "responses": responses,
         "response_counts": [(kind, label, counts[kind]) for kind, label in ResponseKind.choices],
+        "response_count": sum(counts.values()),
+        "reply_count": replies,
         "earlier": earlier,
         "later": later,
         "is_author": log.author_id == user.pk,
@@ -442,15 +452,18 @@ def lessons_related_to(log: ActionLog, *, reader) -> list:
     situation and tags (loaded): one query (``circles.extensions.lessons_related``)."""
     text = " ".join((log.title, log.insight, log.situation))
     tags = [tag.name for tag in log.tags.all()]
-    return lessons_related(text=text, tags=tags, reader_id=reader.pk, limit=3)
+    return lessons_related(
+        text=text, tags=tags, reader_id=reader.pk, circle_id=log.circle_id, limit=3
+    )
 
 
-def lessons_related_to_form(form, *, reader) -> list:
-    """``lessons_related_to`` for the text being written (the log form's current values)."""
+def lessons_related_to_form(form, *, reader, circle: Circle) -> list:
+    """``lessons_related_to`` for the text being written in ``circle`` (the log form's
+    current values)."""
     values = {name: str(form[name].value() or "") for name in ("title", "insight", "situation")}
     tags = str(form["tags"].value() or "").replace(",", " ").split()
     text = " ".join(values.values())
-    return lessons_related(text=text, tags=tags, reader_id=reader.pk, limit=3)
+    return lessons_related(text=text, tags=tags, reader_id=reader.pk, circle_id=circle.pk, limit=3)
 
 
 DASHBOARD_LIST_SIZE = 10

@@ -33,6 +33,10 @@ mentioned = Signal()
 # with ``reporter``, ``circle``, ``log`` and ``response`` (None for a log).
 report_filed = Signal()
 
+# A facilitator decided what was reported: hid it, restored it or dismissed its reports.
+# Sent with ``actor``, ``log`` and ``response`` (None for a log).
+report_decided = Signal()
+
 # A member opened a log's page, and saw what it shows by now. Sent with ``user``,
 # ``log_id`` (the page may come from the cache, with no log loaded) and ``request``.
 log_seen = Signal()

@@ -1,61 +1,40 @@
-"""Markdown that people write: rendered and sanitised once, when it is saved.
-
-markdown-it-py renders (raw HTML in the source is escaped, not passed through), then nh3
-(Ammonia) keeps only an allow-list of tags and attributes, drops `javascript:`/`data:`
-URLs and event handlers, and gives every link ``rel="nofollow noopener"``.
-"""
+"""Text that people write, as the circles show and send it: the Markdown rendering itself
+(``render_markdown``, shared by every app) lives in ``school.text``; here, excerpts and the
+plain prose of stored HTML for text emails."""
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 from django.utils.text import Truncator
-from markdown_it import MarkdownIt
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(
-    ["strikethrough", "table"]
+from school.text import (  # noqa: F401 (the circles' names for the shared rendering)
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_SCHEMES,
+    ALLOWED_TAGS,
+    plain_words,
+    render_markdown,
+    sanitise_html,
 )
 
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "s", "del", "code", "pre", "blockquote", "ul", "ol", "li",
-    "a", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
-ALLOWED_SCHEMES = {"http", "https", "mailto"}
+_URL_WORD = re.compile(r"\S*(?:://|www\.)\S*")
 
 
-def sanitise_html(html: str) -> str:
-    import nh3
-
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_SCHEMES,
-        link_rel="nofollow noopener",
-        strip_comments=True,
-    )
-
-
-def render_markdown(source: str, *, mentions=None) -> str:
-    """Markdown source → safe HTML, for storing beside the source. ``mentions`` (a
-    ``circles.mentions.Mentions``) turns ``@Name`` of the circle's members into links to
-    their profiles, before the allow-list is applied."""
-    if not source or not source.strip():
-        return ""
-    # Headings inside a log would compete with the page's own; shift them down.
-    html = _md.render(source)
-    for level in (2, 1):
-        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(
-            f"</h{level}>", f"</h{level + 2}>"
-        )
-    if mentions is not None:
-        html = mentions.link(html)
-    return sanitise_html(html)
-
-
-def excerpt(source: str, length: int = 200) -> str:
-    """A plain-text excerpt of Markdown source (for emails and lists; escape when shown)."""
-    return Truncator(" ".join((source or "").split())).chars(length)
+def excerpt(source: str, length: int = 200, *, whole_urls: bool = False) -> str:
+    """A plain-text excerpt of Markdown source or plain prose (for emails and lists;
+    escape when shown), at most ``length`` characters. ``whole_urls`` (an email's): a URL
+    the cut would fall in is kept whole, past the length, since a shortened one leads
+    nowhere."""
+    text = " ".join((source or "").split())
+    if len(text) <= length or not whole_urls:
+        return Truncator(text).chars(length)
+    cut = length - 1  # where ``Truncator.chars`` puts its "…"
+    for url in _URL_WORD.finditer(text):
+        if url.start() >= cut:
+            break
+        if cut < url.end():
+            return text[: url.end()] + (" …" if url.end() < len(text) else "")
+    return Truncator(text).chars(length)
 
 
 # --- for emails: the stored HTML, shortened, and as plain prose ----------------------------
@@ -67,8 +46,9 @@ class _PlainText(HTMLParser):
     """Sanitised HTML → plain prose: paragraphs apart, list items as ``- item`` (``1.``
     when numbered), table cells apart, links as ``text (url)``, entities decoded."""
 
-    def __init__(self):
+    def __init__(self, base_url: str = ""):
         super().__init__(convert_charrefs=True)
+        self.base_url = base_url.rstrip("/")
         self.parts: list[str] = []
         self._links: list[tuple[str, int]] = []
         self._lists: list[list] = []  # [tag, next number]
@@ -103,10 +83,24 @@ class _PlainText(HTMLParser):
             self._lists.pop()
         elif tag == "a" and self._links:
             href, start = self._links.pop()
-            text = "".join(self.parts[start:]).strip()
-            shown = href.removeprefix("mailto:")
-            if href and shown != text:
-                self.parts.append(f" ({href})")
+            self._link_end(self._absolute(href), start)
+
+    def _absolute(self, href: str) -> str:
+        """``href`` on the site's address when it is relative (an @mention's profile, a
+        Markdown link to a page of the school) and a base is given."""
+        parts = urlsplit(href)
+        if not self.base_url or not href or parts.scheme or parts.netloc:
+            return href
+        return self.base_url + (href if href.startswith("/") else "/" + href)
+
+    def _link_end(self, href: str, start: int) -> None:
+        text = "".join(self.parts[start:]).strip()
+        if not href or href.removeprefix("mailto:") == text:
+            return
+        if unquote(href) in (unquote(text), f"http://{unquote(text)}"):
+            self.parts[start:] = [href]  # a bare URL: shown once, as she pasted it
+        else:
+            self.parts.append(f" ({href})")
 
     def handle_data(self, data):
         if "\n" in data and not data.strip() and not self._in_pre:
@@ -118,17 +112,20 @@ class _PlainText(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def html_to_text(html: str) -> str:
-    """Plain prose of stored, sanitised HTML: no Markdown syntax, links as ``text (url)``."""
-    parser = _PlainText()
+def html_to_text(html: str, *, base_url: str = "") -> str:
+    """Plain prose of stored, sanitised HTML: no Markdown syntax, links as ``text (url)``
+    (a bare URL once, whole). ``base_url`` (an email's ``settings.SITE_URL``) makes the
+    relative links absolute."""
+    parser = _PlainText(base_url)
     parser.feed(html or "")
     parser.close()
     return parser.text()
 
 
-def excerpt_text(html: str, length: int = 200) -> str:
-    """A one-line plain-text excerpt of stored HTML (for text emails; escape when shown)."""
-    return excerpt(html_to_text(html), length)
+def excerpt_text(html: str, length: int = 200, *, base_url: str = "") -> str:
+    """A one-line plain-text excerpt of stored HTML (escape when shown). With ``base_url``
+    (an email's ``settings.SITE_URL``) its links are absolute and no URL is cut short."""
+    return excerpt(html_to_text(html, base_url=base_url), length, whole_urls=bool(base_url))
 
 
 def excerpt_html(html: str, words: int = 40) -> str:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from circles.views import circles as circle_views
+from circles.views import drafts as draft_views
 from circles.views import logs as log_views
 from circles.views import people as people_views
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", circle_views.directory, name="directory"),
     # "my-logs/" stays before "<slug:slug>/", which would otherwise take it for a circle.
     path("my-logs/", log_views.my_logs, name="my_logs"),
+    path("my-logs/drafts/<str:key>/", draft_views.draft, name="draft"),
     path("invite/<str:token>/", circle_views.invite_accept, name="invite_accept"),
     path("<slug:slug>/", circle_views.detail, name="detail"),
     path("<slug:slug>/join/", circle_views.join, name="join"),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("<slug:slug>/requests/<int:pk>/decline/", circle_views.decline, name="decline"),
     path("<slug:slug>/people/", people_views.people, name="people"),
     path("<slug:slug>/mentions/", people_views.mentions, name="mentions"),
+    path("<slug:slug>/mentions/check/", people_views.mentions_check, name="mentions_check"),
     path("<slug:slug>/introduce/", people_views.introduce, name="introduce"),
     path("<slug:slug>/invites/", circle_views.invites, name="invites"),
     path("<slug:slug>/invites/<int:pk>/revoke/", circle_views.invite_revoke, name="invite_revoke"),

@@ -67,8 +67,24 @@ def shows_withdraw(user, lesson: Lesson) -> bool:
     return can_withdraw(user, lesson)
 
 
+AUTHOR_GONE = (
+    "The author has left the school, so nobody can answer questions on this lesson any more."
+)
+
+
+def author_can_answer(lesson: Lesson) -> bool:
+    """Whether anyone is left to answer: not once her account is deleted (or being deleted,
+    or closed), when the lesson belongs to an inactive account. Needs ``author`` loaded."""
+    return lesson.author.is_active
+
+
 def can_ask(user, lesson: Lesson) -> bool:
-    return user.is_authenticated and lesson.is_listed and lesson.author_id != user.pk
+    return (
+        user.is_authenticated
+        and lesson.is_listed
+        and lesson.author_id != user.pk
+        and author_can_answer(lesson)
+    )
 
 
 def can_answer(user, question: LessonQuestion) -> bool:

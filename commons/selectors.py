@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from commons.models import Lesson, LessonQuestion
+from commons.permissions import AUTHOR_GONE, author_can_answer
 
 
 def lessons_listed(*, role=None, tag: str = "") -> QuerySet:
@@ -29,6 +30,7 @@ def lesson_page(*, lesson: Lesson, user) -> dict:
         "lesson": lesson,
         "questions": questions,
         "is_author": lesson.author_id == user.pk,
+        "author_gone": None if author_can_answer(lesson) else AUTHOR_GONE,
         "marked_useful": lesson.marks.filter(member=user).exists(),
     }
 

@@ -5,7 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from circles.identifiers import IdentifierFinding, circle_names_for, identifiers_find
+from circles.identifiers import (
+    IdentifierFinding,
+    circle_names_for,
+    identifiers_find,
+    identifiers_scrub,
+)
 from circles.models import ActionLog
 from circles.tags import tags_clean
 from commons import signals
@@ -18,12 +23,25 @@ from commons.models import (
     LessonWithdrawal,
     WithdrawnBy,
 )
-from commons.permissions import can_answer, can_ask, can_share_log, can_withdraw
+from commons.permissions import (
+    AUTHOR_GONE,
+    author_can_answer,
+    can_answer,
+    can_ask,
+    can_share_log,
+    can_withdraw,
+)
 from members.models import User
 from school.limits import model_limit
 
 # What the author writes for the commons, in the order the identifier check reads it.
 LESSON_FIELDS = ("title", "situation", "action", "outcome", "insight")
+
+
+MUST_REMOVE_MESSAGE = (
+    "The text has an NHS number in it. An NHS number identifies a patient whatever the text "
+    "says around it: remove it before you share."
+)
 
 
 def lesson_initial(*, log: ActionLog) -> dict:
@@ -56,7 +74,10 @@ def lesson_share(
     finds must be fixed, or ``confirmed`` by her after she has seen it."""
     if not can_share_log(author, log):
         raise PermissionDenied("Only the author of a published log can share its lesson.")
-    if lesson_findings(author=author, data=data) and not confirmed:
+    findings = lesson_findings(author=author, data=data)
+    if any(finding.must_remove for _, finding in findings):
+        raise ValidationError(MUST_REMOVE_MESSAGE)
+    if findings and not confirmed:
         raise ValidationError(
             "The text may identify someone: fix it, or confirm that what was found is safe."
         )
@@ -80,6 +101,15 @@ def lesson_share(
     return lesson
 
 
+def _scrub(lesson: Lesson) -> None:
+    """Replace what the identifier check finds in the lesson's text with "[removed]": a
+    lesson taken out of the commons keeps nothing that could identify someone."""
+    names = circle_names_for(lesson.author)
+    for name in LESSON_FIELDS:
+        text = identifiers_scrub(getattr(lesson, name), names=names)
+        setattr(lesson, name, text[: model_limit(Lesson, name)])
+
+
 def _withdrawn_by(actor: User, lesson: Lesson) -> str:
     if lesson.author_id == actor.pk:
         return WithdrawnBy.AUTHOR
@@ -99,7 +129,8 @@ def lesson_withdraw(*, actor: User, lesson: Lesson, reason: str = "") -> LessonW
         raise ValidationError({"reason": "Please give the author a reason."})
     lesson.state = LessonState.WITHDRAWN
     lesson.withdrawn_at = timezone.now()
-    lesson.save(update_fields=["state", "withdrawn_at"])
+    _scrub(lesson)
+    lesson.save()
     withdrawal = LessonWithdrawal.objects.create(
         lesson=lesson, actor=actor, actor_kind=kind, reason=reason
     )
@@ -132,6 +163,8 @@ def _clean_text(instance, name: str) -> None:
 def lesson_question_ask(*, asker: User, lesson: Lesson, body: str) -> LessonQuestion:
     """Ask the author: she hears of it in-app and by email; the asker never learns who she
     is unless she shared under her name."""
+    if lesson.is_listed and not author_can_answer(lesson):
+        raise ValidationError(AUTHOR_GONE)
     if not can_ask(asker, lesson):
         raise PermissionDenied("You cannot ask a question on this lesson.")
     question = LessonQuestion(lesson=lesson, asker=asker, body=body)

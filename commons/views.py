@@ -102,7 +102,8 @@ def lesson_share(request, log_pk):
                 request, "Your lesson is in the commons. You can withdraw it any time."
             )
             return redirect(lesson)
-    context = {"form": form, "log": log, "findings": findings, "checked": text_fingerprint(text)}
+    context = {"form": form, "log": log, "findings": findings, "checked": text_fingerprint(text),
+               "must_remove": any(finding.must_remove for _, finding in findings)}  # fmt: skip
     return render(request, "commons/share.html", context)
 
 
@@ -129,6 +130,9 @@ def lesson_ask(request, pk):
         try:
             ask(asker=request.user, lesson=lesson, body=form.cleaned_data["body"])
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # nobody is left to answer: the page says so
+                messages.error(request, error.messages[0])
+                return redirect(lesson)
             _add_errors(form, error)
         else:
             messages.success(request, "Your question is on its way to the author.")

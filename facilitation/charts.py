@@ -23,6 +23,8 @@ BAR_HEIGHT = 14
 BAR_GAP = 3
 GROUP_GAP = 12
 LEGEND_HEIGHT = 28
+LEGEND_ROW = 20  # a line of the legend, when the names go one a line
+LEGEND_SLOT_PERCENT = 40  # each name's share of the legend's row
 PADDING = 8
 
 
@@ -61,7 +63,18 @@ class BarChart:
 
     @property
     def _legend_height(self) -> int:
-        return LEGEND_HEIGHT if len(self.series) > 1 else 0
+        if len(self.series) < 2:
+            return 0
+        if self._legend_stacked:
+            return len(self.series) * LEGEND_ROW + LEGEND_HEIGHT - LEGEND_ROW
+        return LEGEND_HEIGHT
+
+    @property
+    def _legend_stacked(self) -> bool:
+        """One name a line when a name would not fit its share of a row on the narrowest
+        screen (it would be cut off at the next one or at the edge)."""
+        share = NARROWEST_PX * LEGEND_SLOT_PERCENT / 100
+        return any(BAR_HEIGHT + 6 + LABEL_CHAR_PX * len(s.name) > share for s in self.series)
 
     @property
     def _group_height(self) -> int:
@@ -71,14 +84,19 @@ class BarChart:
     def _legend(self) -> SafeString:
         if not self._legend_height:
             return SafeString("")
+        stacked = self._legend_stacked
+        places = [
+            (2, PADDING + i * LEGEND_ROW) if stacked else (2 + LEGEND_SLOT_PERCENT * i, PADDING)
+            for i in range(len(self.series))
+        ]
         return format_html_join(
             "",
             '<rect class="series-{}" x="{}%" y="{}" width="{}" height="{}"></rect>'
             '<text class="legend" x="{}%" dx="{}" y="{}">{}</text>',
             (
-                (i, 2 + 40 * i, PADDING, BAR_HEIGHT, BAR_HEIGHT)
-                + (2 + 40 * i, BAR_HEIGHT + 6, PADDING + BAR_HEIGHT - 2, series.name)
-                for i, series in enumerate(self.series)
+                (i, x, y, BAR_HEIGHT, BAR_HEIGHT)
+                + (x, BAR_HEIGHT + 6, y + BAR_HEIGHT - 2, series.name)
+                for i, (series, (x, y)) in enumerate(zip(self.series, places, strict=True))
             ),
         )
 

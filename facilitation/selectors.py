@@ -54,7 +54,7 @@ from circles.models import (
     Response,
     ResponseKind,
 )
-from circles.selectors import circle_pending_requests
+from circles.selectors import circle_pending_requests, response_counts
 from facilitation.models import ModerationAction, Report, ReportState
 from members.models import display_name_of
 
@@ -141,8 +141,8 @@ def circle_logs(*, circle: Circle) -> QuerySet[ActionLog]:
         .select_related("author__profile")
         .annotate(
             open_reports=Count("reports", filter=Q(reports__state=ReportState.OPEN), distinct=True),
-            responses_count=Count("responses", distinct=True),
         )
+        .annotate(**response_counts())
         .order_by(F("pinned_at").desc(nulls_last=True), "-published_at", "-pk")
     )
 

@@ -28,7 +28,7 @@ from circles.permissions import (
     can_view_response,
     require_moderator,
 )
-from circles.signals import content_moderated, report_filed
+from circles.signals import content_moderated, report_decided, report_filed
 from circles.tags import tags_clean
 from facilitation.models import ModerationAction, ModerationVerb, Report, ReportReason, ReportState
 from members.models import User
@@ -196,6 +196,7 @@ def report_dismiss(*, actor: User, report: Report, reason: str = "") -> int:
         log=report.log,
         response=report.response,
     )
+    report_decided.send(sender=Report, actor=actor, log=report.log, response=report.response)
     return count
 
 
@@ -249,6 +250,7 @@ def _visibility_set(
     content_moderated.send(
         sender=type(target), actor=actor, log=log, response=response, hidden=hidden, reason=reason
     )
+    report_decided.send(sender=Report, actor=actor, log=log, response=response)
     return target
 
 

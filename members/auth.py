@@ -9,12 +9,17 @@ from django.contrib.auth import backends, get_user_model
 from django.db.models import Exists, OuterRef
 
 
+def users_with_profile():
+    """Users with their profile and ``email_verified`` (an address of theirs is verified)."""
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    users = get_user_model()._default_manager.select_related("profile")
+    return users.annotate(email_verified=Exists(verified))
+
+
 class _WithProfile:
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("profile")
-        verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
         try:
-            user = users.annotate(email_verified=Exists(verified)).filter(pk=user_id).first()
+            user = users_with_profile().filter(pk=user_id).first()
         except (ValueError, TypeError):  # a session naming no valid id: nobody
             return None
         return user if user is not None and self.user_can_authenticate(user) else None

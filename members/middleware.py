@@ -1,13 +1,13 @@
+from contextlib import suppress
 from urllib.parse import urlencode
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from members.auth import users_with_profile
 from members.local_time import zone_of
 from members.models import Profile
 
@@ -22,17 +22,15 @@ def _profile_and_verified(user) -> tuple[Profile | None, bool]:
     """The member's profile (kept on the user, as ``user.profile`` would) and whether an
     email address of theirs is verified: read with her user by the authentication backend
     (``members.auth``), else in one query."""
-    if hasattr(user, "email_verified"):
-        try:
-            return user.profile, user.email_verified
-        except Profile.DoesNotExist:
-            return None, user.email_verified
-    verified = EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True)
-    profile = Profile.objects.filter(user=user).annotate(email_verified=Exists(verified)).first()
-    if profile is None:
-        return None, EmailAddress.objects.filter(user=user, verified=True).exists()
-    user.profile = profile
-    return profile, profile.email_verified
+    if not hasattr(user, "email_verified"):
+        loaded = users_with_profile().get(pk=user.pk)
+        user.email_verified = loaded.email_verified
+        with suppress(Profile.DoesNotExist):
+            user.profile = loaded.profile
+    try:
+        return user.profile, user.email_verified
+    except Profile.DoesNotExist:
+        return None, user.email_verified
 
 
 class OnboardingMiddleware:

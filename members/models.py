@@ -100,6 +100,8 @@ class Profile(models.Model):
     # A few words to the circles she joins, shown on their people pages and, while she is
     # new, at the top of their feeds.
     introduction = models.TextField(max_length=INTRODUCTION_MAX, blank=True)
+    # Its Markdown rendered and sanitised when it is saved (``school.text``): what pages show.
+    introduction_html = models.TextField(blank=True, editable=False)
     # When she wrote her introduction or chose to skip it: the invitation is not shown again.
     introduction_answered_at = models.DateTimeField(null=True, blank=True)
     hide_organisation = models.BooleanField(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from members.models import INTRODUCTION_MAX, Profile, Role, User
 from school.enqueue import BROKER_ERRORS, task_publish
+from school.text import render_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def _introduction_set(profile: Profile, text: str) -> None:
         raise ValidationError({"introduction": message})
     if text != profile.introduction:
         profile.introduction = text
+        profile.introduction_html = render_markdown(text)
         if text:
             profile.introduction_answered_at = timezone.now()
 
@@ -75,7 +77,7 @@ def introduction_save(*, user: User, text: str) -> Profile:
     _introduction_set(profile, text)
     profile.introduction_answered_at = timezone.now()
     profile.full_clean()
-    profile.save(update_fields=["introduction", "introduction_answered_at"])
+    profile.save(update_fields=["introduction", "introduction_html", "introduction_answered_at"])
     return profile
 
 

@@ -14,8 +14,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from circles.models import ActionLog, Circle, Membership, MembershipState, Response
+from circles.models import ActionLog, Circle, Membership, Response
+from circles.text import plain_words
 from notifications.models import LESSON_VERBS, MODERATOR_VERBS, Notification, Verb
 from school.paths import reversed_path
 
@@ -54,9 +56,7 @@ def notifications_visible_to(user, known: dict | None = None) -> QuerySet[Notifi
     moderated = (
         Circle.objects.all() if user.is_staff else Circle.objects.facilitated_by(user)
     ).values("pk")
-    member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE).values(
-        "circle"
-    )
+    member_of = Membership.objects.circles_of(user)
     about_circle = Q(log__isnull=True, response__isnull=True)
     # Each notification's own response or log, checked by the one rule (``visible_to``)
     # narrowed to its id: a look-up per notification shown, not a pass over every circle.
@@ -155,15 +155,34 @@ def bell_forget(user_ids: Iterable[int], known: dict | None = None) -> None:
 _PAGE_FIELDS = (
     "verb", "reason", "created_at", "read_at", "actor__email", "actor__profile__display_name",
     "circle__name", "log__title", "response__parent", "lesson__title", "lesson__state",
+    "log__situation_html", "log__next_step_html", "response__body_html",
 )  # fmt: skip
+
+# How much of what was said a notification shows, in characters of the rendered text.
+EXCERPT_LENGTH = 140
+
+
+def _excerpt(row: Notification) -> str:
+    """What was said, as plain rendered text (escape when shown): the response or reply it
+    is about, else the log's next step when it falls due, else the log's situation."""
+    if row.response_id is not None:
+        html = row.response.body_html
+    elif row.log_id is None:
+        return ""
+    elif row.verb == Verb.COMMITMENT_DUE:
+        html = row.log.next_step_html
+    else:
+        html = row.log.situation_html
+    return Truncator(plain_words(html)).chars(EXCERPT_LENGTH)
 
 
 def notifications_page(*, user, before: int | None = None, known: dict | None = None) -> dict:
     """``/notifications/``: her latest notifications (``PAGE_SIZE``, older than the
     notification ``before`` when given), grouped by day on her clock. Keys: ``days``
-    (list of (date, notifications), each with ``open_url``), ``older`` (the id to page
-    from, or None), ``unread``. ``known``: as for ``notifications_visible_to``; when this
-    page holds every notification she sees, the bell is drawn from it, with no query."""
+    (list of (date, notifications), each with ``open_url`` and ``excerpt``), ``older``
+    (the id to page from, or None), ``unread``. ``known``: as for
+    ``notifications_visible_to``; when this page holds every notification she sees, the
+    bell is drawn from it, with no query."""
     qs = (
         notifications_visible_to(user, known)
         .select_related("actor__profile", "circle", "log", "response", "lesson")
@@ -179,6 +198,7 @@ def notifications_page(*, user, before: int | None = None, known: dict | None = 
     days: list[tuple] = []
     for row in rows:
         row.open_url = reversed_path("inbox:open", pk=row.pk)
+        row.excerpt = _excerpt(row)
         day = timezone.localdate(row.created_at)
         if not days or days[-1][0] != day:
             days.append((day, []))

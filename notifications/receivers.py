@@ -55,6 +55,11 @@ def report_filed(sender, *, reporter, circle, log, response, **kwargs) -> None:
     )
 
 
+def report_decided(sender, *, log, response, **kwargs) -> None:
+    """A decision on reported content is read, for every facilitator told of the report."""
+    inbox.report_notifications_read(log=log, response=response)
+
+
 def mentioned(sender, *, actor, log, response, member_ids, **kwargs) -> None:
     """In the app at once; by email (per her preferences) queued after commit."""
     made = inbox.mention_notifications_record(
@@ -69,7 +74,7 @@ def log_seen(sender, *, user, log_id, request=None, **kwargs) -> None:
 
 CONNECTED = (
     "response_posted", "content_moderated", "join_request_decided", "join_requested",
-    "report_filed", "mentioned", "log_seen",
+    "report_filed", "report_decided", "mentioned", "log_seen",
 )  # fmt: skip
 
 

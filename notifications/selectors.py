@@ -101,13 +101,7 @@ def reachable_members():
 def digest_recipients():
     """Members who get a weekly digest (if they have something to read): active, verified,
     digest on, and an active member of at least one active circle. Ordered by id."""
-    in_a_circle = Exists(
-        Membership.objects.filter(
-            member=OuterRef("pk"),
-            state=MembershipState.ACTIVE,
-            circle__status=CircleStatus.ACTIVE,
-        )
-    )
+    in_a_circle = Exists(Membership.objects.in_active_circles().filter(member=OuterRef("pk")))
     return (
         reachable_members().filter(profile__digest_enabled=True).filter(in_a_circle).order_by("pk")
     )
@@ -253,11 +247,8 @@ def _digest_circles(contents: dict[int, DigestContent]) -> tuple[dict, dict, dic
     """The batch's active circles (one instance each, by id), each member's (added to her
     digest, by name), and the circles she facilitates."""
     rows = list(
-        Membership.objects.filter(
-            member_id__in=contents,
-            state=MembershipState.ACTIVE,
-            circle__status=CircleStatus.ACTIVE,
-        )
+        Membership.objects.in_active_circles()
+        .filter(member_id__in=contents)
         .order_by("circle__name", "circle_id")
         .values_list("member_id", "circle_id", "kind")
     )
@@ -593,12 +584,8 @@ def members_quiet(*, now: dt.datetime, days: int = 14, zones=None):
         )
     )
     return (
-        Membership.objects.filter(
-            state=MembershipState.ACTIVE,
-            circle__status=CircleStatus.ACTIVE,
-            joined_at__lte=since,
-            member__in=nudge_recipients(zones=zones),
-        )
+        Membership.objects.in_active_circles()
+        .filter(joined_at__lte=since, member__in=nudge_recipients(zones=zones))
         .exclude(recent_log)
         .select_related("circle", "member__profile")
         .order_by("pk")

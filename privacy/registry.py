@@ -59,6 +59,8 @@ DECISIONS: dict[str, Decision] = {
     # Her drafts were never shared: they go in either mode.
     "circles.ActionLog.author": Decision(Erase.CONTENT, "logs", kept={"state": "published"}),
     "circles.Response.author": Decision(Erase.CONTENT, "responses"),
+    # What a form kept of text she had not sent yet: never shared, it goes in either mode.
+    "circles.TextDraft.member": Decision(Erase.DELETE, "unsent_text"),
     "facilitation.Report.reporter": Decision(Erase.DELETE, "reports"),
     "facilitation.Report.resolved_by": Decision(Erase.UNLINK),
     "facilitation.ModerationAction.actor": Decision(Erase.UNLINK),
@@ -231,6 +233,7 @@ EXPORTS: tuple[ExportKind, ...] = (
             "onboarded_at": "when you finished setting up your profile",
         },
         complete=True,
+        omit=("introduction_html",),
     ),
     ExportKind(
         "roles",
@@ -291,6 +294,14 @@ EXPORTS: tuple[ExportKind, ...] = (
         },
         complete=True,
         omit=(*(f"{n}_html" for n in LOG_TEXT_FIELDS), "situation_excerpt"),
+    ),
+    ExportKind(
+        "unsent_text",
+        "circles.TextDraft",
+        "member",
+        "Text you were writing in a log or response form and had not sent, kept by the form.",
+        {"key": "the form", "fields": "what it held", "saved_at": "last kept"},
+        complete=True,
     ),
     ExportKind(
         "log_tags",
@@ -513,6 +524,7 @@ EXPORTS: tuple[ExportKind, ...] = (
             "updated_at": "last edited",
         },
         complete=True,
+        omit=("nature_html", "learning_html", "changed_html", "code_relevance_html"),
     ),
     ExportKind(
         "cpd_entries",
@@ -562,9 +574,9 @@ KEPT: tuple[Kept, ...] = (
     ),
     Kept(
         "What you write",
-        "your action logs (drafts too), your responses and replies, helpful marks, and "
-        "reports you make to a facilitator.",
-        ("logs", "log_tags", "responses", "responses_to_my_logs", "reports"),
+        "your action logs (drafts too), your responses and replies, text a form kept that "
+        "you had not sent yet, helpful marks, and reports you make to a facilitator.",
+        ("logs", "log_tags", "unsent_text", "responses", "responses_to_my_logs", "reports"),
     ),
     Kept(
         "What you share beyond your circle",

@@ -4,6 +4,7 @@ and exported as an editable Word document laid out like the NMC's form."""
 import io
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from docx import Document
 from docx.shared import Pt
@@ -68,11 +69,96 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub(" ", text or "")
 
 
-def _answer(cell, text: str) -> None:
-    paragraphs = _xml_safe(text).split("\n\n")
-    cell.text = paragraphs[0]
-    for paragraph in paragraphs[1:]:
-        cell.add_paragraph(paragraph)
+class _WordAnswer(HTMLParser):
+    """An answer's safe HTML (``record.text.account_html``) written into a table cell as
+    Word formatting: a paragraph per paragraph, a Word list paragraph per list item, bold
+    and italic runs, a line break per ``<br>``, links as ``text (url)``."""
+
+    _PARAGRAPHS = {"p", "h3", "h4", "h5", "h6", "pre", "tr", "blockquote", "hr"}
+
+    def __init__(self, cell):
+        super().__init__(convert_charrefs=True)
+        self.cell = cell
+        self.paragraph = None
+        self.used_first = False
+        self.bold = self.italic = 0
+        self.lists: list[str] = []
+        self.links: list[str] = []
+        self.in_pre = False
+        self.line_start = True
+
+    def _start_paragraph(self, style: str | None = None) -> None:
+        if self.paragraph is not None and not self.paragraph.runs:
+            pass  # an empty one (a list item's first paragraph) takes the text
+        elif not self.used_first:
+            self.paragraph, self.used_first = self.cell.paragraphs[0], True
+        else:
+            self.paragraph = self.cell.add_paragraph()
+        if style:
+            self.paragraph.style = style
+        self.line_start = True
+
+    def _list_style(self) -> str:
+        kind = "List Number" if self.lists[-1] == "ol" else "List Bullet"
+        depth = min(len(self.lists), 3)
+        return kind if depth == 1 else f"{kind} {depth}"
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self.lists.append(tag)
+        elif tag == "li":
+            self._start_paragraph(self._list_style() if self.lists else None)
+        elif tag in self._PARAGRAPHS and not (tag == "p" and self._inside_fresh_item()):
+            self._start_paragraph()
+        elif tag == "br" and self.paragraph is not None:
+            self.paragraph.add_run().add_break()
+            self.line_start = True
+        elif tag in ("td", "th") and self.paragraph is not None and self.paragraph.runs:
+            self.paragraph.add_run(" | ")
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+        self.bold += tag in ("strong", "b", "h3", "h4", "h5", "h6", "th")
+        self.italic += tag in ("em", "i")
+        self.in_pre = self.in_pre or tag == "pre"
+
+    def _inside_fresh_item(self) -> bool:
+        return self.paragraph is not None and not self.paragraph.runs
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag in self._PARAGRAPHS or tag == "li":
+            self.paragraph = None
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            if href and self.paragraph is not None and href not in self.paragraph.text:
+                self.paragraph.add_run(f" ({href.removeprefix('mailto:')})")
+        self.bold -= tag in ("strong", "b", "h3", "h4", "h5", "h6", "th") and self.bold > 0
+        self.italic -= tag in ("em", "i") and self.italic > 0
+        self.in_pre = self.in_pre and tag != "pre"
+
+    def handle_data(self, data):
+        if not self.in_pre:  # outside <pre> a newline is a space, and none starts a line
+            data = re.sub(r"\s*\n\s*", " ", data)
+            if self.paragraph is None or self.line_start:
+                data = data.lstrip()
+            if not data:
+                return
+        if self.paragraph is None:
+            self._start_paragraph()
+        for index, line in enumerate(_xml_safe(data).split("\n")):
+            if index:
+                self.paragraph.add_run().add_break()
+            if line:
+                run = self.paragraph.add_run(line)
+                run.bold, run.italic = bool(self.bold) or None, bool(self.italic) or None
+        self.line_start = False
+
+
+def _answer(cell, html: str) -> None:
+    writer = _WordAnswer(cell)
+    writer.feed(html or "")
+    writer.close()
 
 
 def account_docx(account: ReflectiveAccount) -> bytes:
@@ -91,9 +177,9 @@ def account_docx(account: ReflectiveAccount) -> bytes:
     table = document.add_table(rows=0, cols=1)
     table.style = "Table Grid"
     for key, answer in (
-        ("nature", account.nature),
-        ("learning", account.learning),
-        ("changed", account.changed),
+        ("nature", account.nature_html),
+        ("learning", account.learning_html),
+        ("changed", account.changed_html),
     ):
         table.add_row().cells[0].paragraphs[0].add_run(NMC_PROMPTS[key]).bold = True
         _answer(table.add_row().cells[0], answer)
@@ -101,8 +187,13 @@ def account_docx(account: ReflectiveAccount) -> bytes:
     themes = table.add_row().cells[0]
     marks = [("☒" if ticked else "☐") + " " + label for label, ticked in account.theme_marks()]
     themes.text = "    ".join(marks)
-    if account.code_relevance:
-        themes.add_paragraph(_xml_safe(account.code_relevance))
+    if account.code_relevance_html:
+        themes.add_paragraph()
+        writer = _WordAnswer(themes)
+        writer.used_first = True
+        writer.paragraph = themes.paragraphs[-1]
+        writer.feed(account.code_relevance_html)
+        writer.close()
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

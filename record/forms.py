@@ -64,6 +64,11 @@ class AccountForm(forms.ModelForm):
             "code_relevance": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"code_relevance": "How it relates to those themes"}
+        help_texts = {
+            name: "**Bold**, and a line starting with “- ” for a list, print and export "
+            "as formatted text."
+            for name in ("nature", "learning", "changed")
+        }
 
     def clean_event_date(self):
         return date_sensible(self.cleaned_data.get("event_date"))
@@ -104,3 +109,27 @@ class TargetForm(forms.ModelForm):
         if total is not None and participatory is not None and participatory > total:
             raise ValidationError("The participatory hours are part of the total: make them fewer.")
         return data
+
+
+class RevalidationForm(forms.ModelForm):
+    """The date her next NMC revalidation is due, asked once on the record page."""
+
+    class Meta:
+        model = RecordSettings
+        fields = ["revalidation_due"]
+        widgets = {"revalidation_due": DATE}
+        labels = {"revalidation_due": "My next revalidation is due on"}
+        help_texts = {
+            "revalidation_due": "The NMC shows it on your online account. Your record "
+            "counts the three years up to it."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revalidation_due"].required = True
+        self.fields["revalidation_due"].error_messages["required"] = (
+            "Enter the date your next revalidation is due, for example 31/03/2027."
+        )
+
+    def clean_revalidation_due(self):
+        return date_sensible(self.cleaned_data.get("revalidation_due"))

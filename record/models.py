@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from record.text import account_html
+
 # The NMC's requirement for every three-year revalidation.
 ACCOUNTS_NEEDED = 5
 PERIOD_YEARS = 3
@@ -29,6 +31,10 @@ NMC_PROMPTS = {
     "changed": "How did you change or improve your practice as a result?",
     "code": "How is this relevant to the Code? Select one or more themes:",
 }
+
+
+# The account's answers, written in Markdown.
+ACCOUNT_MARKDOWN_FIELDS = ("nature", "learning", "changed", "code_relevance")
 
 
 class CodeTheme(models.TextChoices):
@@ -90,6 +96,11 @@ class ReflectiveAccount(models.Model):
     changed = models.TextField(NMC_PROMPTS["changed"], max_length=6000)
     code_relevance = models.TextField("How it relates to the Code", max_length=6000, blank=True)
     themes = models.JSONField(default=list, blank=True)
+    # Her text as safe HTML (``record.text.account_html``), made on every save.
+    nature_html = models.TextField(blank=True, default="", editable=False)
+    learning_html = models.TextField(blank=True, default="", editable=False)
+    changed_html = models.TextField(blank=True, default="", editable=False)
+    code_relevance_html = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,6 +109,17 @@ class ReflectiveAccount(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        for name in ACCOUNT_MARKDOWN_FIELDS:
+            setattr(self, f"{name}_html", account_html(getattr(self, name)))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(ACCOUNT_MARKDOWN_FIELDS):
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(f"{n}_html" for n in update_fields if n in ACCOUNT_MARKDOWN_FIELDS),
+            }
+        super().save(*args, **kwargs)
 
     @property
     def theme_labels(self) -> list[str]:

@@ -97,9 +97,9 @@ def _first_follow_up(user):
     )
 
 
-def _due_between(start: dt.date, end: dt.date) -> Q:
-    """A log with a dated next step due from ``start`` to ``end``."""
-    return Q(next_step_due__gte=start, next_step_due__lte=end) & ~Q(next_step="")
+def _dated() -> Q:
+    """A log with a next step and a date for it: a commitment."""
+    return Q(next_step_due__isnull=False) & ~Q(next_step="")
 
 
 def _commitments(user, logs: list[ActionLog]) -> CommitmentCounts:
@@ -153,22 +153,36 @@ def _bounds(user, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     )
 
 
-def _logs_published_or_due(user, start, end, since, until) -> list:
-    """Her logs published in the range and those with a next step due in it, at once
-    (``is_published_between``, ``is_due_between`` say which)."""
+def _logs_published_or_committed(user, since, until) -> list:
+    """Her logs published in the range, and her commitments: every one still open (open is
+    open whatever the range) and those followed up in the range (kept or late is what
+    happened then). ``is_published_between`` and ``is_commitment`` say which."""
     published = Q(published_at__gte=since, published_at__lt=until)
-    due = _due_between(start, end)
+    followed_between = Q(followed_up_at__gte=since, followed_up_at__lt=until)
+    commitment = _dated() & (Q(followed_up_at__isnull=True) | followed_between)
     return list(
         own_logs(user)
         .only(*_PAGE_LOG_FIELDS)
-        .filter(published | due)
+        .annotate(followed_up_at=Subquery(_first_follow_up(user)))
+        .filter(published | commitment)
         .annotate(
             is_published_between=ExpressionWrapper(published, output_field=BooleanField()),
-            is_due_between=ExpressionWrapper(due, output_field=BooleanField()),
-            followed_up_at=Subquery(_first_follow_up(user)),
+            is_commitment=ExpressionWrapper(commitment, output_field=BooleanField()),
         )
         .order_by("published_at", "pk")
     )
+
+
+def _cpd_entries(user, start: dt.date, end: dt.date) -> tuple[list, list]:
+    """Her CPD entries dated in the range, and those she has planned (dated after her
+    today, whatever the range), soonest first: two lists from one query."""
+    today = member_today(user)
+    rows = list(
+        CpdEntry.objects.filter(Q(date__gte=start, date__lte=end) | Q(date__gt=today), member=user)
+    )
+    done = [entry for entry in rows if start <= entry.date <= end and entry.date <= today]
+    planned = sorted((entry for entry in rows if entry.date > today), key=lambda e: (e.date, e.pk))
+    return done, planned
 
 
 def record_for(
@@ -178,7 +192,7 @@ def record_for(
     ``settings``: hers (``settings_of``), when the page has read them already."""
     settings = settings or settings_of(user)
     since, until = _bounds(user, start, end)
-    rows = _logs_published_or_due(user, start, end, since, until)
+    rows = _logs_published_or_committed(user, since, until)
     logs = [log for log in rows if log.is_published_between]
     attended = list(
         attended_by(member=user, start=since, end=until).only(
@@ -188,7 +202,7 @@ def record_for(
             "occurrence__circle__name",
         )
     )
-    entries = list(CpdEntry.objects.filter(member=user, date__gte=start, date__lte=end))
+    entries, planned = _cpd_entries(user, start, end)
     responses = list(
         Response.objects.filter(author=user, created_at__gte=since, created_at__lt=until)
         .values_list("created_at", flat=True)
@@ -211,11 +225,13 @@ def record_for(
         "settings": settings,
         "chains": chains_of(logs),
         "logs": logs,
-        "commitments": _commitments(user, [log for log in rows if log.is_due_between]),
+        "commitments": _commitments(user, [log for log in rows if log.is_commitment]),
         "attended": attended,
         "responses_given": len(responses),
         "response_dates": [local_date(user, moment) for moment in responses],
         "entries": entries,
+        "planned": planned,
+        "planned_hours": sum((e.hours for e in planned), Decimal(0)),
         "cpd": cpd,
         "accounts": accounts,
         "period": period,
@@ -233,13 +249,15 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def activity_by_month(user, record: dict, *, start: dt.date, end: dt.date) -> dict:
-    """Logs published, responses given and meetings attended per month of the range."""
+    """Logs published, responses given and meetings attended per month, from the month of
+    her first activity in the range (no months at all before she has any)."""
     logs = Counter(local_date(user, log.published_at).replace(day=1) for log in record["logs"])
     responses = Counter(day.replace(day=1) for day in record["response_dates"])
     meetings = Counter(
         local_date(user, a.occurrence.starts_at).replace(day=1) for a in record["attended"]
     )
-    months = months_between(start, end)
+    active = [month for month in (*logs, *responses, *meetings) if month <= end]
+    months = months_between(max(min(active), start), end) if active else []
     return {
         "months": months,
         "logs": [logs[m] for m in months],

@@ -33,10 +33,11 @@ def account_save(
 
 
 @transaction.atomic
-def account_delete(*, member, account: ReflectiveAccount) -> None:
-    if account.member_id != member.pk:
-        raise PermissionDenied("That account is not yours.")
-    account.delete()
+def own_row_delete(*, member, row: ReflectiveAccount | CpdEntry) -> None:
+    """Delete one of her reflective accounts or CPD entries: nobody else's."""
+    if row.member_id != member.pk:
+        raise PermissionDenied(f"That {row._meta.verbose_name} is not yours.")
+    row.delete()
 
 
 @transaction.atomic
@@ -63,13 +64,6 @@ def cpd_entry_add(
 
 
 @transaction.atomic
-def cpd_entry_delete(*, member, entry: CpdEntry) -> None:
-    if entry.member_id != member.pk:
-        raise PermissionDenied("That entry is not yours.")
-    entry.delete()
-
-
-@transaction.atomic
 def record_settings_save(
     *,
     member,
@@ -80,6 +74,17 @@ def record_settings_save(
     settings, _ = RecordSettings.objects.get_or_create(member=member)
     settings.hours_target = hours_target
     settings.participatory_target = participatory_target
+    settings.revalidation_due = revalidation_due
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+@transaction.atomic
+def record_revalidation_save(*, member, revalidation_due: dt.date) -> RecordSettings:
+    """Her next revalidation date, her targets kept as they are (the defaults until she
+    sets her own)."""
+    settings, _ = RecordSettings.objects.get_or_create(member=member)
     settings.revalidation_due = revalidation_due
     settings.full_clean()
     settings.save()

@@ -7,6 +7,7 @@ app_name = "record"
 urlpatterns = [
     path("", views.record_page, name="page"),
     path("target/", views.target, name="target"),
+    path("revalidation/", views.revalidation, name="revalidation"),
     path("cpd/new/", views.cpd_add, name="cpd_add"),
     path("cpd/<int:pk>/delete/", views.cpd_delete, name="cpd_delete"),
     path("cpd.csv", views.cpd_csv, name="cpd_csv"),

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from circles.once import once_made, resubmission_lands_on_first
 from facilitation.charts import BarChart, Series
+from members.local_time import member_today
 from record import services
 from record.accounts import DOCX_TYPE, account_docx, account_findings, account_prefill
-from record.forms import AccountForm, CpdEntryForm, RangeForm, TargetForm
+from record.forms import AccountForm, CpdEntryForm, RangeForm, RevalidationForm, TargetForm
 from record.models import NMC_PROMPTS, CpdEntry, ReflectiveAccount
 from record.selectors import (
     activity_by_month,
@@ -62,9 +63,30 @@ def record_page(request):
     settings = settings_of(request.user)
     form, start, end = _range(request, settings)
     record = record_for(user=request.user, start=start, end=end, settings=settings)
-    chart = _chart(activity_by_month(request.user, record, start=start, end=end))
-    context = {**record, "range_form": form, "start": start, "end": end, "chart": chart}
+    activity = activity_by_month(request.user, record, start=start, end=end)
+    context = {
+        **record,
+        "range_form": form,
+        "start": start,
+        "end": end,
+        "chart": _chart(activity) if activity["months"] else None,
+        "revalidation_form": None if settings.revalidation_due else RevalidationForm(),
+        "today": member_today(request.user),
+    }
     return render(request, "record/record.html", context)
+
+
+@login_required
+@require_POST
+def revalidation(request):
+    """Her next revalidation date, asked once on the record page: the period it counts
+    towards ends there."""
+    form = RevalidationForm(request.POST)
+    if form.is_valid():
+        services.record_revalidation_save(member=request.user, **form.cleaned_data)
+        messages.success(request, "Your record now counts towards your revalidation date.")
+        return redirect("record:page")
+    return render(request, "record/revalidation.html", {"form": form})
 
 
 def _account(request, pk) -> ReflectiveAccount:
@@ -153,7 +175,7 @@ def account_print(request, pk):
 @login_required
 @require_POST
 def account_delete(request, pk):
-    services.account_delete(member=request.user, account=_account(request, pk))
+    services.own_row_delete(member=request.user, row=_account(request, pk))
     messages.success(request, "The reflective account is deleted.")
     return redirect("record:page")
 
@@ -165,8 +187,15 @@ def cpd_add(request):
     form = CpdEntryForm(request.POST or None, logs=logs)
     if request.method == "POST" and form.is_valid():
         add = once_made(request, services.cpd_entry_add, url_of=lambda _: reverse("record:page"))
-        add(member=request.user, **form.cleaned_data)
-        messages.success(request, "The CPD hours are added to your record.")
+        entry = add(member=request.user, **form.cleaned_data)
+        if entry.date > member_today(request.user):
+            messages.success(
+                request,
+                f"The CPD is planned for {entry.date:%-d %B %Y}: it shows under “Planned” "
+                "and counts towards your target from that day.",
+            )
+        else:
+            messages.success(request, "The CPD hours are added to your record.")
         return redirect("record:page")
     return render(request, "record/cpd_form.html", {"form": form})
 
@@ -175,7 +204,7 @@ def cpd_add(request):
 @require_POST
 def cpd_delete(request, pk):
     entry = get_object_or_404(CpdEntry, pk=pk, member=request.user)
-    services.cpd_entry_delete(member=request.user, entry=entry)
+    services.own_row_delete(member=request.user, row=entry)
     messages.success(request, "The CPD entry is deleted.")
     return redirect("record:page")
 

@@ -1,6 +1,6 @@
 """The release: a digest of the project's own code, templates and locked dependencies,
 worked out once per process (at start-up for the web and the worker). Every cache key that
-holds rendered HTML carries it (``circles.fragments``, the digest's lines), so a deploy
+holds rendered HTML carries it (the digest's lines), so a deploy
 that changes a template, or the code that shapes what a template is given, never reads
 HTML rendered by the release before it."""
 

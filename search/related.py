@@ -23,11 +23,17 @@ class RelatedLesson:
 
 
 def lessons_related(
-    *, text: str, tags=(), reader_id: int | None = None, limit: int = 3
+    *,
+    text: str,
+    tags=(),
+    reader_id: int | None = None,
+    circle_id: int | None = None,
+    limit: int = 3,
 ) -> list[RelatedLesson]:
     """One query: the best-ranked listed lessons for any of the words, none of the
-    reader's own. Lessons from the reader's circles are not left out: which lessons are
-    missing would tell her which circle an anonymous lesson came from."""
+    reader's own and none shared from the log's circle (``circle_id``): lessons from
+    elsewhere, never the log's own lesson or its circle's, which its members have read
+    as logs already."""
     words = [*tags, *(word for word in (text or "").split() if len(word) >= 4)]
     query = any_of(words, limit=WORDS_MAX)
     parsed = parse(query)
@@ -36,6 +42,8 @@ def lessons_related(
     lessons = Lesson.objects.listed()
     if reader_id is not None:
         lessons = lessons.exclude(author_id=reader_id)
+    if circle_id is not None:
+        lessons = lessons.exclude(circle_id=circle_id)
     documents = SearchDocument.objects.filter(
         kind=DocumentKind.LESSON, object_id__in=lessons.values("pk")
     )

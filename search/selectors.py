@@ -18,11 +18,11 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.lookups import IsNull
 from django.utils.safestring import SafeString
 
-from circles.models import ActionLog, Circle, Membership, MembershipState, Response
+from circles.models import ActionLog, Circle, Membership, Response
 from commons.models import Lesson
 from members.models import Role
 from search.backends import backend
-from search.highlight import marked_html
+from search.highlight import marked_html, snippet_html
 from search.models import DocumentKind, SearchDocument
 from search.query import QUERY_MAX_CHARS, parse
 
@@ -76,10 +76,10 @@ def _her_circles(user) -> list[int] | None:
     school, and can never show more than the rules do."""
     if user.is_staff:
         return None
-    member_of = Membership.objects.filter(member=user, state=MembershipState.ACTIVE)
     wrote_in = ActionLog.objects.filter(author=user)
     return list(
-        member_of.order_by()
+        Membership.objects.circles_of(user)
+        .order_by()
         .values_list("circle_id", flat=True)
         .union(wrote_in.order_by().values_list("circle_id", flat=True))
     )
@@ -249,7 +249,7 @@ def _hits(rows: list[dict], text: str, parsed) -> list[Hit]:
         title, body = marks.get(row["id"], (None, None))
         if item is None or body is None:  # deleted since the page was counted
             continue
-        hits.append(Hit(row["kind"], item, marked_html(title), marked_html(body)))
+        hits.append(Hit(row["kind"], item, marked_html(title), snippet_html(body)))
     return hits
 
 

@@ -7,6 +7,20 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+# Tests that start a real Celery worker (or stop the broker under one) run one after
+# another on one pytest-xdist worker: two such workers at once on two cores would race for
+# the CPU their timing assumes.
+REAL_WORKER_MODULES = {
+    "test_worker", "test_worker_moderation", "test_worker_roundtrip", "test_broker_down",
+    "test_account_email_worker", "test_queued_in_broker",
+}  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.stem in REAL_WORKER_MODULES:
+            item.add_marker(pytest.mark.xdist_group("real-worker"))
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

@@ -12,6 +12,8 @@ on answers 403; anonymous visitors are sent to sign in. Every form is a plain
 POST → redirect; responding, replying and marking helpful also answer HTMX with partials.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,7 +94,8 @@ def _circle_to_write_in(request, slug) -> Circle:
 
 
 def _form_page(request, *, circle, form, earlier, editing, preview=None):
-    related = selectors.lessons_related_to_form(form, reader=request.user)  # none for a blank form
+    # None for a blank form.
+    related = selectors.lessons_related_to_form(form, reader=request.user, circle=circle)
     return render(
         request,
         "circles/log_form.html",
@@ -104,6 +107,7 @@ def _form_page(request, *, circle, form, earlier, editing, preview=None):
             "preview": preview,
             "related_lessons": related,
             "log_preview_url": reverse("circles:log_preview", kwargs={"slug": circle.slug}),
+            "draft_key": f"log-{editing.pk}" if editing else f"log-new-{circle.pk}",
         },
     )
 
@@ -233,7 +237,7 @@ def _log_page_context(request, log, *, form=None) -> dict:
     context = selectors.log_page(log=log, user=request.user)
     context["response_form"] = form or ResponseForm()
     context["shown"] = shown = people_shown(circle_ids=[log.circle_id])
-    for response in context["responses"]:  # whose names link (a cached fragment's part)
+    for response in context["responses"]:  # whose names link to their profiles
         for item in (response, *response.visible_replies):
             item.author_in_circle = shown.links(item.author_id, log.circle_id)
     return context
@@ -277,10 +281,22 @@ def _response_refused(request, log: ActionLog, form) -> HttpResponse:
     return response
 
 
-@login_required
+def _signed_out(request, slug, pk) -> HttpResponse:
+    """A response posted after her session ended: back to the log once she has signed in,
+    where the form puts her text back (static/js/drafts.js keeps it in the browser)."""
+    log_url = reverse("circles:log_detail", kwargs={"slug": slug, "pk": pk})
+    to = f"{reverse('account_login')}?{urlencode({'next': log_url})}"
+    messages.info(request, "Your session had ended. Sign in and your response will be there.")
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": to})
+    return redirect(to)
+
+
 @require_POST
 @resubmission_lands_on_first
 def response_create(request, slug, pk):
+    if not request.user.is_authenticated:
+        return _signed_out(request, slug, pk)
     log = _log_or_404(request, slug, pk)
     if not log.access.can_respond(log):
         raise PermissionDenied("This log is not taking responses.")

@@ -8,13 +8,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from circles.forms import PeopleFilterForm
-from circles.mentions import mention_suggestions
+from circles.mentions import circle_members_named, mention_problems, mention_suggestions
 from circles.models import Circle
-from circles.people import circle_join_requests, circle_people, people_shown, person_profile
+from circles.people import circle_people, people_shown, person_profile
 from circles.permissions import CircleAccess, circle_access
+from circles.selectors import circle_pending_requests
 from members.forms import IntroductionForm
 from members.services import introduction_save, introduction_skip
 
@@ -61,7 +62,7 @@ def _people_context(request, access, form, *, partial: bool) -> dict:
         **circle_people(circle=access.circle, q=q, page=request.GET.get("page")),
     }
     if access.can_moderate and not partial:
-        context["pending"] = circle_join_requests(circle=access.circle)
+        context["pending"] = list(circle_pending_requests(circle=access.circle))
     return context
 
 
@@ -88,6 +89,17 @@ def mentions(request, slug):
     return render(
         request, "circles/_mention_suggestions.html", {"matches": matches, "circle": access.circle}
     )
+
+
+@login_required
+@require_POST
+def mentions_check(request, slug):
+    """The @names in the posted ``text`` that would not become mentions (members only):
+    shown under the field before she posts."""
+    access = _access_or_404(request, slug, members_only=True)
+    text = request.POST.get("text", "")[:20_000]
+    problems = mention_problems(text, circle_members_named({"circle_id": access.circle.pk}))
+    return render(request, "circles/_mention_check.html", {"problems": problems})
 
 
 @login_required

@@ -8,9 +8,11 @@ before the send and released if it fails, so a re-run sends nothing twice. An em
 an anonymous lesson never carries its author's name, email, organisation or circle.
 """
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from circles.text import html_to_text
 from commons.models import LessonQuestion, LessonReport, LessonWithdrawal
 from notifications import emails
 from notifications.selectors import reachable_members
@@ -48,6 +50,9 @@ def _context(event: str, row) -> dict:
         "lesson": lesson,
         "credit_line": lesson.credit_line,
         "row": row,
+        # What was asked and answered, as prose with absolute links (the text part).
+        "body_text": html_to_text(getattr(row, "body_html", ""), base_url=settings.SITE_URL),
+        "answer_text": html_to_text(getattr(row, "answer_html", ""), base_url=settings.SITE_URL),
         "url": emails.absolute(lesson.get_absolute_url()),
         "mine_url": emails.absolute("/commons/mine/"),
     }

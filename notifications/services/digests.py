@@ -231,7 +231,7 @@ def _log_entry(log, *, section: str, shared: dict) -> dict:
             "log": log,
             "url": emails.log_url(log),
             "circle_url": emails.circle_url(log.circle),
-            "excerpt": excerpt_text(log.situation_html, 180),
+            "excerpt": excerpt_text(log.situation_html, 180, base_url=settings.SITE_URL),
             "excerpt_html": excerpt_html(log.situation_html, 40),
             "link_circle": section == "new",
         }
@@ -299,7 +299,10 @@ def _entries(content: DigestContent, shared: dict) -> dict:
     from circles.text import excerpt_html, excerpt_text
 
     def excerpts(html: str) -> dict:
-        return {"excerpt": excerpt_text(html, 180), "excerpt_html": excerpt_html(html, 40)}
+        return {
+            "excerpt": excerpt_text(html, 180, base_url=settings.SITE_URL),
+            "excerpt_html": excerpt_html(html, 40),
+        }
 
     return {
         "new_logs": _section(content.new_logs, "new", shared),

@@ -23,7 +23,10 @@ PURGE_AFTER = dt.timedelta(days=90)
 def _bells_forget(rows: list[Notification]) -> None:
     """Drop the recipients' cached bells now, and again once the rows are committed: a
     bell read in between kept the state from before."""
-    recipients = {row.recipient_id for row in rows}
+    _recipients_bells_forget({row.recipient_id for row in rows})
+
+
+def _recipients_bells_forget(recipients: set[int]) -> None:
     bell_forget(recipients)
     transaction.on_commit(partial(bell_forget, recipients))
 
@@ -167,6 +170,18 @@ def log_notifications_read(*, user: User, log_id: int, known: dict | None = None
     ).update(read_at=timezone.now())
     if count:
         bell_forget([user.pk], known)
+    return count
+
+
+def report_notifications_read(*, log: ActionLog | None, response: Response | None) -> int:
+    """What was reported has been decided on: the report's notification is read for every
+    facilitator it told. Returns how many were marked."""
+    about = {"response": response} if response is not None else {"log": log, "response": None}
+    unread = Notification.objects.filter(verb=Verb.REPORT_FILED, read_at__isnull=True, **about)
+    recipients = list(unread.values_list("recipient_id", flat=True))
+    count = unread.update(read_at=timezone.now())
+    if count:
+        _recipients_bells_forget(set(recipients))
     return count
 
 

@@ -10,6 +10,7 @@ longer see what mentioned her.
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -75,7 +76,7 @@ def mention_email_send(*, notification_id: int) -> bool:
             "log": row.log,
             "in_response": row.response_id is not None,
             "url": url,
-            "excerpt": excerpt_text(text, 240),
+            "excerpt": excerpt_text(text, 240, base_url=settings.SITE_URL),
             "excerpt_html": excerpt_html(text, 50),
         },
         to=recipient.email,

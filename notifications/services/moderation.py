@@ -12,6 +12,7 @@ sweep finds the rows whose task was lost.
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -80,7 +81,7 @@ def _context(notification: ModerationNotification) -> dict:
         "circle": notification.circle,
         "reason": notification.reason,
         "url": url,
-        "excerpt": excerpt_text(text, 240),
+        "excerpt": excerpt_text(text, 240, base_url=settings.SITE_URL),
         "excerpt_html": excerpt_html(text, 50),
     }
 

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -156,7 +157,7 @@ def _commitments_nudge(*, result: SweepResult, now: dt.datetime, local_days: dic
             log=log,
             local_days=local_days,
             due=date_format(log.next_step_due, "j F Y"),
-            next_step=excerpt_text(log.next_step_html, 300),
+            next_step=excerpt_text(log.next_step_html, 300, base_url=settings.SITE_URL),
             next_step_html=excerpt_html(log.next_step_html, 60),
             follow_up_url=emails.log_follow_up_url(log),
         )
@@ -210,9 +211,9 @@ def _peer_ask(*, result: SweepResult, now: dt.datetime, local_days: dict, log, m
         member=membership.member,
         log=log,
         local_days=local_days,
-        excerpt=excerpt_text(log.situation_html, 240),
+        excerpt=excerpt_text(log.situation_html, 240, base_url=settings.SITE_URL),
         excerpt_html=excerpt_html(log.situation_html, 50),
-        ask=excerpt_text(log.ask_html, 240),
+        ask=excerpt_text(log.ask_html, 240, base_url=settings.SITE_URL),
         ask_html=excerpt_html(log.ask_html, 50),
         hours=int((now - log.published_at).total_seconds() // 3600),
     )

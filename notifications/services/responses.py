@@ -157,7 +157,7 @@ def _message_build(*, recipient: User, responses: list):
                     {
                         "response": r,
                         "url": emails.log_url(log) + f"#response-{r.pk}",
-                        "excerpt": excerpt_text(r.body_html, 240),
+                        "excerpt": excerpt_text(r.body_html, 240, base_url=settings.SITE_URL),
                         "excerpt_html": excerpt_html(r.body_html, 60),
                     }
                     for r in items

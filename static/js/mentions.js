@@ -1,16 +1,58 @@
 /* @mention suggestions. In a form with data-mentions-url, typing "@" and the start of a
    name in a textarea asks that URL (the circle's members only, at most eight) and lists the
    matches under it: Up and Down choose, Enter or Tab (or a click) writes "@Name ", Escape
-   closes. Without this script the name is simply typed out in full. */
+   closes. Without this script the name is simply typed out in full.
+   A form with data-mentions-check-url also asks that URL, a moment after she stops typing,
+   which @names would stay plain text ("@Sam matches two people — pick one") and shows the
+   answer under the field, in a polite live region. */
 (function () {
   "use strict";
 
   var TRIGGER = /(^|[^\w@])@([^@\n]{0,40})$/;
   var counter = 0;
 
+  function csrf(form) {
+    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  function checkNames(form, area, checkUrl) {
+    var note = document.createElement("div");
+    counter += 1;
+    note.id = "mention-check-" + counter;
+    note.className = "mention-check";
+    note.setAttribute("aria-live", "polite");
+    area.parentNode.insertBefore(note, area.nextSibling);
+    var described = area.getAttribute("aria-describedby");
+    area.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+    var timer = null;
+    var asked = "";
+    function ask() {
+      var text = area.value;
+      if (text === asked) return;
+      asked = text;
+      if (text.indexOf("@") === -1) { note.innerHTML = ""; return; }
+      var body = new FormData();
+      body.append("text", text);
+      fetch(checkUrl, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "HX-Request": "true", "X-CSRFToken": csrf(form) }
+      }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+        if (html !== null && area.value === text) note.innerHTML = html;
+      }).catch(function () { /* offline: the names are checked again on the next change */ });
+    }
+    area.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 700);
+    });
+    area.addEventListener("blur", ask);
+  }
+
   function setUp(form) {
     var url = form.getAttribute("data-mentions-url");
+    var checkUrl = form.getAttribute("data-mentions-check-url");
     form.querySelectorAll("textarea").forEach(function (area) {
+      if (checkUrl) checkNames(form, area, checkUrl);
       counter += 1;
       var box = document.createElement("div");
       box.id = "mention-box-" + counter;

@@ -49,17 +49,19 @@ def chromium_path() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark everything under tests/browser and run it after the rest of the suite.
+    """Mark everything under tests/browser and run it after the rest of the suite: a slow
+    browser never hides a fast failure.
 
-    While Chromium is open Playwright's event loop is "running" in the main thread, so
-    the rest of the suite should not share the session with it; running last also keeps
-    a slow browser from hiding a fast failure.
+    While Chromium is open Playwright's event loop is "running" in the main thread; the
+    browser is opened for each module and closed after it (``browser``).
     """
     here = Path(__file__).parent
     browser_items, other_items = [], []
     for item in items:
         if here in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
+            # Under pytest-xdist a module's journeys run together, on one browser.
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
             browser_items.append(item)
         else:
             other_items.append(item)
@@ -76,8 +78,15 @@ def pytest_runtest_makereport(item, call):
 # --- the browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
+def _this_runs_failures_only():
+    shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, for one module's journeys (under pytest-xdist a module runs on one
+    worker): the rest of the suite never shares a process with an open browser."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the lock file installs it
@@ -89,7 +98,6 @@ def browser():
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
-    shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)  # only this run's failures
 
     # Playwright's sync API keeps an asyncio loop running in this thread while the
     # browser is open; Django would then refuse ORM calls from the test (set-up data,

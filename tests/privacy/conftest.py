@@ -4,7 +4,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from circles.models import ActionLog, Circle, Response
+from circles.models import ActionLog, Circle, Response, TextDraft
 from facilitation.models import ModerationAction, ModerationVerb, Report
 from meetings.models import (
     Attendance,
@@ -120,6 +120,9 @@ def world(db) -> World:
     bobs_response.helpful_at = timezone.now()
     bobs_response.save()
     Report.objects.create(circle=circle, reporter=alice, log=bobs_log, reason="other")
+    TextDraft.objects.create(
+        member=alice, key=f"response-{bobs_log.pk}", fields={"body": f"{ALICE_NAME} of {ALICE_ORG}"}
+    )
     ModerationAction.objects.create(
         circle=circle,
         actor=carol,

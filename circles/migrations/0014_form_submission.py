@@ -15,7 +15,7 @@ def lock_timeout(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("circles", "0012_circle_revision_drop"),
+        ("circles", "0013_text_draft"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
