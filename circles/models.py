@@ -597,3 +597,25 @@ class TextDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} of member {self.member_id}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, once it has made something: the form carries a new
+    token each time it is drawn, so the same token posted again (Back, then the button
+    again; a double click) is a resubmission and lands on what the first one made."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_submissions"
+    )
+    token = models.UUIDField()
+    made_url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "token"], name="one_submission_per_token")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="form_submission_created")]
+
+    def __str__(self):
+        return f"{self.token} → {self.made_url}"

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from circles.models import ActionLog
+from circles.once import once_made, resubmission_lands_on_first
 from commons import selectors, services
 from commons.forms import (
     AnswerForm,
@@ -69,8 +70,9 @@ def _shared(request, form, log, *, confirmed: bool):
     """The lesson shared from the valid form, or None with the refusal on the form."""
     data = form.cleaned_data
     try:
-        return services.lesson_share(author=request.user, log=log, data=data,
-                                     tags=data["tags"], confirmed=confirmed)  # fmt: skip
+        share = once_made(request, services.lesson_share)
+        return share(author=request.user, log=log, data=data,
+                     tags=data["tags"], confirmed=confirmed)  # fmt: skip
     except ValidationError as error:
         _add_errors(form, error)
         return None
@@ -83,6 +85,7 @@ def _share_initial(log: ActionLog) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@resubmission_lands_on_first
 def lesson_share(request, log_pk):
     """The lesson prefilled from the log, checked for identifiers each time it is shown;
     shared once nothing is found, or what was found is confirmed for this very text."""
@@ -116,14 +119,16 @@ def lesson_useful(request, pk):
 
 @login_required
 @require_POST
+@resubmission_lands_on_first
 def lesson_ask(request, pk):
     lesson = lesson_for(request.user, pk)
     form = QuestionForm(request.POST)
+    ask = once_made(
+        request, services.lesson_question_ask, url_of=lambda _: lesson.get_absolute_url()
+    )
     if form.is_valid():
         try:
-            services.lesson_question_ask(
-                asker=request.user, lesson=lesson, body=form.cleaned_data["body"]
-            )
+            ask(asker=request.user, lesson=lesson, body=form.cleaned_data["body"])
         except ValidationError as error:
             if not hasattr(error, "error_dict"):  # nobody is left to answer: the page says so
                 messages.error(request, error.messages[0])

@@ -8,7 +8,7 @@ from meetings.models import MAX_OCCURRENCES, AgendaItem, Meeting, Occurrence, Re
 from meetings.recurrence import placed
 from meetings.services import count_checked, when_checked
 from members.local_time import zone_named
-from members.models import TIME_ZONE_CHOICES
+from members.time_zones import time_zone_choices
 from school.limits import model_limit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,9 +37,11 @@ class WhenForm(forms.Form):
         if day is None or start is None or end is None or not zone:
             return data
         data["first_local"] = dt.datetime.combine(day, start)
-        data["starts_at"] = placed(data["first_local"], zone)
-        data["ends_at"] = placed(dt.datetime.combine(day, end), zone)
+        # Her length of the meeting, as the wall clock reads it; added as real minutes.
+        length = dt.datetime.combine(day, end) - data["first_local"]
         try:
+            data["starts_at"] = placed(data["first_local"], zone)
+            data["ends_at"] = data["starts_at"] + length
             when_checked(starts_at=data["starts_at"], ends_at=data["ends_at"], now=self.now)
         except ValidationError as error:
             self.add_error(None, error)
@@ -57,7 +59,6 @@ class ScheduleForm(WhenForm):
     )
     time_zone = forms.ChoiceField(
         label="Time zone",
-        choices=TIME_ZONE_CHOICES,
         help_text="The meeting keeps its time on this clock when the clocks change.",
     )
     repeat = forms.ChoiceField(
@@ -77,6 +78,12 @@ class ScheduleForm(WhenForm):
     )
 
     field_order = ["title", "start_date", "start_time", "end_time", "time_zone", "repeat", "count"]
+
+    def __init__(self, *args, own_zone: str | None = None, circle_zone: str | None = None, **kw):
+        """``own_zone``: the organiser's; ``circle_zone``: the clock the circle meets by."""
+        super().__init__(*args, **kw)
+        self.fields["time_zone"].choices = time_zone_choices(own=own_zone, keep=circle_zone)
+        self.initial.setdefault("time_zone", circle_zone or own_zone)
 
     def clean_count(self):
         count = self.cleaned_data["count"]

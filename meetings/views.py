@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from circles.models import ActionLog
+from circles.once import once_create, resubmission_lands_on_first
 from meetings import services
 from meetings.calendar import calendar_build, feed_calendar_read, feed_token_make
 from meetings.forms import AgendaItemForm, AttendanceForm, MoveForm, RsvpForm, ScheduleForm
@@ -48,20 +49,28 @@ def meeting_list(request, slug):
 
 
 @login_required
+@resubmission_lands_on_first
 def meeting_schedule(request, slug):
     access = meetings_access(request.user, slug)
     require_organiser(access)
-    initial = {"time_zone": circle_time_zone(access.circle) or zone_of(request.user).key}
-    form = ScheduleForm(request.POST or None, initial=initial)
+    form = ScheduleForm(
+        request.POST or None,
+        own_zone=zone_of(request.user).key,
+        circle_zone=circle_time_zone(access.circle),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = _scheduled(access, form)
+            meeting = once_create(request, lambda: _scheduled(access, form), url_of=_first_url)
         except ValidationError as error:
             _form_refused(form, error)
         else:
             messages.success(request, f"Scheduled: {meeting.title}.")
             return redirect(meeting.occurrences.order_by("starts_at").first())
     return render(request, "meetings/schedule.html", {"circle": access.circle, "form": form})
+
+
+def _first_url(meeting) -> str:
+    return meeting.occurrences.order_by("starts_at").first().get_absolute_url()
 
 
 def _scheduled(access, form):
@@ -180,6 +189,7 @@ def attendance(request, slug, pk):
 
 @login_required
 @require_POST
+@resubmission_lands_on_first
 def agenda_add(request, slug, pk):
     access = meetings_access(request.user, slug)
     occurrence = occurrence_in(access, pk)
@@ -189,8 +199,13 @@ def agenda_add(request, slug, pk):
     if source not in AgendaSource.values or not form.is_valid():
         messages.error(request, "Write the agenda item first (up to 300 characters).")
         return redirect(occurrence)
-    services.agenda_item_add(
-        access=access, occurrence=occurrence, text=form.cleaned_data["text"], source=source, log=log
+    text = form.cleaned_data["text"]
+    once_create(
+        request,
+        lambda: services.agenda_item_add(
+            access=access, occurrence=occurrence, text=text, source=source, log=log
+        ),
+        url_of=lambda _: f"{occurrence.get_absolute_url()}#agenda",
     )
     return redirect(f"{occurrence.get_absolute_url()}#agenda")
 

@@ -65,7 +65,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.is_onboarded:
-            self.fields["time_zone"].choices = time_zone_choices(keep=self.instance.time_zone)
+            zone = self.instance.time_zone
+            self.fields["time_zone"].choices = time_zone_choices(own=zone, keep=zone)
         else:  # a newcomer starts from the school's zone
             self.fields["time_zone"].choices = time_zone_choices()
             self.initial["time_zone"] = settings.TIME_ZONE

@@ -39,14 +39,20 @@ def zone_label(name: str) -> str:
     return ", ".join(part.replace("_", " ") for part in place.split("/"))
 
 
-def time_zone_choices(*, keep: str | None = None) -> list:
-    """Grouped choices for a select: the school's zone first, then each area's places.
-    ``keep`` is a member's current zone, offered too if it is valid but not a place listed."""
+def time_zone_choices(*, own: str | None = None, keep: str | None = None) -> list:
+    """The one list of time zones every form offers: the school's zone first, then ``own``
+    (the member's zone), then each region's places by their friendly names. ``keep`` is a
+    zone already in use (a member's older setting, a circle's meetings), offered too if it
+    is valid but not a place listed."""
     school = settings.TIME_ZONE
     choices: list = [(school, f"{zone_label(school)} (the school's time zone)")]
     listed = {school}
+    valid = zoneinfo.available_timezones()
+    if own and own not in listed and own in valid:
+        choices.append((own, f"{zone_label(own)} (your time zone)"))
+        listed.add(own)
     unlisted = keep and keep not in listed and keep not in place_zones()
-    if unlisted and keep in zoneinfo.available_timezones():
+    if unlisted and keep in valid:
         choices.append((keep, f"{keep.replace('_', ' ')} (your current setting)"))
         listed.add(keep)
     groups: dict[str, list] = {}

@@ -1,5 +1,6 @@
 from allauth.core import ratelimit
 from django import forms
+from django.contrib.auth.hashers import check_password
 
 from privacy.models import ErasureMode
 
@@ -36,10 +37,12 @@ class DeleteAccountForm(forms.Form):
 
     def clean_password(self):
         """Checked like allauth's re-authentication, under its rate limit (per member), so
-        a borrowed session cannot guess the password here."""
+        a borrowed session cannot guess the password here. The stored hash is never
+        rewritten here (as signing in would, for a hash of an older kind): another tab may
+        be deleting the account meanwhile, and its unusable password must stay."""
         password = self.cleaned_data["password"]
         if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
             raise forms.ValidationError("Too many tries. Wait a minute, then try again.")
-        if not self.user.check_password(password):
+        if not check_password(password, self.user.password):
             raise forms.ValidationError("That is not your password.")
         return password

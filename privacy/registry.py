@@ -52,6 +52,8 @@ DECISIONS: dict[str, Decision] = {
     "admin.LogEntry.user": Decision(Erase.UNLINK),
     "circles.Circle.created_by": Decision(Erase.UNLINK),
     "circles.Membership.member": Decision(Erase.DELETE, "memberships"),
+    # A create form's one-time token and the address of what it made: nothing of hers to give.
+    "circles.FormSubmission.member": Decision(Erase.DELETE),
     "circles.Membership.decided_by": Decision(Erase.UNLINK),
     "circles.Invite.created_by": Decision(Erase.UNLINK),
     # Her drafts were never shared: they go in either mode.

@@ -13,6 +13,7 @@ from privacy.services.erasure import (
     ErasureUnderWay,
     circles_needing_handover,
     erasure_request,
+    erasure_under_way,
     handover_message,
 )
 from privacy.services.exports import export_for_token, export_request
@@ -54,15 +55,14 @@ def export_download(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
+    if request.method == "POST" and erasure_under_way(member=request.user):
+        return _already_being_deleted(request)
     form = DeleteAccountForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             erasure_request(member=request.user, mode=ErasureMode(form.cleaned_data["mode"]))
         except ErasureUnderWay:
-            # A second submission (a double click, another tab) while the first is at work.
-            logout(request)
-            messages.info(request, "Your account is already being deleted.")
-            return redirect("privacy:account_deleted")
+            return _already_being_deleted(request)
         except ErasureRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -71,3 +71,10 @@ def delete_account(request):
     handover = circles_needing_handover(request.user)
     context = {"form": form, "handover": handover_message(handover) if handover else ""}
     return render(request, "privacy/delete.html", context)
+
+
+def _already_being_deleted(request):
+    """A second submission (a double click, another tab) while the first is at work."""
+    logout(request)
+    messages.info(request, "Your account is already being deleted.")
+    return redirect("privacy:account_deleted")

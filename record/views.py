@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from circles.once import once_made, resubmission_lands_on_first
 from facilitation.charts import BarChart, Series
 from members.local_time import member_today
 from record import services
@@ -100,20 +102,24 @@ def _chain_from(request):
 
 
 @login_required
+@resubmission_lands_on_first
 def account_new(request):
     chain = _chain_from(request)
     initial = account_prefill(chain) if chain else {}
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        account = services.account_save(
-            member=request.user, log=chain[-1] if chain else None, **form.cleaned_data
-        )
+        save = once_made(request, services.account_save, url_of=_account_check_url)
+        account = save(member=request.user, log=chain[-1] if chain else None, **form.cleaned_data)
         messages.success(
             request, "Your reflective account is saved. Check it before you export it."
         )
         return redirect("record:account_check", pk=account.pk)
     context = {"form": form, "chain": chain, "prompts": NMC_PROMPTS, "account": None}
     return render(request, "record/account_form.html", context)
+
+
+def _account_check_url(account: ReflectiveAccount) -> str:
+    return reverse("record:account_check", args=[account.pk])
 
 
 @login_required
@@ -175,11 +181,13 @@ def account_delete(request, pk):
 
 
 @login_required
+@resubmission_lands_on_first
 def cpd_add(request):
     logs = list(own_logs(request.user).order_by("-published_at")[:200])
     form = CpdEntryForm(request.POST or None, logs=logs)
     if request.method == "POST" and form.is_valid():
-        entry = services.cpd_entry_add(member=request.user, **form.cleaned_data)
+        add = once_made(request, services.cpd_entry_add, url_of=lambda _: reverse("record:page"))
+        entry = add(member=request.user, **form.cleaned_data)
         if entry.date > member_today(request.user):
             messages.success(
                 request,

@@ -249,6 +249,7 @@ PRIVACY_BATCH_SECONDS = env.float("PRIVACY_BATCH_SECONDS", default=0.5)
 RETENTION_DELIVERY_DAYS = env.int("RETENTION_DELIVERY_DAYS", default=180)
 RETENTION_READ_NOTIFICATION_DAYS = env.int("RETENTION_READ_NOTIFICATION_DAYS", default=90)
 RETENTION_EXPIRED_INVITE_DAYS = env.int("RETENTION_EXPIRED_INVITE_DAYS", default=30)
+RETENTION_FORM_TOKEN_DAYS = env.int("RETENTION_FORM_TOKEN_DAYS", default=30)
 
 # --- Accounts (django-allauth 65) -----------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
@@ -334,6 +335,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+# 24-hour times in the admin too, as on the site's pages (school/formats/en_GB).
+FORMAT_MODULE_PATH = ["school.formats"]
 
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"

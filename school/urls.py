@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from school.views import favicon
+
 # Every app's URLs by module name: the root imports no app (``lint-imports``: ``school``
 # is the bottom layer).
 urlpatterns = [
@@ -19,6 +21,7 @@ urlpatterns = [
     path("commons/", include("commons.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 handler500 = "school.views.server_error"

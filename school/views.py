@@ -1,7 +1,8 @@
-"""The site's error pages."""
+"""The site's error pages, and the icon browsers ask for at the root."""
 
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -18,3 +19,12 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return defaults.server_error(request)
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers (and feed readers, and mail clients) fetch on their
+    own: the school's icon, kept a day."""
+    icon = (settings.BASE_DIR / "static" / "img" / "favicon.ico").read_bytes()
+    response = HttpResponse(icon, content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from circles.forms import DeclineForm, DirectoryFilterForm, InviteCreateForm, RequestToJoinForm
 from circles.models import Circle, Invite, JoinPolicy, Membership, MembershipState
+from circles.once import once_made, resubmission_lands_on_first
 from circles.people import circle_newcomers
 from circles.permissions import (
     circle_for_moderator,
@@ -138,6 +139,7 @@ def _joined(request, circle, join):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@resubmission_lands_on_first
 def request_to_join(request, slug):
     circle = _circle_or_404(slug)
     membership = membership_of(request.user, circle)
@@ -146,7 +148,8 @@ def request_to_join(request, slug):
     form = RequestToJoinForm.for_membership(circle, membership, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership_request(user=request.user, circle=circle, answer=form.cleaned_data["answer"])
+            ask = once_made(request, membership_request, url_of=lambda _: circle.get_absolute_url())
+            ask(user=request.user, circle=circle, answer=form.cleaned_data["answer"])
         except MembershipError as error:
             form.add_error(None, str(error))
         else:
@@ -253,12 +256,16 @@ def decline(request, slug, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@resubmission_lands_on_first
 def invites(request, slug):
     circle = circle_for_moderator(request.user, slug)
     form = InviteCreateForm(request.POST or None, initial={"days": 14, "max_uses": 1})
     if request.method == "POST" and form.is_valid():
         try:
-            invite = invite_create(
+            create = once_made(
+                request, invite_create, url_of=lambda _: request.path, same_content=False
+            )
+            invite = create(
                 actor=request.user,
                 circle=circle,
                 days=form.cleaned_data["days"],

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from circles import selectors
 from circles.forms import ActionLogForm, ReplyForm, ResponseForm, preview_of
 from circles.models import ActionLog, Circle, Response
+from circles.once import once_made, resubmission_lands_on_first
 from circles.people import people_shown
 from circles.permissions import (
     can_edit_log,
@@ -150,6 +151,7 @@ def _preview_page(request, *, circle, form, earlier, editing):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@resubmission_lands_on_first
 def log_create(request, slug):
     circle = _circle_to_write_in(request, slug)
     publish = "publish" in request.POST
@@ -166,7 +168,8 @@ def log_create(request, slug):
         form.initial["follows"] = request.GET["follows"]
     earlier = _chosen_earlier(form)
     if request.method == "POST" and form.is_valid():
-        log = _log_saved(request, form, log_create_service, publish=publish, circle=circle)
+        create = once_made(request, log_create_service)
+        log = _log_saved(request, form, create, publish=publish, circle=circle)
         if log is not None:
             return redirect(log)
     return _form_page(request, circle=circle, form=form, earlier=earlier, editing=None)
@@ -290,6 +293,7 @@ def _signed_out(request, slug, pk) -> HttpResponse:
 
 
 @require_POST
+@resubmission_lands_on_first
 def response_create(request, slug, pk):
     if not request.user.is_authenticated:
         return _signed_out(request, slug, pk)
@@ -299,7 +303,8 @@ def response_create(request, slug, pk):
     form = ResponseForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        response = _saved(form, response_create_service, author=request.user, log=log,
+        create = once_made(request, response_create_service)
+        response = _saved(form, create, author=request.user, log=log,
                           kind=data["kind"], body=data["body"])  # fmt: skip
         if response is not None:
             if request.htmx:
@@ -344,13 +349,15 @@ def _thread_page(request, log: ActionLog, pk: int, *, reply_form=None) -> HttpRe
 
 @login_required
 @require_POST
+@resubmission_lands_on_first
 def reply_create(request, slug, pk, rpk):
     response = _response_or_404(request, slug, pk, rpk)
     if not can_reply(request.user, response):
         raise PermissionDenied("This response is not taking replies.")
     form = ReplyForm(request.POST, auto_id=f"reply-{response.pk}-%s")
     if form.is_valid():
-        reply = _saved(form, reply_create_service, author=request.user, response=response,
+        create = once_made(request, reply_create_service)
+        reply = _saved(form, create, author=request.user, response=response,
                        body=form.cleaned_data["body"])  # fmt: skip
         if reply is not None and request.htmx:
             return _thread_page(request, response.log, response.pk)

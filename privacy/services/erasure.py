@@ -127,6 +127,14 @@ def _scrub_words(member: User) -> list[str]:
     return [member.email, name] if distinctive else [member.email]
 
 
+def erasure_under_way(*, member: User) -> bool:
+    """Whether her account is being deleted, or is gone: read afresh, not from the copy a
+    request loaded before another request started her erasure."""
+    live = User.objects.filter(pk=member.pk, is_active=True)
+    pending = Erasure.objects.filter(member_id=member.pk, state=ErasureState.PENDING)
+    return not live.exists() or pending.exists()
+
+
 @transaction.atomic
 def erasure_request(*, member: User, mode: str, requested_by: User | None = None) -> Erasure:
     """Start erasing ``member``: refused while she is a circle's last facilitator. At once:

@@ -78,6 +78,12 @@ def _expired_invites(cutoff):
     return [invite.objects.filter(Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff))]
 
 
+def _form_tokens(cutoff):
+    """Submitted forms' one-time tokens (``circles.once``): a form posted again after this
+    long is taken as new."""
+    return [apps.get_model("circles", "FormSubmission").objects.filter(created_at__lt=cutoff)]
+
+
 def _exports(cutoff):
     """Expired exports: their files are deleted on the day (``exports_expire``); the rows
     saying an export was made go after the same number of days again."""
@@ -89,6 +95,7 @@ SCHEDULES = (
     Schedule("Read notifications", "RETENTION_READ_NOTIFICATION_DAYS", _read_notifications),
     Schedule("Expired or revoked invite links", "RETENTION_EXPIRED_INVITE_DAYS", _expired_invites),
     Schedule("Expired data exports", "PRIVACY_EXPORT_DAYS", _exports),
+    Schedule("Submitted forms' one-time tokens", "RETENTION_FORM_TOKEN_DAYS", _form_tokens),
     Schedule(
         "Meeting reminders sent, counted from the meeting's end",
         "RETENTION_DELIVERY_DAYS",

@@ -335,12 +335,13 @@ def test_others_cannot_withdraw(client, world, who):
 
 
 def _as_seen_by(client, viewer, lesson) -> str:
-    """The lesson page as ``viewer`` gets it, less what is hers alone (CSRF tokens, the
-    number her browser keeps unsent text under, her own name and address)."""
+    """The lesson page as ``viewer`` gets it, less what is hers alone (CSRF and one-time
+    tokens, the number her browser keeps unsent text under, her own name and address)."""
     client.force_login(viewer)
     html = client.get(lesson.get_absolute_url()).content.decode()
     html = re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]*', r"\1CSRF", html)
     html = html.replace(f'data-user="{viewer.pk}"', 'data-user="VIEWER"')
+    html = re.sub(r'(name="once" value=")[^"]*', r"\1ONE-TIME TOKEN", html)
     for own in (viewer.profile.display_name, viewer.email):
         html = html.replace(own, "VIEWER")
     return html

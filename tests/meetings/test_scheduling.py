@@ -3,6 +3,7 @@ change; bad input refused with a clear message and nothing written; moving and c
 one occurrence; RSVP, agenda and attendance."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -254,3 +255,34 @@ def test_an_agenda_item_naming_a_log_that_is_not_a_number_is_404(
     add = reverse("meetings:agenda_add", args=[circle.slug, occurrence.pk])
     assert client.post(add, {"text": "Look at this", "log": "abc"}).status_code == 404
     assert not occurrence.agenda.filter(text="Look at this").exists()
+
+
+def _once(html: str, action: str) -> str:
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', html, re.S)
+    return re.search(r'name="once" value="([^"]+)"', form.group(0)).group(1)
+
+
+def test_scheduling_again_with_the_same_form_makes_no_second_meeting(
+    client, frozen, circle, facilitator
+):
+    client.force_login(facilitator)
+    url = reverse("meetings:schedule", args=[circle.slug])
+    html = client.get(url).content.decode()
+    token = re.search(r'name="once" value="([^"]+)"', html).group(1)
+    first = _post_schedule(client, circle, once=token)
+    again = _post_schedule(client, circle, once=token)
+    assert Meeting.objects.count() == 1 and Occurrence.objects.count() == 6
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+
+
+def test_an_agenda_item_added_twice_by_the_same_form_is_added_once(
+    client, frozen, circle, facilitator
+):
+    meeting = schedule(circle, facilitator, count=1)
+    occurrence = meeting.occurrences.get()
+    client.force_login(facilitator)
+    add = reverse("meetings:agenda_add", args=[circle.slug, occurrence.pk])
+    token = _once(client.get(occurrence.get_absolute_url()).content.decode(), add)
+    for _ in range(2):
+        client.post(add, {"text": "Night staffing", "source": "other", "once": token})
+    assert occurrence.agenda.filter(text="Night staffing").count() == 1

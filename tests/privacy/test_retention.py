@@ -3,6 +3,7 @@ younger or still being sent; ``purge_expired --dry-run`` shows the counts and re
 nothing; beat runs the purge nightly."""
 
 import datetime as dt
+import uuid
 from io import StringIO
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from circles.models import Invite
+from circles.models import FormSubmission, Invite
 from meetings.models import Meeting, MeetingReminder, Occurrence, ReminderStatus
 from notifications.models import DeliveryStatus, DigestDelivery, NudgeDelivery
 from privacy.models import DataExport, ExportState
@@ -30,6 +31,7 @@ def aged(db, settings):
     settings.RETENTION_DELIVERY_DAYS = 180
     settings.RETENTION_EXPIRED_INVITE_DAYS = 30
     settings.PRIVACY_EXPORT_DAYS = 7
+    settings.RETENTION_FORM_TOKEN_DAYS = 30
     member = UserFactory()
     for week, (age, status) in enumerate(
         [(200, DeliveryStatus.SENT), (200, DeliveryStatus.FAILED), (100, DeliveryStatus.SENT)]
@@ -51,6 +53,10 @@ def aged(db, settings):
     DataExport.objects.create(member=member, state=ExportState.EXPIRED, expires_at=days_ago(8))
     DataExport.objects.create(member=member, state=ExportState.EXPIRED, expires_at=days_ago(3))
     _reminded(member, circle)
+    for age, url in ((31, "/old/"), (29, "/recent/")):
+        FormSubmission.objects.create(
+            member=member, token=uuid.uuid4(), made_url=url, created_at=days_ago(age)
+        )
     return member
 
 
@@ -83,6 +89,7 @@ def test_each_schedule_removes_only_what_it_kept_long_enough(aged):
         "Read notifications": 0,
         "Expired or revoked invite links": 1,
         "Expired data exports": 1,
+        "Submitted forms' one-time tokens": 1,
         "Meeting reminders sent, counted from the meeting's end": 2,
     }
     # A reminder of a meeting that ended less than 180 days ago stays.
@@ -92,6 +99,7 @@ def test_each_schedule_removes_only_what_it_kept_long_enough(aged):
     # A failed digest (still to be retried) and a younger one stay.
     assert DigestDelivery.objects.count() == 2
     assert Invite.objects.count() == 2 and DataExport.objects.count() == 1
+    assert list(FormSubmission.objects.values_list("made_url", flat=True)) == ["/recent/"]
 
 
 def test_the_purge_removes_the_same_rows_a_batch_a_transaction(aged, settings, monkeypatch):
@@ -108,8 +116,8 @@ def test_the_purge_removes_the_same_rows_a_batch_a_transaction(aged, settings, m
     monkeypatch.setattr(retention, "delete_locked", counted)
     with time_machine.travel(NOW, tick=False):
         removed = retention_purge()
-    assert sum(removed.values()) == 6
-    assert batches == [1] * 6
+    assert sum(removed.values()) == 7
+    assert batches == [1] * 7
     assert DigestDelivery.objects.count() == 2 and Invite.objects.count() == 2
 
 
