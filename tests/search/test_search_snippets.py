@@ -48,4 +48,7 @@ def test_a_response_snippet_cut_inside_bold_leaves_no_half_mark(member):
 
     assert "<mark>zqneedle</mark>" in shown
     assert "*" not in shown
-    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    assert "<script>" not in shown
+    # How much follows the match is the backend's choice (PostgreSQL's ts_headline may stop
+    # at it); what she typed as HTML, when shown, is shown as the text she typed.
+    assert "script" not in shown or "&lt;script&gt;" in shown
