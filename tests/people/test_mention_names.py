@@ -69,3 +69,14 @@ def test_the_check_refuses_who_is_not_a_member(client, people, who):
 def test_the_check_sends_anonymous_visitors_to_sign_in(client, people):
     url = reverse("circles:mentions_check", kwargs={"slug": people.circle.slug})
     assert client.post(url, {"text": "@Grace"}).status_code == 302
+
+
+def test_every_form_that_takes_mentions_checks_them_before_posting(client, people):
+    """The log form, the response form and each reply form ask for the check."""
+    response_create(author=people.member, log=people.log, kind="question", body="Why?")
+    check = reverse("circles:mentions_check", kwargs={"slug": people.circle.slug})
+    client.force_login(people.facilitator)
+    page = client.get(people.log.get_absolute_url()).content.decode()
+    forms = page.count("data-mentions-url=")
+    assert forms >= 2  # the response form and the reply form
+    assert page.count(f'data-mentions-check-url="{check}"') == forms
