@@ -3,13 +3,17 @@ HTML, made once when the account is saved, so the page, the print page and the .
 bold, lists and paragraphs and no markup at all.
 
 Unlike a log, raw HTML in an account is not shown as text: an NMC form carries words,
-never tags, so tags are dropped (a ``<script>`` with its content) by the allow-list."""
+never tags, so tags are dropped (a ``<script>`` with its content) by the allow-list. Bare
+URLs (a pasted SharePoint or Teams link) become links, their text the whole URL, as in
+``school.text``; the allow-list gives each ``rel="nofollow noopener"``."""
 
 from markdown_it import MarkdownIt
 
 from circles.text import sanitise_html
 
-_md = MarkdownIt("commonmark", {"html": True, "breaks": True}).enable(["strikethrough"])
+_md = MarkdownIt("commonmark", {"html": True, "linkify": True, "breaks": True}).enable(
+    ["strikethrough", "linkify"]
+)
 
 
 def account_html(source: str) -> str:
