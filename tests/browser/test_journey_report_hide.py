@@ -112,6 +112,8 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
         "link", name="Moderation queue"
     )
     expect(queue_link).to_have_text("Moderation queue 1 waiting")
+    bell = facilitator.locator("#bell")
+    expect(bell).to_have_text("Notifications 1 unread")  # the report
     item = facilitator.locator("article.queue-item").filter(has_text=UNKIND)
     expect(item).to_contain_text("Asha Patel")
     expect(item).to_contain_text("It hurt, in front of all.")
@@ -127,8 +129,9 @@ def test_member_reports_a_response_and_the_facilitator_hides_it_with_a_reason(op
         item.get_by_label("Reason for hiding").fill(REASON)
         item.get_by_role("button", name="Hide").click()
         expect(facilitator.get_by_role("status")).to_contain_text("Hidden.")
-        # The count in the navigation follows the decision, without a reload.
+        # The count in the navigation and the bell follow the decision, without a reload.
         expect(queue_link).to_have_text("Moderation queue")
+        expect(bell).to_have_text("Notifications")
     check_page(facilitator, heading="Moderation queue")
     expect(facilitator.locator("article.queue-item").filter(has_text=UNKIND)).to_have_count(0)
 
