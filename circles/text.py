@@ -132,3 +132,86 @@ def excerpt_html(html: str, words: int = 40) -> str:
     """The first ``words`` words of stored, sanitised HTML, its tags closed, sanitised again
     so that the cut cannot leave anything but the allow-list."""
     return sanitise_html(Truncator(html or "").words(words, html=True))
+
+
+# --- the passage that holds a link (a mention's paragraph, for its email) -------------------
+
+_PASSAGES = {"p", "li", "td", "th", "h3", "h4", "h5", "h6", "pre"}
+
+
+class _Passage(HTMLParser):
+    """Finds the innermost paragraph, list item, table cell, heading or code block of
+    stored HTML around the first link to ``href``, as offsets into that HTML."""
+
+    def __init__(self, html: str, href: str):
+        super().__init__(convert_charrefs=True)
+        self.html, self.href = html, href
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+        self._open: list[tuple[str, int]] = []  # passages open here, with where they start
+        self._around: tuple[str, int] | None = None
+        # Where the passage starts, its opening tag ends, its closing tag starts and ends.
+        self.span: tuple[int, int, int, int] | None = None
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _PASSAGES:
+            self._open.append((tag, self._offset()))
+        elif tag == "a" and self._around is None and dict(attrs).get("href") == self.href:
+            self._around = self._open[-1] if self._open else ("", -1)
+
+    def handle_endtag(self, tag):
+        if tag not in _PASSAGES or not self._open or self._open[-1][0] != tag:
+            return
+        opened = self._open.pop()
+        if opened == self._around and self.span is None:
+            start, closing = opened[1], self._offset()
+            self.span = (
+                start,
+                self.html.find(">", start) + 1,
+                closing,
+                self.html.find(">", closing) + 1,
+            )
+
+
+def passage_linking(html: str, href: str) -> str:
+    """The paragraph (or list item, table cell, heading) of stored HTML that holds the
+    first link to ``href``, as its HTML (a list item or a cell as a paragraph of its
+    own); "" when no link goes there. The whole HTML when the link is in none of those."""
+    if f'href="{href}"' not in (html or ""):
+        return ""
+    parser = _Passage(html, href)
+    parser.feed(html)
+    parser.close()
+    if parser.span is None:
+        return html
+    start, inside, closing, end = parser.span
+    if html[start + 1 : start + 3] in ("li", "td", "th"):
+        return sanitise_html(f"<p>{html[inside:closing].strip()}</p>")
+    return sanitise_html(html[start:end])
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def sentence_with(text: str, needle: str, length: int) -> str:
+    """Plain ``text`` as it is when it has at most ``length`` characters; else the
+    sentence holding ``needle`` (shortened to ``length``), with "…" where text was left
+    out. Without ``needle``, its start."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    at = text.find(needle) if needle else -1
+    if at < 0:
+        return excerpt(text, length, whole_urls=True)
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        if end.end() > at:
+            break
+        start = end.end()
+    stop = _SENTENCE_END.search(text, at)
+    sentence = text[start : stop.start() if stop else len(text)]
+    shown = excerpt(sentence, max(length, at - start + len(needle) + 1), whole_urls=True)
+    return ("… " if start else "") + shown + (" …" if stop and shown == sentence else "")

@@ -105,14 +105,21 @@ class PreferencesForm(forms.ModelForm):
             "digest_enabled",
             "nudges_enabled",
             "response_emails_enabled",
+            "mention_emails_enabled",
             "meeting_reminders_enabled",
+            "commons_emails_enabled",
         ]
         labels = {
             "digest_enabled": "Weekly digest of what happened in my circles",
             "nudges_enabled": "Nudges (a commitment falls due, a peer's log needs a response)",
             "response_emails_enabled": (
-                "An email when someone responds to my log or mentions me, or a facilitator "
-                "hides or restores something I wrote"
+                "An email when someone responds to my log or replies to my response, or a "
+                "facilitator hides or restores something I wrote"
+            ),
+            "mention_emails_enabled": "An email when someone mentions me in a log or a response",
+            "commons_emails_enabled": (
+                "An email when someone asks about a lesson I shared in the commons, or its "
+                "author answers my question"
             ),
             "meeting_reminders_enabled": (
                 "Reminders of my circles' meetings, the day before and an hour before"

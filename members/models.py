@@ -121,6 +121,10 @@ class Profile(models.Model):
         "email me when someone responds to my log", default=True
     )
     meeting_reminders_enabled = models.BooleanField("meeting reminders", default=True)
+    mention_emails_enabled = models.BooleanField("email me when someone mentions me", default=True)
+    commons_emails_enabled = models.BooleanField(
+        "email me about questions on lessons in the commons", default=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

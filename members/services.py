@@ -99,18 +99,24 @@ def preferences_update(
     nudges_enabled: bool,
     response_emails_enabled: bool,
     meeting_reminders_enabled: bool = True,
+    mention_emails_enabled: bool = True,
+    commons_emails_enabled: bool = True,
 ) -> Profile:
     profile = profile_ensure(user=user)
     profile.digest_enabled = digest_enabled
     profile.nudges_enabled = nudges_enabled
     profile.response_emails_enabled = response_emails_enabled
     profile.meeting_reminders_enabled = meeting_reminders_enabled
+    profile.mention_emails_enabled = mention_emails_enabled
+    profile.commons_emails_enabled = commons_emails_enabled
     profile.save(
         update_fields=[
             "digest_enabled",
             "nudges_enabled",
             "response_emails_enabled",
             "meeting_reminders_enabled",
+            "mention_emails_enabled",
+            "commons_emails_enabled",
         ]
     )
     return profile

@@ -156,6 +156,8 @@ _PAGE_FIELDS = (
     "verb", "reason", "created_at", "read_at", "actor__email", "actor__profile__display_name",
     "circle__name", "log__title", "response__parent", "lesson__title", "lesson__state",
     "log__situation_html", "log__next_step_html", "response__body_html",
+    "response__author", "response__parent__author__email",
+    "response__parent__author__profile__display_name",
 )  # fmt: skip
 
 # How much of what was said a notification shows, in characters of the rendered text.
@@ -176,6 +178,20 @@ def _excerpt(row: Notification) -> str:
     return Truncator(plain_words(html)).chars(EXCERPT_LENGTH)
 
 
+def reply_to(response: Response, *, reader_id: int) -> str:
+    """Whose response a reply answers, as ``reader_id`` reads it ("your response", "their
+    own response", "Bea Member’s response"); "" for a response that is no reply. Needs
+    ``response.parent.author.profile`` loaded."""
+    if response.parent_id is None:
+        return ""
+    author = response.parent.author
+    if author.pk == reader_id:
+        return "your response"
+    if author.pk == response.author_id:
+        return "their own response"
+    return f"{author.display_name}’s response"
+
+
 def notifications_page(*, user, before: int | None = None, known: dict | None = None) -> dict:
     """``/notifications/``: her latest notifications (``PAGE_SIZE``, older than the
     notification ``before`` when given), grouped by day on her clock. Keys: ``days``
@@ -185,7 +201,9 @@ def notifications_page(*, user, before: int | None = None, known: dict | None = 
     bell is drawn from it, with no query."""
     qs = (
         notifications_visible_to(user, known)
-        .select_related("actor__profile", "circle", "log", "response", "lesson")
+        .select_related(
+            "actor__profile", "circle", "log", "response__parent__author__profile", "lesson"
+        )
         .only(*_PAGE_FIELDS)
     )
     if before is not None:
@@ -199,6 +217,7 @@ def notifications_page(*, user, before: int | None = None, known: dict | None = 
     for row in rows:
         row.open_url = reversed_path("inbox:open", pk=row.pk)
         row.excerpt = _excerpt(row)
+        row.reply_to = reply_to(row.response, reader_id=user.pk) if row.response_id else ""
         day = timezone.localdate(row.created_at)
         if not days or days[-1][0] != day:
             days.append((day, []))

@@ -230,6 +230,8 @@ EXPORTS: tuple[ExportKind, ...] = (
             "digest_enabled": "weekly digest on",
             "nudges_enabled": "nudges on",
             "response_emails_enabled": "emails about responses to your logs on",
+            "mention_emails_enabled": "emails when someone mentions you on",
+            "commons_emails_enabled": "emails about questions on your lessons and answers on",
             "onboarded_at": "when you finished setting up your profile",
         },
         complete=True,

@@ -5,7 +5,9 @@ lesson reported (to staff).
 Each is announced by a ``commons.signals`` signal inside the transaction that made the
 change; its receiver queues one task after commit. The row's ``…_emailed_at`` is claimed
 before the send and released if it fails, so a re-run sends nothing twice. An email about
-an anonymous lesson never carries its author's name, email, organisation or circle.
+an anonymous lesson never carries its author's name, email, organisation or circle. A
+question and an answer go only to a member who keeps the commons emails on, with a
+one-click unsubscribe from them.
 """
 
 from django.conf import settings
@@ -34,12 +36,18 @@ def commons_email_enqueue(*, event: str, pk: int) -> None:
     task_enqueue_on_commit(TASK, event, pk)
 
 
+# The events a member may turn off, by their email type (``unsubscribe.EMAIL_TYPES``).
+EMAIL_TYPES = {"question": "commons", "answer": "commons"}
+
+
 def _recipients(event: str, row) -> list:
     lesson = row.lesson
-    if event == "question" or event == "withdrawal":
+    if event == "withdrawal":
         return [lesson.author]
-    if event == "answer":
-        return [row.asker]
+    if event in EMAIL_TYPES:
+        wanted = lesson.author if event == "question" else row.asker
+        profile = getattr(wanted, "profile", None)  # loaded with the row; none: the defaults
+        return [wanted] if profile is None or profile.commons_emails_enabled else []
     return list(reachable_members().filter(is_staff=True).select_related("profile"))
 
 
@@ -75,7 +83,8 @@ def commons_email_send(*, event: str, pk: int, token: str | None = None) -> int:
             if event in ("question", "withdrawal") and row.lesson.is_anonymous:
                 context["member"] = None  # no greeting by her name
             emails.message_build(template="commons", context=context, to=recipient.email,
-                                 member_id=recipient.pk, email_type=None).send()  # fmt: skip
+                                 member_id=recipient.pk,
+                                 email_type=EMAIL_TYPES.get(event)).send()  # fmt: skip
             sent += 1
     except Exception:
         if not sent:

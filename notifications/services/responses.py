@@ -26,6 +26,7 @@ from circles.text import excerpt_html, excerpt_text
 from members.models import User
 from notifications import emails
 from notifications.claims import claimed_send
+from notifications.inbox import reply_to
 from notifications.models import (
     DeliveryStatus,
     Notification,
@@ -107,7 +108,7 @@ def response_emails_send(*, recipient_id: int, token: str | None = None) -> int:
     )
     responses = list(
         Response.objects.filter(notifications__in=claimed)
-        .select_related("author__profile", "log__circle")
+        .select_related("author__profile", "log__circle", "parent__author__profile")
         .order_by("log_id", "created_at")
     )
     if not responses:
@@ -156,6 +157,7 @@ def _message_build(*, recipient: User, responses: list):
                 "responses": [
                     {
                         "response": r,
+                        "reply_to": reply_to(r, reader_id=recipient.pk),
                         "url": emails.log_url(log) + f"#response-{r.pk}",
                         "excerpt": excerpt_text(r.body_html, 240, base_url=settings.SITE_URL),
                         "excerpt_html": excerpt_html(r.body_html, 60),
@@ -172,6 +174,7 @@ def _message_build(*, recipient: User, responses: list):
             "count": len(responses),
             # False when it holds a reply to the recipient's response on someone else's log.
             "on_own_logs": all(r.log.author_id == recipient.pk for r in responses),
+            "has_replies": any(r.is_reply for r in responses),
         },
         to=recipient.email,
         member_id=recipient.pk,

@@ -23,6 +23,8 @@ EMAIL_TYPES = {
     "nudges": ("nudges_enabled", "nudges"),
     "responses": ("response_emails_enabled", "emails about your logs and responses"),
     "meetings": ("meeting_reminders_enabled", "meeting reminders"),
+    "mentions": ("mention_emails_enabled", "emails when someone mentions you"),
+    "commons": ("commons_emails_enabled", "emails about questions on lessons in the commons"),
 }
 
 

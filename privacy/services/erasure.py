@@ -84,6 +84,8 @@ def former_member() -> User:
             digest_enabled=False,
             nudges_enabled=False,
             response_emails_enabled=False,
+            mention_emails_enabled=False,
+            commons_emails_enabled=False,
         )
     return user
 

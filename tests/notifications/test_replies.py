@@ -58,7 +58,7 @@ def test_the_authors_answer_is_emailed_to_the_one_who_asked(thread):
     [message] = to(ben)
     assert message.subject == f'{asha.display_name} replied on "Handover huddle"'
     for text in (message.body, message.alternatives[0][0]):
-        assert ANSWER in text and "(reply)" in text
+        assert ANSWER in text and "replied to your response" in text
         assert f"/logs/{log.pk}/#response-{answer.pk}" in text
         assert "Someone replied to you" in text and "responded to your log" not in text
     assert to(asha) == []

@@ -202,11 +202,11 @@ def test_no_mention_email_when_turned_off_or_already_seen(client, people):
 
     from notifications.services.mentions import mention_email_send
 
-    people.facilitator.profile.response_emails_enabled = False
+    people.facilitator.profile.mention_emails_enabled = False
     people.facilitator.profile.save()
     note = _mention(people)
     assert mention_email_send(notification_id=note.pk) is False
-    people.facilitator.profile.response_emails_enabled = True
+    people.facilitator.profile.mention_emails_enabled = True
     people.facilitator.profile.save()
     Notification.objects.all().delete()
     note = _mention(people)
