@@ -8,6 +8,7 @@ from circles.services.memberships import ENTRY_ANSWER_MAX, INVITE_DAYS_MAX, INVI
 from circles.tags import tags_as_text, tags_from_text
 from members.forms import RoleFilterField
 from school.limits import model_limit
+from school.text import FORMATTING_HELP
 
 # --- memberships and directory --------------------------------------------------------------
 
@@ -356,7 +357,7 @@ def _response_body_field(noun: str, *, rows: int) -> forms.CharField:
         label=f"Your {noun}",
         max_length=limit,
         widget=forms.Textarea(attrs={"rows": rows}),
-        help_text=f"Markdown. Up to {limit} characters.",
+        help_text=f"{FORMATTING_HELP} Up to {limit:,} characters.",
         error_messages={
             "required": f"Please write your {noun}.",
             "max_length": f"Please keep your {noun} to %(limit_value)d characters "

@@ -42,7 +42,12 @@ class LessonShareForm(forms.Form):
         "which circle the lesson came from.",
     )
     role = forms.ModelChoiceField(label="Your role", queryset=Role.objects.none())
-    region = forms.ChoiceField(label="Your region", choices=Region.choices)
+    # No region is assumed: one she did not choose would credit her to the wrong place.
+    region = forms.ChoiceField(
+        label="Your region",
+        choices=[("", "Choose your region"), *Region.choices],
+        error_messages={"required": "Choose the region you work in."},
+    )
     confirm = forms.BooleanField(
         label="I have checked what was found above: it identifies nobody.", required=False
     )
@@ -55,6 +60,25 @@ class LessonShareForm(forms.Form):
         # Credited as "a practitioner" when her profile names no role.
         self.fields["role"].required = roles.exists()
         self.fields["role"].empty_label = None if self.fields["role"].required else "No role"
+        # The region she chose when she last shared a lesson, if she has.
+        last = Lesson.objects.filter(author=author).order_by("-pk").values("region").first()
+        if last is not None:
+            self.fields["region"].initial = last["region"]
+
+    def mark_findings(self, findings) -> None:
+        """Mark each field the identifier check found something in (``findings``: (field
+        name, finding) pairs) as invalid, described by what was found, as an error is."""
+        found: dict[str, list[str]] = {}
+        for name, finding in findings:
+            found.setdefault(name, []).append(f"{finding.label} “{finding.text}”")
+        for name, items in found.items():
+            bound, field = self[name], self.fields[name]
+            field.finding = f"Could identify someone: {'; '.join(items)}."
+            ids = [f"{bound.auto_id}_helptext"] if field.help_text else []
+            if bound.errors:
+                ids.append(f"{bound.auto_id}_error")
+            ids.append(f"{bound.auto_id}_finding")
+            field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(ids)})
 
     def confirmed_for_this_text(self) -> bool:
         data = self.cleaned_data

@@ -95,6 +95,7 @@ def lesson_share(request, log_pk):
     valid = request.method == "POST" and form.is_valid()
     text = form.cleaned_data if valid else request.POST if form.is_bound else initial
     findings = services.lesson_findings(author=request.user, data=text)
+    form.mark_findings(findings)
     if valid and (not findings or form.confirmed_for_this_text()):
         lesson = _shared(request, form, log, confirmed=bool(findings))
         if lesson is not None:

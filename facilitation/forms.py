@@ -6,6 +6,7 @@ from circles.forms import TagsField
 from circles.models import Circle
 from facilitation.models import ModerationAction, Report, ReportReason
 from school.limits import model_limit
+from school.text import FORMATTING_HELP
 
 
 class ReportForm(forms.Form):
@@ -92,6 +93,7 @@ class CircleSettingsForm(forms.ModelForm):
             "join_policy": forms.RadioSelect,
         }
         labels = {"purpose": "Description and purpose"}
+        help_texts = {"purpose": f"Who it is for and why. {FORMATTING_HELP}"}
 
     def __init__(self, *args, instance=None, **kwargs):
         # The form checks a copy (ModelForm validation runs the circle's own joining rules,

@@ -10,6 +10,7 @@ from meetings.services import count_checked, when_checked
 from members.local_time import zone_named
 from members.time_zones import time_zone_choices
 from school.limits import model_limit
+from school.text import FORMATTING_HELP
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -119,7 +120,7 @@ class AttendanceForm(forms.Form):
         required=False,
         max_length=model_limit(Occurrence, "notes"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Short notes members of the circle will see. Markdown works.",
+        help_text=f"Short notes members of the circle will see. {FORMATTING_HELP}",
     )
 
     def __init__(self, *args, roster=(), **kwargs):

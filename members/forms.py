@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from timezone_field import TimeZoneFormField
 
-from members.models import INTRODUCTION_MAX, Profile, Role
+from members.models import INTRODUCTION_MAX, Profile, Role, Sector
 from members.time_zones import time_zone_choices
 
 
@@ -73,6 +73,8 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].required = True
         self.fields["organisation"].required = True
         self.fields["sector"].required = True
+        self.fields["sector"].choices = [("", "Choose your sector"), *Sector.choices]
+        self.fields["sector"].error_messages["required"] = "Choose the sector you work in."
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"]

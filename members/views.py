@@ -62,7 +62,7 @@ def onboarding(request):
         request,
         template="members/onboarding.html",
         success_url=next_url or "dashboard",
-        success_message="Welcome, {name}! Here are the circles for your roles.",
+        success_message="Your profile is saved. Here are the circles for your roles.",
     )
 
 

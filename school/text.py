@@ -21,6 +21,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
+# What a writer can do, in words she knows, under the boxes that take formatted text.
+FORMATTING_HELP = "You can use **bold**, lists and links."
+
 
 def sanitise_html(html: str) -> str:
     import nh3

@@ -102,15 +102,3 @@ def fts5_match(parsed: Parsed) -> str:
             side = f"({side}) NOT {_quoted(term)}"
         sides.append(f"({side})")
     return " OR ".join(sides)
-
-
-def any_of(words, *, limit: int = 12) -> str:
-    """A websearch query that matches any of ``words`` (for "related" lessons)."""
-    terms = []
-    for word in words:
-        term = _term(word)
-        if term is not None and term not in terms and len(term) >= 3:
-            terms.append(term)
-        if len(terms) >= limit:
-            break
-    return " or ".join(f'"{term}"' for term in terms)

@@ -224,7 +224,8 @@ def test_a_draft_needs_a_title_and_publishing_says_what_is_missing(open_page, ci
             "Tags and earlier log",
         ]
     )
-    expect(asha.get_by_text("Markdown")).to_have_count(1)
+    expect(asha.get_by_text("Markdown")).to_have_count(0)
+    expect(asha.get_by_text("you can use **bold**, lists and links")).to_have_count(1)
     asha.get_by_text("Formatting help").click()
     expect(asha.get_by_role("table")).to_contain_text("a numbered list")
 

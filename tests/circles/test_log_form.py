@@ -212,10 +212,10 @@ def test_publishing_an_edited_draft_checks_the_new_text(world):
     assert draft.state == LogState.PUBLISHED
 
 
-# --- 20. grouped by the cycle's steps, Markdown said once, a preview ------------------------------
+# --- 20. grouped by the cycle's steps, formatting said once, a preview ---------------------------
 
 
-def test_the_form_is_grouped_by_the_cycles_steps_and_mentions_markdown_once(client, world):
+def test_the_form_is_grouped_by_the_cycles_steps_and_mentions_formatting_once(client, world):
     client.force_login(world.member)
     html = client.get(_create_url(world)).content.decode()
     legends = [
@@ -227,8 +227,7 @@ def test_the_form_is_grouped_by_the_cycles_steps_and_mentions_markdown_once(clie
     ]
     positions = [html.find(f"<legend>{legend}") for legend in legends]
     assert -1 not in positions and positions == sorted(positions), positions
-    assert html.count("(Markdown)") == 0
-    assert html.count("Markdown") == 1
+    assert html.count("you can use **bold**, lists and links") == 1
     assert "Formatting help" in html
 
 

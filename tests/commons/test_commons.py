@@ -453,3 +453,57 @@ def test_the_log_page_shows_related_lessons_from_elsewhere_only(client, world):
     client.force_login(author)
     form = client.get(reverse("circles:log_edit", args=[circle.slug, log.pk])).content.decode()
     assert "Boards in the contact centre" in form
+
+
+def _tag(html: str, name: str) -> str:
+    return re.search(rf'<(?:textarea|input|select)[^>]*name="{name}"[^>]*>', html).group(0)
+
+
+def test_each_finding_links_to_its_field_which_is_marked_invalid(client, world):
+    role, circle, author, colleague, log, official = world
+    log.outcome = f"Mrs Jones ({NHS}) went home by noon."
+    log.insight = "Priya Shah saw it first."
+    log.save()
+    client.force_login(author)
+    url = reverse("commons:share", args=[log.pk])
+    for html in (
+        client.get(url).content.decode(),
+        client.post(
+            url, share_data(role, outcome=log.outcome, insight=log.insight)
+        ).content.decode(),
+    ):
+        assert re.search(r'<a href="#id_outcome">NHS number: “943 476 5919” in What happened', html)
+        assert re.search(
+            r'<a href="#id_insight">Name of someone in your circles: “Priya Shah”', html
+        )
+        for name in ("outcome", "insight"):
+            field = _tag(html, name)
+            assert 'aria-invalid="true"' in field and f"id_{name}_finding" in field
+            assert f'id="id_{name}_finding"' in html
+        assert "NHS number “943 476 5919”" in html.split('id="id_outcome_finding"')[1][:200]
+        for name in ("title", "situation", "action"):
+            assert "aria-invalid" not in _tag(html, name)
+
+
+def test_the_region_is_hers_to_choose_never_assumed(client, world):
+    role, circle, author, colleague, log, official = world
+    client.force_login(author)
+    url = reverse("commons:share", args=[log.pk])
+    html = client.get(url).content.decode()
+    region = re.search(r'<select name="region".*?</select>', html, re.S).group(0)
+    assert re.search(r'<option value="" selected>Choose your region</option>', region)
+    page = client.post(url, share_data(role, region=""))
+    assert page.status_code == 200 and not Lesson.objects.exists()
+    html = page.content.decode()
+    assert '<a href="#id_region">Your region: Choose the region you work in.</a>' in html
+    assert 'aria-invalid="true"' in _tag(html, "region")
+    assert client.post(url, share_data(role, region="north_west")).status_code == 302
+    assert Lesson.objects.get().region == "north_west"
+
+
+def test_her_next_lesson_starts_from_the_region_she_chose_before(client, world):
+    role, circle, author, colleague, log, official = world
+    LessonFactory(source_log=ActionLogFactory(circle=circle, author=author), region="london")
+    client.force_login(author)
+    html = client.get(reverse("commons:share", args=[log.pk])).content.decode()
+    assert '<option value="london" selected>London</option>' in html

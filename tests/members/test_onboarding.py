@@ -84,7 +84,9 @@ def test_flashes_name_the_person_and_never_the_email_local_part(client, mailoutb
     response = _onboard(client)
     assert response.status_code == 302
     response = client.get(response["Location"])
-    assert "Welcome, Nadia Ward!" in " ".join(_flashes(response))
+    # The dashboard's heading welcomes her by name; the message does not say it again.
+    assert response.content.decode().count("Welcome, Nadia Ward") == 1
+    assert "Here are the circles for your roles." in " ".join(_flashes(response))
 
     client.post(reverse("account_logout"))
     response = client.post(
@@ -183,3 +185,20 @@ def test_a_chosen_zone_is_saved_by_its_name_and_shown_selected_again(client):
     assert user.profile.time_zone == "America/Argentina/Buenos_Aires"
     body = client.get(reverse("members:profile_edit")).content.decode()
     assert '<option value="America/Argentina/Buenos_Aires" selected>' in body
+
+
+def test_the_sector_asks_to_be_chosen_and_the_page_says_what_is_needed(client):
+    user = UserFactory()
+    user.profile.onboarded_at = None
+    user.profile.save()
+    client.force_login(user)
+    body = client.get(reverse("members:onboarding")).content.decode()
+    select = re.search(r'<select name="sector"[^>]*>\s*<option value="">([^<]*)<', body)
+    assert select.group(1) == "Choose your sector"
+    assert " required" in select.group(0)  # announced as required by screen readers
+    assert "Every field needs an answer unless it says “(optional)”." in body
+    assert "---------" not in body
+
+    body = _onboard(client, sector="").content.decode()
+    assert "There is a problem" in body and "Choose the sector you work in." in body
+    assert 'aria-invalid="true"' in re.search(r'<select name="sector"[^>]*>', body).group(0)

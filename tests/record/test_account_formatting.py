@@ -3,8 +3,10 @@ the print page and in Word, no Markdown or HTML anywhere, one line break where s
 one."""
 
 import io
+import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from docx import Document
 
@@ -65,3 +67,13 @@ def test_the_docx_has_bold_lists_and_paragraphs_and_single_line_breaks(client, a
     assert "Line one\nLine two" in texts  # one break, not two
     for markup in ("**", "- ", "<script", "alert(", "\n\n"):
         assert markup not in everything
+
+
+def test_the_print_page_marks_each_code_theme_with_its_box_alone(client, account):
+    """A theme is ☒ or ☐, not a bullet as well: the list is one without bullets."""
+    client.force_login(account.member)
+    body = client.get(reverse("record:account_print", args=[account.pk])).content.decode()
+    themes = re.search(r"<ul([^>]*)>\s*<li>[☒☐]", body)
+    assert themes and "plain-list" in themes.group(1)
+    css = (settings.BASE_DIR / "static" / "css" / "school.css").read_text()
+    assert re.search(r"\.plain-list \{ list-style: none;", css)

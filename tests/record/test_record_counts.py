@@ -3,6 +3,7 @@ happened), CPD she plans ahead shown as planned, the months from her first activ
 the three years up to the revalidation date she gives once."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -122,7 +123,7 @@ def test_the_record_asks_once_for_her_revalidation_date_and_counts_towards_it(cl
     assert settings.revalidation_due == dt.date(2028, 3, 31) and settings.hours_target == 35
     page = _page(client, member)
     assert "When is your next revalidation?" not in page
-    assert "up to your revalidation on 31 Mar 2028" in page
+    assert "up to your revalidation on 31 March 2028" in page
     assert "<strong>0 of the 5</strong>" in page  # 1 June 2024 is before 31 March 2025
 
 
@@ -131,3 +132,32 @@ def test_only_a_signed_in_member_sets_a_revalidation_date(client):
     assert response.status_code == 302 and not RecordSettings.objects.exists()
     client.force_login(UserFactory())
     assert client.get(reverse("record:revalidation")).status_code == 405
+
+
+def _text_of(page: str, element_id: str) -> str:
+    start = page.index(f'id="{element_id}"')
+    element = page[page.index(">", start) + 1 : page.index("</p>", start)]
+    return " ".join(re.sub(r"<[^>]+>", "", element).split())
+
+
+def test_the_range_and_the_accounts_line_tell_one_story_of_her_period(client, nurse):
+    """The page's range runs from the start of her period to today; the accounts line is
+    one sentence about the same period, up to her revalidation, in the same words."""
+    member, _ = nurse
+    page = _page(client, member)
+    assert _text_of(page, "record-range").endswith(
+        "From 20 November 2023 to today, 20 November 2026."
+    )
+    assert _text_of(page, "accounts-count").startswith(
+        "You have 0 of the 5 reflective accounts the NMC asks for in your current three-year "
+        "period, from 20 November 2023 to today."
+    )
+    client.post(reverse("record:revalidation"), {"revalidation_due": "2027-04-30"})
+    page = _page(client, member)
+    assert _text_of(page, "record-range").endswith("From 30 April 2024 to today, 20 November 2026.")
+    accounts = _text_of(page, "accounts-count")
+    assert accounts.startswith(
+        "You have 0 of the 5 reflective accounts the NMC asks for in the three years from "
+        "30 April 2024 up to your revalidation on 30 April 2027, 5 months, 1 week from now."
+    ), accounts
+    assert "(" not in accounts

@@ -2,6 +2,8 @@
 500; highlighting never turns stored text into markup; a search costs the same queries
 whatever it finds."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -265,3 +267,13 @@ def test_snippets_are_computed_for_one_page_of_documents_only(member):
                 assert "LIMIT" not in sql.upper()
                 cursor.execute(sql, params)
                 assert len(cursor.fetchall()) <= PER_PAGE
+
+
+def test_the_search_box_has_focus_until_something_is_searched(client, member):
+    """The header's search icon opens the page ready to type (one tap on a phone); after
+    a search, focus is left for the results."""
+    client.force_login(member)
+    empty = client.get(reverse("search:search")).content.decode()
+    assert re.search(r'<input type="search" name="q" id="id_q"[^>]* autofocus>', empty)
+    searched = client.get(reverse("search:search"), {"q": "handover"}).content.decode()
+    assert 'id="id_q"' in searched and "autofocus" not in searched
