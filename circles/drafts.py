@@ -36,8 +36,10 @@ def text_draft_save(*, member: User, key: str, fields: dict[str, str]) -> TextDr
     draft, _ = TextDraft.objects.update_or_create(
         member=member, key=key, defaults={"fields": fields, "saved_at": timezone.now()}
     )
-    stale = TextDraft.objects.filter(member=member).order_by("-saved_at").values("pk")[KEPT_MAX:]
-    TextDraft.objects.filter(pk__in=list(stale)).delete()
+    mine = TextDraft.objects.filter(member=member).order_by("-saved_at", "-pk")
+    stale = list(mine.values_list("pk", flat=True)[KEPT_MAX:])
+    if stale:
+        TextDraft.objects.filter(pk__in=stale).delete()
     return draft
 
 

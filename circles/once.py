@@ -2,13 +2,16 @@
 meeting…) carries a fresh token each time it is drawn (``{% once_token %}``). The first
 submission records the token with the address of what it made, in the same transaction;
 the same token posted again (a double click, two racing requests) makes nothing and lands
-on that address. So do the same words posted again to the same place from a form that was
-drawn afresh: after Back the browser fetches the page again (pages are never stored, see
-``school.middleware``), with a new token, and refills what she had typed.
+on that address. So do the same words posted again to the same place, within
+``SAME_CONTENT_MINUTES``, from a form that was drawn afresh: after Back the browser fetches
+the page again (pages are never stored, see ``school.middleware``), with a new token, and
+refills what she had typed. Later, the same words are a new submission (a request to join
+sent again after a decline, an agenda item added again after it was removed).
 
 A view wraps its creating call in ``once_create`` and is decorated with
 ``resubmission_lands_on_first``."""
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -17,14 +20,18 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from circles.models import FormSubmission
 
 FIELD = "once"
 CONTENT = uuid.UUID("5d0b7c1e-2f4a-4b8e-9c3d-7a6e1f0b2c48")  # names content tokens (uuid5)
 ALREADY = "This was already sent: here is what it made. Nothing was sent twice."
+# How long the same words posted to the same place count as the same submission.
+SAME_CONTENT_MINUTES = 10
 
 T = TypeVar("T")
 
@@ -71,12 +78,20 @@ def _tokens(request, *, same_content: bool = True) -> list[uuid.UUID]:
     return [token, _same_content(request)] if same_content else [token]
 
 
+def _same_content_since() -> dt.datetime:
+    return timezone.now() - dt.timedelta(minutes=SAME_CONTENT_MINUTES)
+
+
 def made_before(request) -> str | None:
-    """Where the first submission of this form went, when this is a resubmission."""
+    """Where the first submission of this form went, when this is a resubmission: the same
+    form token whenever it was, or the same words within ``SAME_CONTENT_MINUTES``."""
     tokens = _tokens(request)
     if not tokens:
         return None
-    made = FormSubmission.objects.filter(member=request.user, token__in=tokens)
+    same = Q(token=tokens[0])
+    if len(tokens) > 1:
+        same |= Q(token=tokens[1], created_at__gte=_same_content_since())
+    made = FormSubmission.objects.filter(same, member=request.user)
     return made.order_by("pk").values_list("made_url", flat=True).first()
 
 
@@ -90,6 +105,10 @@ def once_create(
     tokens = _tokens(request, same_content=same_content)
     if not tokens:
         return create()
+    if len(tokens) > 1:  # the same words long ago: a new submission, under the same token
+        FormSubmission.objects.filter(
+            member=request.user, token=tokens[1], created_at__lt=_same_content_since()
+        ).delete()
     try:
         with transaction.atomic():
             made = create()

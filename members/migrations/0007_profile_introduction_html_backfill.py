@@ -6,7 +6,7 @@ was made (markdown-it-py with raw HTML escaped and bare URLs linked, then nh3's
 allow-list)."""
 
 import nh3
-from django.db import migrations
+from django.db import migrations, transaction
 from markdown_it import MarkdownIt
 
 BATCH = 500
@@ -41,21 +41,27 @@ def introduction_html(source: str) -> str:
 
 
 def fill_html(apps, schema_editor):
+    """A batch a transaction, by primary key: rows already filled are not read again, so a
+    run stopped half-way goes on from where it was."""
     Profile = apps.get_model("members", "Profile")
     db = schema_editor.connection.alias
-    rows = Profile.objects.using(db).exclude(introduction="").only("pk", "introduction")
-    batch = []
-    for profile in rows.order_by("pk").iterator(chunk_size=BATCH):
-        profile.introduction_html = introduction_html(profile.introduction)
-        batch.append(profile)
-        if len(batch) >= BATCH:
+    todo = Profile.objects.using(db).exclude(introduction="").filter(introduction_html="")
+    last = 0
+    while True:
+        with transaction.atomic(using=db):
+            rows = todo.filter(pk__gt=last).order_by("pk").only("pk", "introduction")
+            batch = list(rows.select_for_update()[:BATCH])
+            if not batch:
+                return
+            for profile in batch:
+                profile.introduction_html = introduction_html(profile.introduction)
             Profile.objects.using(db).bulk_update(batch, ["introduction_html"])
-            batch = []
-    if batch:
-        Profile.objects.using(db).bulk_update(batch, ["introduction_html"])
+        last = batch[-1].pk
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [
         ("members", "0006_profile_introduction_html"),
     ]

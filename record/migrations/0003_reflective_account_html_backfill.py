@@ -6,7 +6,7 @@ the day this migration was made (markdown-it-py with raw HTML parsed, then nh3's
 allow-list, which drops tags and a ``<script>``'s content)."""
 
 import nh3
-from django.db import migrations
+from django.db import migrations, transaction
 from markdown_it import MarkdownIt
 
 FIELDS = ("nature", "learning", "changed", "code_relevance")
@@ -41,23 +41,27 @@ def account_html(source: str) -> str:
 
 
 def fill_html(apps, schema_editor):
+    """A batch a transaction, by primary key, so no row stays locked for the whole run; run
+    again, it renders the same HTML."""
     ReflectiveAccount = apps.get_model("record", "ReflectiveAccount")
     db = schema_editor.connection.alias
-    rows = ReflectiveAccount.objects.using(db).only("pk", *FIELDS).order_by("pk")
     names = [f"{name}_html" for name in FIELDS]
-    batch = []
-    for account in rows.iterator(chunk_size=BATCH):
-        for name in FIELDS:
-            setattr(account, f"{name}_html", account_html(getattr(account, name)))
-        batch.append(account)
-        if len(batch) >= BATCH:
+    last = 0
+    while True:
+        with transaction.atomic(using=db):
+            rows = ReflectiveAccount.objects.using(db).filter(pk__gt=last).order_by("pk")
+            batch = list(rows.select_for_update()[:BATCH].only("pk", *FIELDS))
+            if not batch:
+                return
+            for account in batch:
+                for name in FIELDS:
+                    setattr(account, f"{name}_html", account_html(getattr(account, name)))
             ReflectiveAccount.objects.using(db).bulk_update(batch, names)
-            batch = []
-    if batch:
-        ReflectiveAccount.objects.using(db).bulk_update(batch, names)
+        last = batch[-1].pk
 
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [("record", "0002_reflective_account_html")]
 
     operations = [migrations.RunPython(fill_html, migrations.RunPython.noop, elidable=True)]

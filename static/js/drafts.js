@@ -144,6 +144,18 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { settleSent(); scan(document); });
+  /* On a shared computer: once someone else signs in, the copies kept for anyone else go
+     (a signed-out page keeps them: the one whose session ended signs in again to them). */
+  function forgetOthers() {
+    var user = document.body.getAttribute("data-user");
+    var s = store();
+    if (!user || !s) return;
+    for (var i = s.length - 1; i >= 0; i--) {
+      var k = s.key(i);
+      if (k && k.indexOf(PREFIX) === 0 && k.indexOf(PREFIX + user + ":") !== 0) s.removeItem(k);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { forgetOthers(); settleSent(); scan(document); });
   document.addEventListener("htmx:afterSettle", function (event) { scan(event.target); });
 })();

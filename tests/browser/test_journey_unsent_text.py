@@ -47,3 +47,17 @@ def test_her_unsent_response_survives_an_ended_session(open_page, log):
     expect(page.get_by_label("Your response")).to_have_value("What did @Sam and @Grace say?")
     check_page(page, heading=TITLE)
     save_screenshots(page, "unsent-text-restored")
+
+
+def test_on_a_shared_computer_the_next_person_signing_in_clears_others_copies(open_page, log):
+    page = open_page()
+    page.goto("/accounts/login/")
+    page.evaluate(
+        "() => { localStorage.setItem('sbs-draft:999999:response-1', '{\"body\":\"theirs\"}');"
+        " localStorage.setItem('other-site-key', 'kept'); }"
+    )
+    sign_in(page, email="asha.patel@example.org", password=PASSWORD)
+    page.goto(log.get_absolute_url())
+    check_page(page)
+    assert page.evaluate("() => localStorage.getItem('sbs-draft:999999:response-1')") is None
+    assert page.evaluate("() => localStorage.getItem('other-site-key')") == "kept"

@@ -1,6 +1,7 @@
 """A create form carries a one-time token: posting it again (Back, then Publish again; a
 double click) makes nothing new and lands on what the first submission made."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -136,3 +137,32 @@ def test_the_same_request_to_join_posted_twice_asks_the_facilitators_once(client
         assert page.status_code == 302 and page["Location"] == place.circle.get_absolute_url()
     asked = Notification.objects.filter(recipient=place.facilitator, verb="join_requested")
     assert asked.count() == 1
+
+
+def test_the_same_words_sent_again_later_are_a_new_submission(client, world):
+    """A form drawn afresh with the same words counts as the first only for a few minutes:
+    later it is new (an item removed and added again, a request sent again after a
+    decline), never swallowed."""
+    import time_machine
+    from django.utils import timezone
+
+    from circles.once import SAME_CONTENT_MINUTES
+
+    client.force_login(world.member)
+    url = reverse("circles:log_create", kwargs={"slug": world.circle.slug})
+
+    def drawn() -> str:
+        html = client.get(url).content.decode()
+        return re.search(r'name="once" value="([^"]+)"', html).group(1)
+
+    before = ActionLog.objects.count()
+    client.post(url, log_post_data(publish="1", once=drawn()))
+    later = timezone.now() + dt.timedelta(minutes=SAME_CONTENT_MINUTES + 1)
+    with time_machine.travel(later, tick=False):
+        client.force_login(world.member)
+        again = client.post(url, log_post_data(publish="1", once=drawn()))
+        assert ActionLog.objects.count() == before + 2
+        assert again["Location"] == ActionLog.objects.latest("pk").get_absolute_url()
+        # and that second one is now the first of its own few minutes
+        client.post(url, log_post_data(publish="1", once=drawn()))
+        assert ActionLog.objects.count() == before + 2

@@ -61,3 +61,13 @@ def test_the_forms_carry_their_draft_keys(client, people):
     assert f'data-draft-key="response-{log.pk}"' in page.content.decode()
     form = client.get(reverse("circles:log_create", kwargs={"slug": log.circle.slug}))
     assert f'data-draft-key="log-new-{log.circle.pk}"' in form.content.decode()
+
+
+def test_a_member_keeps_her_newest_drafts_and_saving_never_fails(people):
+    from circles.drafts import KEPT_MAX, text_draft_save
+
+    for n in range(KEPT_MAX + 2):
+        text_draft_save(member=people.member, key=f"response-{n + 1}", fields={"body": f"{n}"})
+    kept = TextDraft.objects.filter(member=people.member)
+    assert kept.count() == KEPT_MAX
+    assert not kept.filter(key__in=["response-1", "response-2"]).exists()

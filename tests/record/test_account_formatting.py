@@ -77,3 +77,25 @@ def test_the_print_page_marks_each_code_theme_with_its_box_alone(client, account
     assert themes and "plain-list" in themes.group(1)
     css = (settings.BASE_DIR / "static" / "css" / "school.css").read_text()
     assert re.search(r"\.plain-list \{ list-style: none;", css)
+
+
+def test_accounts_saved_before_get_their_html_a_batch_a_transaction(account, monkeypatch):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("record.migrations.0003_reflective_account_html_backfill")
+    assert migration.Migration.atomic is False
+    second = ReflectiveAccount.objects.create(
+        member=account.member, title="Two", event_date="2026-10-02", nature="**Two**"
+    )
+    ReflectiveAccount.objects.update(nature_html="", learning_html="")
+    monkeypatch.setattr(migration, "BATCH", 1)  # every account a batch of its own
+    migration.fill_html(apps, SimpleNamespace(connection=connection))
+    account.refresh_from_db()
+    second.refresh_from_db()
+    assert "<strong>nil by mouth</strong>" in account.nature_html
+    assert "<strong>this</strong>" in account.learning_html
+    assert second.nature_html == "<p><strong>Two</strong></p>\n"
