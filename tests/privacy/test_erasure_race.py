@@ -52,8 +52,10 @@ def test_three_deletions_posted_at_once(postgres_only, settings):
     for thread in threads:
         thread.join(timeout=60)
     assert [status for status, _ in pages] == [200, 200, 200]
+    # The two that lost the race are told it is under way; the winner's page, followed
+    # while her erasure runs, may say so too.
     under_way = [html for _, html in pages if "already being deleted" in html]
-    assert len(under_way) == 2
+    assert len(under_way) >= 2
     assert Erasure.objects.count() == 1
     erasure_run(erasure_id=Erasure.objects.get().pk)
     assert not User.objects.filter(pk=member.pk).exists()
