@@ -1,6 +1,8 @@
-"""Bare URLs (a pasted SharePoint or Teams link) in the stored HTML of circles' purposes,
-logs and responses saved before links were made of them become links, their text the
-whole URL.
+"""Bare URLs (a pasted SharePoint or Teams link) in the stored HTML of everything members
+wrote in Markdown before links were made of them (circles' purposes, logs, responses,
+lessons and questions, meeting notes, introductions, reflective accounts) become links,
+their text the whole URL. One migration for every app's tables, so the transform is
+written out once.
 
 The stored, sanitised HTML is changed, not rendered again from the Markdown: it holds the
 @mention links found when it was saved, which stay exactly as they are. Text outside
@@ -37,6 +39,15 @@ TABLES = (
         ),
     ),
     ("circles", "Response", ("body_html",)),
+    ("commons", "Lesson", ("insight_html", "situation_html", "action_html", "outcome_html")),
+    ("commons", "LessonQuestion", ("body_html", "answer_html")),
+    ("meetings", "Occurrence", ("notes_html",)),
+    ("members", "Profile", ("introduction_html",)),
+    (
+        "record",
+        "ReflectiveAccount",
+        ("nature_html", "learning_html", "changed_html", "code_relevance_html"),
+    ),
 )
 BATCH = 500
 ALLOWED_TAGS = {
@@ -175,6 +186,12 @@ def linkify_rows(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("circles", "0014_form_submission")]
+    dependencies = [
+        ("circles", "0014_form_submission"),
+        ("commons", "0005_withdrawn_lessons_scrubbed"),
+        ("meetings", "0004_circle_revision_drop"),
+        ("members", "0007_profile_introduction_html_backfill"),
+        ("record", "0003_reflective_account_html_backfill"),
+    ]
 
     operations = [migrations.RunPython(linkify_rows, migrations.RunPython.noop, elidable=True)]

@@ -14,7 +14,7 @@ def lock_timeout(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0008_linkify_stored_html"),
+        ("members", "0007_profile_introduction_html_backfill"),
     ]
 
     operations = [

@@ -21,13 +21,7 @@ from school.text import render_markdown, sanitise_html
 from tests.factories import ActionLogFactory, CircleFactory, MembershipFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-MIGRATIONS = (
-    "circles.migrations.0015_linkify_stored_html",
-    "commons.migrations.0006_linkify_stored_html",
-    "meetings.migrations.0005_linkify_stored_html",
-    "members.migrations.0008_linkify_stored_html",
-    "record.migrations.0004_linkify_stored_html",
-)
+MIGRATION = "circles.migrations.0015_linkify_stored_html"
 APP_PACKAGES = {
     "school", "members", "circles", "notifications", "facilitation", "meetings", "record",
     "privacy", "commons", "search", "tests",
@@ -46,7 +40,7 @@ _unlinked = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
 
 
 def circles_migration():
-    return importlib.import_module("circles.migrations.0015_linkify_stored_html")
+    return importlib.import_module(MIGRATION)
 
 
 def linkify(stored: str) -> str:
@@ -159,16 +153,8 @@ def test_the_migrated_html_is_what_saving_the_text_now_gives(source):
     assert linkify(rendered_unlinked(source)) == render_markdown(source)
 
 
-@pytest.mark.parametrize("name", MIGRATIONS)
-def test_every_migration_links_the_same_way(name):
-    stored = f"<p>{SHAREPOINT} <code>{TEAMS}</code> {REPORT.replace('&', '&amp;')}</p>\n"
-
-    assert importlib.import_module(name).linkify_html(stored) == linkify(stored)
-
-
-@pytest.mark.parametrize("name", MIGRATIONS)
-def test_the_migration_imports_no_module_of_the_project(name):
-    path = ROOT / (name.replace(".", "/") + ".py")
+def test_the_migration_imports_no_module_of_the_project():
+    path = ROOT / (MIGRATION.replace(".", "/") + ".py")
     imported = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
@@ -260,8 +246,7 @@ def test_introductions_lessons_and_questions_stored_before_get_their_links(grace
     Lesson.objects.filter(pk=lesson.pk).update(action_html=unlinked)
     LessonQuestion.objects.filter(pk=question.pk).update(answer_html=unlinked)
 
-    run(importlib.import_module("members.migrations.0008_linkify_stored_html"))
-    run(importlib.import_module("commons.migrations.0006_linkify_stored_html"))
+    run(importlib.import_module("circles.migrations.0015_linkify_stored_html"))
 
     linked = f"<p>See {link(SHAREPOINT)}</p>\n"
     assert Profile.objects.get(user=grace).introduction_html == linked

@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from members.models import Profile
 from tests.factories import UserFactory
 
-BEFORE = [("members", "0008_linkify_stored_html")]
+BEFORE = [("members", "0007_profile_introduction_html_backfill")]
 
 
 def _migrate(targets) -> MigrationExecutor:

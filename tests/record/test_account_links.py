@@ -54,7 +54,7 @@ def test_accounts_saved_before_get_their_links_from_the_migration():
         nature_html=f"<p>The audit: {SHAREPOINT}<br>\nLine two</p>\n"
     )
 
-    migration = importlib.import_module("record.migrations.0004_linkify_stored_html")
+    migration = importlib.import_module("circles.migrations.0015_linkify_stored_html")
     migration.linkify_rows(apps, SimpleNamespace(connection=connection))
 
     account.refresh_from_db()
