@@ -19,7 +19,6 @@ def ensure(meta: dict) -> dict:
     from circles.models import Membership
     from meetings.calendar import feed_token_make
     from meetings.models import Attendance, Meeting, Occurrence
-    from meetings.services import calendar_for
     from members.models import User
     from record.models import CpdEntry, ReflectiveAccount
 
@@ -65,5 +64,5 @@ def ensure(meta: dict) -> dict:
                               nature="n", learning="l", changed="c", themes=["preserve_safety"])
             for i in range(ACCOUNTS)
         )  # fmt: skip
-    token = feed_token_make(calendar_for(member=member))
+    token = feed_token_make(member)
     return {"feed_path": f"/meetings/calendar/{token}.ics"}

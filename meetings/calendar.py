@@ -8,12 +8,16 @@ with its VTIMEZONE, so a calendar in any zone shows the right moment.
 
 The feed's link is signed (``django.core.signing``) and names the member and her
 calendar's current secret: an altered link fails the signature, a revoked one the secret.
+Until she first revokes a link her secret is empty, so showing her the link writes nothing:
+revoking (a POST) stores a ``MemberCalendar`` row with a drawn secret, and from then on the
+link must carry it.
 """
 
 import datetime as dt
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.utils import timezone
 from icalendar import Calendar, Event
@@ -25,23 +29,31 @@ SALT = "meetings.calendar-feed"
 PRODID = "-//Social Business School//Circle meetings//EN"
 
 
-def feed_token_make(calendar: MemberCalendar) -> str:
-    return signing.Signer(salt=SALT).sign_object({"m": calendar.member_id, "s": calendar.secret})
+def feed_secret_of(member) -> str:
+    """Her calendar's current secret: empty until she first revokes a link (one read)."""
+    secrets = MemberCalendar.objects.filter(member=member).values_list("secret", flat=True)
+    return secrets.first() or ""
 
 
-def feed_calendar_read(token: str) -> MemberCalendar | None:
-    """The calendar a link names, or None for an altered, forged or revoked link."""
+def feed_token_make(member) -> str:
+    return signing.Signer(salt=SALT).sign_object({"m": member.pk, "s": feed_secret_of(member)})
+
+
+def feed_member_read(token: str):
+    """The member whose feed a link names, or None for an altered, forged or revoked link
+    (or a member who has left)."""
     try:
         data = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("m"), int):
         return None
-    return (
-        MemberCalendar.objects.select_related("member__profile")
-        .filter(member_id=data["m"], member__is_active=True, secret=str(data.get("s")))
-        .first()
-    )
+    member = (
+        get_user_model().objects.select_related("profile").filter(pk=data["m"], is_active=True)
+    ).first()
+    if member is None or feed_secret_of(member) != str(data.get("s", "")):
+        return None
+    return member
 
 
 def occurrence_uid(occurrence: Occurrence) -> str:

@@ -209,8 +209,9 @@ def calendar_secret_new() -> str:
 
 
 class MemberCalendar(models.Model):
-    """A member's private calendar feed. Its link is signed and carries ``secret``:
-    revoking the link draws a new secret, so every old link stops working."""
+    """The secret of a member's private calendar feed, stored when she first revokes its
+    link (until then it is empty). Her link is signed and carries it: revoking the link
+    draws a new secret, so every old link stops working."""
 
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_calendar"

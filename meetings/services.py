@@ -7,7 +7,7 @@ Refusals raise ``ValidationError`` (bad input: nothing is written) or
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -252,24 +252,11 @@ def agenda_item_remove(*, access: CircleAccess, item: AgendaItem) -> None:
     item.delete()
 
 
-def calendar_for(*, member) -> MemberCalendar:
-    """Her calendar feed, made the first time she asks for it (once it exists, one read
-    with no transaction around it)."""
-    try:
-        return MemberCalendar.objects.get(member=member)
-    except MemberCalendar.DoesNotExist:
-        pass
-    try:
-        with transaction.atomic():
-            return MemberCalendar.objects.create(member=member)
-    except IntegrityError:  # made meanwhile by another of her requests
-        return MemberCalendar.objects.get(member=member)
-
-
 @transaction.atomic
 def calendar_revoke(*, member) -> MemberCalendar:
-    """A new secret: every link made before stops working."""
-    calendar = calendar_for(member=member)
-    calendar.secret = calendar_secret_new()
-    calendar.save(update_fields=["secret"])
+    """A new secret: every link made before stops working (the first revocation stores her
+    calendar's row; until then her secret is empty)."""
+    calendar, _ = MemberCalendar.objects.update_or_create(
+        member=member, defaults={"secret": calendar_secret_new()}
+    )
     return calendar

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from circles.models import ActionLog
 from circles.once import once_create, resubmission_lands_on_first
 from meetings import services
-from meetings.calendar import calendar_build, feed_calendar_read, feed_token_make
+from meetings.calendar import calendar_build, feed_member_read, feed_token_make
 from meetings.forms import AgendaItemForm, AttendanceForm, MoveForm, RsvpForm, ScheduleForm
 from meetings.models import AgendaItem, AgendaSource
 from meetings.permissions import meetings_access, occurrence_in, require_organiser
@@ -246,8 +246,7 @@ def occurrence_ics(request, slug, pk):
 
 @login_required
 def my_calendar(request):
-    calendar = services.calendar_for(member=request.user)
-    path = reverse("meetings:feed", kwargs={"token": feed_token_make(calendar)})
+    path = reverse("meetings:feed", kwargs={"token": feed_token_make(request.user)})
     feed_url = settings.SITE_URL + path  # the address emails use too
     context = {"feed_url": feed_url, "occurrences": my_meetings(user=request.user)}
     return render(request, "meetings/calendar.html", context)
@@ -263,15 +262,15 @@ def calendar_revoke(request):
 
 def feed(request, token):
     """Her private feed, for calendar apps (no session: the signed link is the key)."""
-    calendar = feed_calendar_read(token)
-    if calendar is None:
+    member = feed_member_read(token)
+    if member is None:
         return HttpResponse(
             "This calendar link is not valid: it was changed, or revoked. Get a new link "
             "from your meetings page.",
             status=404,
             content_type="text/plain; charset=utf-8",
         )
-    body = calendar_build(feed_occurrences(member=calendar.member), name="Circle meetings")
+    body = calendar_build(feed_occurrences(member=member), name="Circle meetings")
     response = _ics(body, "circle-meetings.ics")
     response["Cache-Control"] = "private, no-store"  # hers: never kept by a shared cache
     return response

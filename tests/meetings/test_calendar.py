@@ -5,6 +5,7 @@ revocable, and a tampered link refused with nothing written."""
 
 import datetime as dt
 import json
+import re
 import zoneinfo
 
 import pytest
@@ -24,8 +25,7 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 def feed_url(member) -> str:
-    calendar = services.calendar_for(member=member)
-    return reverse("meetings:feed", kwargs={"token": feed_token_make(calendar)})
+    return reverse("meetings:feed", kwargs={"token": feed_token_make(member)})
 
 
 def parsed(response) -> Calendar:
@@ -114,7 +114,7 @@ def test_a_tampered_link_is_refused_and_nothing_is_written(
     other = MembershipFactory(circle=circle).member
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     # Her secret, another member's id, her signature: the signature no longer matches.
-    secret = MemberCalendar.objects.get(member=member).secret
+    secret = ""  # she has never revoked a link
     payload = json.dumps({"m": other.pk, "s": secret}, separators=(",", ":")).encode()
     forged = f"{signing.b64_encode(payload).decode()}:{token.rsplit(':', 1)[1]}"
     for bad in (forged, token[:-2] + "xx", "nonsense"):
@@ -147,6 +147,23 @@ def test_the_calendar_page_shows_her_link(client, frozen, circle, facilitator, m
     client.force_login(member)
     page = client.get(reverse("meetings:calendar")).content.decode()
     assert "http://testserver/meetings/calendar/" in page and "Circle meeting" in page
+
+
+def test_opening_her_meetings_page_writes_nothing_and_its_link_works(
+    client, frozen, circle, facilitator, member
+):
+    schedule(circle, facilitator, count=1)
+    client.force_login(member)
+    page = client.get(reverse("meetings:calendar")).content.decode()
+    assert not MemberCalendar.objects.exists()
+    link = re.search(r"http://testserver(/meetings/calendar/[^\s\"<]+\.ics)", page).group(1)
+    client.logout()
+    assert len(parsed(client.get(link)).walk("VEVENT")) == 1
+    client.force_login(member)
+    client.post(reverse("meetings:calendar_revoke"))
+    client.logout()
+    assert client.get(link).status_code == 404
+    assert MemberCalendar.objects.filter(member=member).count() == 1
 
 
 def test_a_deactivated_members_feed_stops(client, frozen, circle, facilitator, member):

@@ -76,7 +76,7 @@ def test_the_calendar_feed_and_meetings_page_are_constant_in_meetings(client, fr
     feed, page = [], []
     for n, email in ((3, "few@example.org"), (50, "many@example.org")):
         member = _member_in_circles_with_meetings(n, email)
-        token = feed_token_make(services.calendar_for(member=member))
+        token = feed_token_make(member)
         client.logout()
         feed.append(_count(client, reverse("meetings:feed", kwargs={"token": token})))
         client.force_login(member)
